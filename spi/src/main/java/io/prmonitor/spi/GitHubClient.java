@@ -1,0 +1,40 @@
+package io.prmonitor.spi;
+
+import java.util.List;
+
+/**
+ * Reads pull requests and repositories from a GitHub REST API (github.com, GitHub Enterprise Server, or
+ * the simulator).
+ *
+ * <p>An implementation owns everything about talking to GitHub politely: authentication, conditional
+ * requests, retries, and pacing under the primary and secondary rate limits. It must be thread-safe.
+ * Rather than exhaust the request budget it throws {@link RateLimitExceededException}, and the processor
+ * defers the repository to a later pass.
+ */
+public interface GitHubClient extends AutoCloseable {
+
+  /**
+   * Fetches one page of a repository's pull requests, newest-updated first, 100 per page, all states.
+   *
+   * @param request the first page (optionally conditional on an entity tag) or a {@code next} link
+   * @return the page; {@link PullRequestPage#notModified()} if the entity tag still matched
+   * @throws RepositoryNotFoundException if the repository does not exist or the token cannot see it
+   * @throws GitHubAuthenticationException if the credentials are rejected
+   * @throws RateLimitExceededException if the request would exceed the rate limit budget
+   * @throws GitHubException if the request failed after the configured retries
+   */
+  PullRequestPage listPullRequests(PageRequest request);
+
+  /**
+   * Lists the repositories a selector names (an organization's, a user's, or an app installation's),
+   * reading every page.
+   */
+  List<RepositoryInfo> discoverRepositories(RepositorySelector selector);
+
+  /** The rate-limit state last observed for each credential this client uses; empty before any request. */
+  List<RateLimitStatus> rateLimits();
+
+  /** Releases what the client created (its HTTP client and threads). Idempotent. */
+  @Override
+  void close();
+}

@@ -1,0 +1,75 @@
+package io.prmonitor.spi;
+
+import java.util.Objects;
+
+/**
+ * How a {@link GitHubClient} authenticates. {@code toString()} never shows a secret.
+ */
+public sealed interface GitHubCredentials {
+
+  /** A non-secret label identifying the credential in logs and metric tags. */
+  String label();
+
+  /** No authentication (60 requests an hour on github.com; for the simulator and tests). */
+  record Anonymous() implements GitHubCredentials {
+    @Override
+    public String label() {
+      return "anonymous";
+    }
+  }
+
+  /**
+   * A personal access token or any other bearer token.
+   *
+   * @param token the secret
+   */
+  record Token(String token) implements GitHubCredentials {
+    public Token {
+      Objects.requireNonNull(token, "null token");
+      if (token.isBlank()) {
+        throw new IllegalArgumentException("token is blank");
+      }
+    }
+
+    /** {@code token:} plus the last four characters. */
+    @Override
+    public String label() {
+      return "token:" + (token.length() > 8 ? "..." + token.substring(token.length() - 4) : "****");
+    }
+
+    @Override
+    public String toString() {
+      return "Token[" + label() + "]";
+    }
+  }
+
+  /**
+   * A GitHub App installation: a JWT signed with the app's private key is exchanged for installation
+   * tokens, which are refreshed before they expire.
+   *
+   * @param appId the app's id
+   * @param privateKeyPem the app's RSA private key in PEM (PKCS#1 or PKCS#8)
+   * @param installationId the installation to act as
+   */
+  record App(long appId, String privateKeyPem, long installationId) implements GitHubCredentials {
+    public App {
+      Objects.requireNonNull(privateKeyPem, "null privateKeyPem");
+      if (appId <= 0) {
+        throw new IllegalArgumentException("appId must be positive: " + appId);
+      }
+      if (installationId <= 0) {
+        throw new IllegalArgumentException("installationId must be positive: " + installationId);
+      }
+    }
+
+    @Override
+    public String label() {
+      return "app:" + appId + "/installation:" + installationId;
+    }
+
+    @Override
+    public String toString() {
+      return "App[" + label() + "]";
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package io.prmonitor.spi;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Durable state of the monitored repositories: pull request snapshots, per-repository listing cursors,
+ * and the outbox of detected changes.
+ *
+ * <p>Implementations must be thread-safe: the processor calls them from many threads at once, for
+ * different repositories. Every method either completes or throws a {@link StoreException} leaving the
+ * stored state as it was. The contract test suite in this module's test-jar
+ * ({@code PullRequestStoreContract}) pins the semantics down; an implementation passes it.
+ */
+public interface PullRequestStore extends AutoCloseable {
+
+  /**
+   * Returns what the store remembers about a repository, or {@link RepositoryState#initial} if nothing.
+   */
+  RepositoryState repositoryState(RepositoryId repository);
+
+  /**
+   * Returns the stored snapshots of the given pull requests, keyed by number; numbers not stored are
+   * absent from the map.
+   */
+  Map<Integer, PullRequest> pullRequests(RepositoryId repository, Collection<Integer> numbers);
+
+  /** Returns every stored snapshot of a repository, ordered by number. Meant for checks and tools. */
+  List<PullRequest> allPullRequests(RepositoryId repository);
+
+  /**
+   * Atomically upserts the batch's snapshots and appends its changes to the outbox. A change whose key
+   * is already in the outbox is not appended again, so re-applying a batch is harmless.
+   */
+  void apply(SyncBatch batch);
+
+  /**
+   * Records that a pass over the repository completed: stores its new cursor and completion time. Called
+   * only after every batch of the pass was applied, so a failed pass leaves the old cursor in place.
+   */
+  void completePass(RepositoryId repository, ListingCursor cursor, Instant completedAt);
+
+  /**
+   * Returns up to {@code limit} undelivered outbox entries in sequence order.
+   *
+   * @throws IllegalArgumentException if {@code limit} is not positive
+   */
+  List<OutboxEntry> pendingChanges(int limit);
+
+  /** Marks the entries with these sequences delivered; unknown or already delivered ones are ignored. */
+  void markDelivered(Collection<Long> sequences, Instant deliveredAt);
+
+  /** Counts one more failed delivery attempt for each of these entries. */
+  void recordFailedDelivery(Collection<Long> sequences);
+
+  /**
+   * Deletes outbox entries delivered before the given instant.
+   *
+   * @return how many entries were deleted
+   */
+  int purgeDelivered(Instant deliveredBefore);
+
+  /**
+   * Verifies that the store can be reached, for health checks.
+   *
+   * @throws StoreException if it cannot
+   */
+  void ping();
+
+  /** Releases what the store created (a pool it opened); never what was handed to it. Idempotent. */
+  @Override
+  void close();
+}
