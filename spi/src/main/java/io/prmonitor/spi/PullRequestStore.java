@@ -43,11 +43,13 @@ public interface PullRequestStore extends AutoCloseable {
   void completePass(RepositoryId repository, ListingCursor cursor, Instant completedAt);
 
   /**
-   * Returns up to {@code limit} undelivered outbox entries in sequence order.
+   * Returns up to {@code limit} undelivered outbox entries whose sequence is greater than
+   * {@code afterSequence}, in sequence order. Pass 0 to start at the beginning; pass the last sequence
+   * returned to page on past entries that stay pending (a listener keeps failing on them).
    *
    * @throws IllegalArgumentException if {@code limit} is not positive
    */
-  List<OutboxEntry> pendingChanges(int limit);
+  List<OutboxEntry> pendingChanges(long afterSequence, int limit);
 
   /** Marks the entries with these sequences delivered; unknown or already delivered ones are ignored. */
   void markDelivered(Collection<Long> sequences, Instant deliveredAt);
