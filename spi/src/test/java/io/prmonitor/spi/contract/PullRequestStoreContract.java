@@ -1,0 +1,596 @@
+package io.prmonitor.spi.contract;
+
+import static io.prmonitor.spi.contract.PullRequestFixtures.batch;
+import static io.prmonitor.spi.contract.PullRequestFixtures.builder;
+import static io.prmonitor.spi.contract.PullRequestFixtures.change;
+import static io.prmonitor.spi.contract.PullRequestFixtures.pullRequest;
+import static io.prmonitor.spi.contract.PullRequestFixtures.repository;
+import static io.prmonitor.spi.contract.PullRequestFixtures.titleEdit;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.prmonitor.spi.ChangeKind;
+import io.prmonitor.spi.ListingCursor;
+import io.prmonitor.spi.OutboxEntry;
+import io.prmonitor.spi.PullRequest;
+import io.prmonitor.spi.PullRequestChange;
+import io.prmonitor.spi.PullRequestState;
+import io.prmonitor.spi.PullRequestStore;
+import io.prmonitor.spi.RepositoryId;
+import io.prmonitor.spi.RepositoryState;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every {@link PullRequestStore} must show, as an abstract JUnit 5 test class.
+ *
+ * <p>Extend it in the implementation's tests and implement {@link #createStore()}; each test gets a fresh,
+ * empty store, which the suite closes after the test. One test checks one behaviour. The suite only uses
+ * the SPI, so it holds for any store: in memory, JDBC on H2 or PostgreSQL, or anything else.
+ */
+public abstract class PullRequestStoreContract {
+
+  private static final RepositoryId REPO = repository("alpha");
+  private static final RepositoryId OTHER = repository("beta");
+  private static final Instant T0 = Instant.parse("2024-05-01T10:00:00Z");
+
+  /** The store under test, created by {@link #createStore()} before each test. */
+  protected PullRequestStore store;
+
+  /** Returns a new store holding no data; the suite closes it after the test. */
+  protected abstract PullRequestStore createStore();
+
+  @BeforeEach
+  void openStore() {
+    store = createStore();
+  }
+
+  @AfterEach
+  void closeStore() {
+    if (store != null) {
+      store.close();
+    }
+  }
+
+  // ---- repository state and cursors
+
+  @Test
+  void repositoryState_unknownRepository_isInitial() {
+    assertThat(store.repositoryState(REPO)).isEqualTo(RepositoryState.initial(REPO));
+    assertThat(store.repositoryState(REPO).isBaseline()).isTrue();
+  }
+
+  @Test
+  void completePass_storesCursorAndCompletionTime() {
+    ListingCursor cursor = new ListingCursor(T0.plusSeconds(5), "W/\"abc123\"");
+    store.completePass(REPO, cursor, T0.plusSeconds(30));
+
+    assertThat(store.repositoryState(REPO)).isEqualTo(new RepositoryState(REPO, cursor, T0.plusSeconds(30)));
+  }
+
+  @Test
+  void completePass_again_replacesCursorAndCompletionTime() {
+    store.completePass(REPO, new ListingCursor(T0, "\"one\""), T0.plusSeconds(1));
+    ListingCursor second = new ListingCursor(T0.plusSeconds(100), "\"two\"");
+    store.completePass(REPO, second, T0.plusSeconds(200));
+
+    assertThat(store.repositoryState(REPO)).isEqualTo(new RepositoryState(REPO, second, T0.plusSeconds(200)));
+  }
+
+  @Test
+  void completePass_emptyCursor_marksPassCompletedWithoutCursor() {
+    store.completePass(REPO, ListingCursor.NONE, T0);
+
+    RepositoryState state = store.repositoryState(REPO);
+    assertThat(state.cursor()).isEqualTo(ListingCursor.NONE);
+    assertThat(state.lastCompletedAt()).isEqualTo(T0);
+    assertThat(state.isBaseline()).isFalse();
+  }
+
+  @Test
+  void completePass_millisecondInstants_roundTripExactly() {
+    ListingCursor cursor = new ListingCursor(Instant.parse("2024-05-01T10:00:00.123Z"), "\"e\"");
+    Instant completedAt = Instant.parse("2024-05-01T10:00:01.987Z");
+    store.completePass(REPO, cursor, completedAt);
+
+    assertThat(store.repositoryState(REPO)).isEqualTo(new RepositoryState(REPO, cursor, completedAt));
+  }
+
+  @Test
+  void applyWithoutCompletePass_leavesOldCursor() {
+    ListingCursor first = new ListingCursor(T0, "\"first\"");
+    store.completePass(REPO, first, T0.plusSeconds(10));
+
+    // a second pass applies its batches, then fails before completing
+    store.apply(batch(REPO, List.of(pullRequest(1, T0.plusSeconds(50))),
+        List.of(titleEdit(REPO, 1, T0.plusSeconds(50)))));
+
+    assertThat(store.repositoryState(REPO)).isEqualTo(new RepositoryState(REPO, first, T0.plusSeconds(10)));
+  }
+
+  @Test
+  void applyOnly_leavesRepositoryInBaseline() {
+    store.apply(batch(REPO, List.of(pullRequest(1)), List.of()));
+
+    assertThat(store.repositoryState(REPO)).isEqualTo(RepositoryState.initial(REPO));
+  }
+
+  @Test
+  void repositories_areIndependent() {
+    store.apply(batch(REPO, List.of(builder(1).title("alpha one").build()), List.of()));
+    store.apply(batch(OTHER, List.of(builder(1).title("beta one").build()), List.of()));
+    store.completePass(REPO, new ListingCursor(T0, "\"a\""), T0);
+
+    assertThat(store.allPullRequests(REPO)).extracting(PullRequest::title).containsExactly("alpha one");
+    assertThat(store.allPullRequests(OTHER)).extracting(PullRequest::title).containsExactly("beta one");
+    assertThat(store.repositoryState(OTHER)).isEqualTo(RepositoryState.initial(OTHER));
+  }
+
+  // ---- pull request snapshots
+
+  @Test
+  void apply_insertsPullRequests() {
+    PullRequest one = pullRequest(1);
+    PullRequest two = pullRequest(2);
+    store.apply(batch(REPO, List.of(one, two), List.of()));
+
+    assertThat(store.allPullRequests(REPO)).containsExactly(one, two);
+  }
+
+  @Test
+  void apply_sameNumber_replacesStoredSnapshot() {
+    store.apply(batch(REPO, List.of(pullRequest(7, T0)), List.of()));
+    PullRequest replacement = builder(7).title("new title").state(PullRequestState.CLOSED)
+        .updatedAt(T0.plusSeconds(60)).closedAt(T0.plusSeconds(60)).labels("bug").build();
+    store.apply(batch(REPO, List.of(replacement), List.of()));
+
+    assertThat(store.allPullRequests(REPO)).containsExactly(replacement);
+  }
+
+  @Test
+  void apply_emptyBatch_changesNothing() {
+    store.apply(batch(REPO, List.of(), List.of()));
+
+    assertThat(store.allPullRequests(REPO)).isEmpty();
+    assertThat(store.pendingChanges(0, 10)).isEmpty();
+  }
+
+  @Test
+  void pullRequests_returnsOnlyStoredNumbers() {
+    store.apply(batch(REPO, List.of(pullRequest(1), pullRequest(3)), List.of()));
+
+    Map<Integer, PullRequest> found = store.pullRequests(REPO, List.of(1, 2, 3, 4));
+
+    assertThat(found).containsOnlyKeys(1, 3);
+    assertThat(found.get(3)).isEqualTo(pullRequest(3));
+  }
+
+  @Test
+  void pullRequests_noNumbers_returnsEmptyMap() {
+    store.apply(batch(REPO, List.of(pullRequest(1)), List.of()));
+
+    assertThat(store.pullRequests(REPO, List.of())).isEmpty();
+  }
+
+  @Test
+  void pullRequests_otherRepository_notReturned() {
+    store.apply(batch(OTHER, List.of(pullRequest(1)), List.of()));
+
+    assertThat(store.pullRequests(REPO, List.of(1))).isEmpty();
+  }
+
+  @Test
+  void allPullRequests_orderedByNumber() {
+    store.apply(batch(REPO, List.of(pullRequest(30), pullRequest(2), pullRequest(100)), List.of()));
+    store.apply(batch(REPO, List.of(pullRequest(11)), List.of()));
+
+    assertThat(store.allPullRequests(REPO)).extracting(PullRequest::number).containsExactly(2, 11, 30, 100);
+  }
+
+  @Test
+  void allPullRequests_unknownRepository_isEmpty() {
+    assertThat(store.allPullRequests(REPO)).isEmpty();
+  }
+
+  @Test
+  void roundTrip_everyFieldSet() {
+    PullRequest merged = builder(42).id(9_876_543_210L).title("Add feature").body("Body text\nline two")
+        .state(PullRequestState.MERGED).draft(false).author("alice").headSha("0123456789abcdef0123456789abcdef01234567")
+        .headRef("feature/x").baseRef("release/1.x").labels("bug", "enhancement")
+        .assignees("alice", "bob").requestedReviewers("carol", "team:core")
+        .createdAt(Instant.parse("2024-01-02T03:04:05Z")).updatedAt(Instant.parse("2024-02-03T04:05:06Z"))
+        .closedAt(Instant.parse("2024-02-03T04:05:06Z")).mergedAt(Instant.parse("2024-02-03T04:05:06Z"))
+        .build();
+    store.apply(batch(REPO, List.of(merged), List.of()));
+
+    assertThat(store.pullRequests(REPO, List.of(42))).containsEntry(42, merged);
+  }
+
+  @Test
+  void roundTrip_nullableFieldsNullAndEmptyLists() {
+    PullRequest sparse = builder(5).body(null).author(null).closedAt(null).mergedAt(null).draft(true)
+        .labels().assignees().requestedReviewers().build();
+    store.apply(batch(REPO, List.of(sparse), List.of()));
+
+    PullRequest stored = store.allPullRequests(REPO).get(0);
+    assertThat(stored).isEqualTo(sparse);
+    assertThat(stored.body()).isNull();
+    assertThat(stored.author()).isNull();
+    assertThat(stored.labels()).isEmpty();
+  }
+
+  @Test
+  void roundTrip_emptyBodyStaysEmptyNotNull() {
+    PullRequest emptyBody = builder(6).body("").build();
+    store.apply(batch(REPO, List.of(emptyBody), List.of()));
+
+    assertThat(store.allPullRequests(REPO).get(0).body()).isEqualTo("");
+  }
+
+  @Test
+  void roundTrip_unicodeText() {
+    PullRequest unicode = builder(8).title("Ünïcødé ✓ 日本語 🚀 \"quoted\" 'single' \\ back")
+        .body("emoji 👩‍💻 and RTL שלום\r\nand tabs\t!").author("ä-user").labels("🐛 bug", "área")
+        .headRef("feat/ñ").build();
+    store.apply(batch(REPO, List.of(unicode), List.of()));
+
+    assertThat(store.allPullRequests(REPO)).containsExactly(unicode);
+  }
+
+  @Test
+  void roundTrip_64KilobyteBody() {
+    StringBuilder body = new StringBuilder(65_536);
+    while (body.length() < 65_536) {
+      body.append("0123456789abcdé\n");
+    }
+    PullRequest large = builder(9).body(body.substring(0, 65_536)).build();
+    store.apply(batch(REPO, List.of(large), List.of()));
+
+    assertThat(store.allPullRequests(REPO).get(0).body()).hasSize(65_536).isEqualTo(large.body());
+  }
+
+  @Test
+  void roundTrip_sortedListsIncludingTeams() {
+    PullRequest listed = builder(10).labels("z-last", "a-first", "M-middle")
+        .assignees("zed", "amy").requestedReviewers("team:x", "bob", "team:a", "alice").build();
+    store.apply(batch(REPO, List.of(listed), List.of()));
+
+    PullRequest stored = store.allPullRequests(REPO).get(0);
+    assertThat(stored.labels()).containsExactly("M-middle", "a-first", "z-last");
+    assertThat(stored.assignees()).containsExactly("amy", "zed");
+    assertThat(stored.requestedReviewers()).containsExactly("alice", "bob", "team:a", "team:x");
+  }
+
+  @Test
+  void roundTrip_singleElementLists() {
+    PullRequest single = builder(12).labels("only").assignees("one").requestedReviewers("team:x").build();
+    store.apply(batch(REPO, List.of(single), List.of()));
+
+    assertThat(store.allPullRequests(REPO)).containsExactly(single);
+  }
+
+  @Test
+  void roundTrip_instantsAtSecondPrecision() {
+    PullRequest closed = builder(13).state(PullRequestState.CLOSED)
+        .createdAt(Instant.parse("2020-02-29T23:59:59Z")).updatedAt(Instant.parse("2024-12-31T23:59:59Z"))
+        .closedAt(Instant.parse("2024-12-31T23:59:58Z")).build();
+    store.apply(batch(REPO, List.of(closed), List.of()));
+
+    assertThat(store.allPullRequests(REPO)).containsExactly(closed);
+  }
+
+  @Test
+  void roundTrip_instantsAtMillisecondPrecision() {
+    PullRequest precise = builder(14).state(PullRequestState.MERGED)
+        .createdAt(Instant.parse("2024-01-01T00:00:00.001Z")).updatedAt(Instant.parse("2024-01-01T00:00:01.999Z"))
+        .closedAt(Instant.parse("2024-01-01T00:00:01.500Z")).mergedAt(Instant.parse("2024-01-01T00:00:01.500Z"))
+        .build();
+    store.apply(batch(REPO, List.of(precise), List.of()));
+
+    assertThat(store.allPullRequests(REPO)).containsExactly(precise);
+  }
+
+  // ---- outbox
+
+  @Test
+  void apply_appendsChangesToOutbox() {
+    PullRequestChange opened = change(REPO, 1, ChangeKind.OPENED, "state", null, "OPEN", T0);
+    store.apply(batch(REPO, List.of(pullRequest(1, T0)), List.of(opened)));
+
+    List<OutboxEntry> pending = store.pendingChanges(0, 10);
+    assertThat(pending).extracting(OutboxEntry::change).containsExactly(opened);
+    assertThat(pending.get(0).attempts()).isZero();
+  }
+
+  @Test
+  void outbox_changeFieldsRoundTripExactly() {
+    PullRequestChange labels = change(REPO, 3, ChangeKind.LABELS_CHANGED, "labels", "a\nb", "b\nc\nteam:x",
+        Instant.parse("2024-05-01T10:00:00.123Z"));
+    PullRequestChange body = change(REPO, 3, ChangeKind.EDITED, "body", null, "ünïcødé 🚀",
+        Instant.parse("2024-05-01T10:00:00.123Z"));
+    PullRequestChange cleared = change(REPO, 3, ChangeKind.ASSIGNEES_CHANGED, "assignees", "amy", "",
+        Instant.parse("2024-05-01T10:00:00.123Z"));
+    store.apply(batch(REPO, List.of(), List.of(labels, body, cleared)));
+
+    assertThat(store.pendingChanges(0, 10)).extracting(OutboxEntry::change).containsExactly(labels, body, cleared);
+  }
+
+  @Test
+  void apply_changeKeyAlreadyInOutbox_notAppendedTwice() {
+    PullRequestChange edit = titleEdit(REPO, 1, T0);
+    store.apply(batch(REPO, List.of(pullRequest(1, T0)), List.of(edit)));
+    store.apply(batch(REPO, List.of(pullRequest(1, T0)), List.of(edit)));
+
+    assertThat(store.pendingChanges(0, 10)).extracting(OutboxEntry::change).containsExactly(edit);
+  }
+
+  @Test
+  void apply_changeKeyAlreadyDelivered_notAppendedAgain() {
+    PullRequestChange edit = titleEdit(REPO, 1, T0);
+    store.apply(batch(REPO, List.of(), List.of(edit)));
+    store.markDelivered(sequences(store.pendingChanges(0, 10)), T0);
+
+    store.apply(batch(REPO, List.of(), List.of(edit)));
+
+    assertThat(store.pendingChanges(0, 10)).isEmpty();
+  }
+
+  @Test
+  void apply_reappliedBatch_appendsOnlyNewKeys() {
+    PullRequestChange first = titleEdit(REPO, 1, T0);
+    PullRequestChange second = titleEdit(REPO, 2, T0);
+    store.apply(batch(REPO, List.of(), List.of(first)));
+    store.apply(batch(REPO, List.of(), List.of(first, second)));
+
+    assertThat(store.pendingChanges(0, 10)).extracting(OutboxEntry::change).containsExactly(first, second);
+  }
+
+  @Test
+  void pendingChanges_inSequenceOrder() {
+    List<PullRequestChange> changes = IntStream.rangeClosed(1, 5)
+        .mapToObj(n -> titleEdit(REPO, n, T0.plusSeconds(n))).toList();
+    store.apply(batch(REPO, List.of(), changes.subList(0, 3)));
+    store.apply(batch(OTHER, List.of(), List.of(titleEdit(OTHER, 1, T0))));
+    store.apply(batch(REPO, List.of(), changes.subList(3, 5)));
+
+    List<OutboxEntry> pending = store.pendingChanges(0, 100);
+    assertThat(pending).extracting(OutboxEntry::sequence).isSorted().doesNotHaveDuplicates();
+    assertThat(pending).extracting(e -> e.change().key()).containsExactly(
+        changes.get(0).key(), changes.get(1).key(), changes.get(2).key(),
+        titleEdit(OTHER, 1, T0).key(), changes.get(3).key(), changes.get(4).key());
+  }
+
+  @Test
+  void pendingChanges_limit_returnsOldestFirst() {
+    List<PullRequestChange> changes = IntStream.rangeClosed(1, 5)
+        .mapToObj(n -> titleEdit(REPO, n, T0)).toList();
+    store.apply(batch(REPO, List.of(), changes));
+
+    assertThat(store.pendingChanges(0, 2)).extracting(OutboxEntry::change).containsExactly(changes.get(0), changes.get(1));
+  }
+
+  @Test
+  void pendingChanges_perPullRequestOrderPreservedAcrossBatches() {
+    PullRequestChange pushed = change(REPO, 4, ChangeKind.COMMITS_PUSHED, "head_sha", "a", "b", T0);
+    PullRequestChange closed = change(REPO, 4, ChangeKind.CLOSED, "state", "OPEN", "CLOSED", T0.plusSeconds(10));
+    PullRequestChange reopened = change(REPO, 4, ChangeKind.REOPENED, "state", "CLOSED", "OPEN", T0.plusSeconds(20));
+    PullRequestChange merged = change(REPO, 4, ChangeKind.MERGED, "state", "OPEN", "MERGED", T0.plusSeconds(20));
+    store.apply(batch(REPO, List.of(), List.of(pushed)));
+    store.apply(batch(REPO, List.of(), List.of(titleEdit(REPO, 5, T0), closed)));
+    store.apply(batch(REPO, List.of(), List.of(reopened, merged)));
+
+    assertThat(store.pendingChanges(0, 100)).extracting(OutboxEntry::change).filteredOn(c -> c.number() == 4)
+        .containsExactly(pushed, closed, reopened, merged);
+  }
+
+  @Test
+  void pendingChanges_afterSequence_returnsOnlyLaterEntries() {
+    List<PullRequestChange> changes = IntStream.rangeClosed(1, 5).mapToObj(n -> titleEdit(REPO, n, T0)).toList();
+    store.apply(batch(REPO, List.of(), changes));
+    List<OutboxEntry> firstPage = store.pendingChanges(0, 2);
+
+    List<OutboxEntry> secondPage = store.pendingChanges(firstPage.get(1).sequence(), 2);
+
+    assertThat(secondPage).extracting(OutboxEntry::change).containsExactly(changes.get(2), changes.get(3));
+  }
+
+  @Test
+  void pendingChanges_afterLastSequence_isEmpty() {
+    store.apply(batch(REPO, List.of(), List.of(titleEdit(REPO, 1, T0), titleEdit(REPO, 2, T0))));
+    List<OutboxEntry> all = store.pendingChanges(0, 10);
+
+    assertThat(store.pendingChanges(all.get(1).sequence(), 10)).isEmpty();
+  }
+
+  @Test
+  void pendingChanges_pagingSkipsDeliveredEntries() {
+    List<PullRequestChange> changes = IntStream.rangeClosed(1, 4).mapToObj(n -> titleEdit(REPO, n, T0)).toList();
+    store.apply(batch(REPO, List.of(), changes));
+    List<OutboxEntry> all = store.pendingChanges(0, 10);
+    store.markDelivered(List.of(all.get(2).sequence()), T0);
+
+    assertThat(store.pendingChanges(all.get(0).sequence(), 10)).extracting(OutboxEntry::change)
+        .containsExactly(changes.get(1), changes.get(3));
+  }
+
+  @Test
+  void pendingChanges_sequencesArePositive() {
+    store.apply(batch(REPO, List.of(), List.of(titleEdit(REPO, 1, T0))));
+
+    assertThat(store.pendingChanges(0, 10)).extracting(OutboxEntry::sequence).allMatch(sequence -> sequence > 0);
+  }
+
+  @Test
+  void pendingChanges_zeroLimit_rejected() {
+    assertThatThrownBy(() -> store.pendingChanges(0, 0)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("0");
+  }
+
+  @Test
+  void pendingChanges_negativeLimit_rejected() {
+    assertThatThrownBy(() -> store.pendingChanges(0, -5)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("-5");
+  }
+
+  @Test
+  void markDelivered_hidesEntries() {
+    List<PullRequestChange> changes = IntStream.rangeClosed(1, 3).mapToObj(n -> titleEdit(REPO, n, T0)).toList();
+    store.apply(batch(REPO, List.of(), changes));
+    List<OutboxEntry> pending = store.pendingChanges(0, 10);
+
+    store.markDelivered(List.of(pending.get(0).sequence(), pending.get(2).sequence()), T0);
+
+    assertThat(store.pendingChanges(0, 10)).extracting(OutboxEntry::change).containsExactly(changes.get(1));
+  }
+
+  @Test
+  void markDelivered_unknownSequences_ignored() {
+    store.apply(batch(REPO, List.of(), List.of(titleEdit(REPO, 1, T0))));
+    long known = store.pendingChanges(0, 1).get(0).sequence();
+
+    store.markDelivered(List.of(known + 1_000, known + 2_000), T0);
+
+    assertThat(store.pendingChanges(0, 10)).extracting(OutboxEntry::sequence).containsExactly(known);
+  }
+
+  @Test
+  void markDelivered_noSequences_changesNothing() {
+    store.apply(batch(REPO, List.of(), List.of(titleEdit(REPO, 1, T0))));
+
+    store.markDelivered(List.of(), T0);
+
+    assertThat(store.pendingChanges(0, 10)).hasSize(1);
+  }
+
+  @Test
+  void markDelivered_alreadyDelivered_keepsFirstDeliveryTime() {
+    store.apply(batch(REPO, List.of(), List.of(titleEdit(REPO, 1, T0))));
+    List<Long> sequences = sequences(store.pendingChanges(0, 10));
+    store.markDelivered(sequences, T0);
+
+    store.markDelivered(sequences, T0.plusSeconds(3_600));
+
+    // still counted as delivered at T0: a purge of everything delivered before T0 + 1 s removes it
+    assertThat(store.purgeDelivered(T0.plusSeconds(1))).isEqualTo(1);
+  }
+
+  @Test
+  void recordFailedDelivery_incrementsAttempts() {
+    store.apply(batch(REPO, List.of(), List.of(titleEdit(REPO, 1, T0), titleEdit(REPO, 2, T0))));
+    List<OutboxEntry> pending = store.pendingChanges(0, 10);
+    long first = pending.get(0).sequence();
+
+    store.recordFailedDelivery(List.of(first));
+    store.recordFailedDelivery(List.of(first));
+
+    assertThat(store.pendingChanges(0, 10)).extracting(OutboxEntry::attempts).containsExactly(2, 0);
+  }
+
+  @Test
+  void recordFailedDelivery_keepsEntryPendingInPlace() {
+    store.apply(batch(REPO, List.of(), List.of(titleEdit(REPO, 1, T0), titleEdit(REPO, 2, T0))));
+    List<OutboxEntry> before = store.pendingChanges(0, 10);
+
+    store.recordFailedDelivery(sequences(before));
+
+    assertThat(store.pendingChanges(0, 10)).extracting(OutboxEntry::sequence).containsExactlyElementsOf(sequences(before));
+  }
+
+  @Test
+  void purgeDelivered_deletesOnlyEntriesDeliveredBefore_andReturnsCount() {
+    store.apply(batch(REPO, List.of(), IntStream.rangeClosed(1, 4).mapToObj(n -> titleEdit(REPO, n, T0)).toList()));
+    List<OutboxEntry> pending = store.pendingChanges(0, 10);
+    store.markDelivered(List.of(pending.get(0).sequence(), pending.get(1).sequence()), T0);
+    store.markDelivered(List.of(pending.get(2).sequence()), T0.plusSeconds(100));
+
+    assertThat(store.purgeDelivered(T0.plusSeconds(50))).isEqualTo(2);
+    assertThat(store.purgeDelivered(T0.plusSeconds(50))).isZero();
+    assertThat(store.purgeDelivered(T0.plusSeconds(101))).isEqualTo(1);
+    assertThat(store.pendingChanges(0, 10)).extracting(OutboxEntry::sequence).containsExactly(pending.get(3).sequence());
+  }
+
+  @Test
+  void purgeDelivered_boundaryIsExclusive() {
+    store.apply(batch(REPO, List.of(), List.of(titleEdit(REPO, 1, T0))));
+    store.markDelivered(sequences(store.pendingChanges(0, 10)), T0);
+
+    assertThat(store.purgeDelivered(T0)).isZero();
+  }
+
+  // ---- concurrency and lifecycle
+
+  @Test
+  void apply_concurrentlyToDifferentRepositoriesFromEightThreads_allLand() throws Exception {
+    int threads = 8;
+    int batchesPerThread = 10;
+    int prsPerBatch = 10;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    CountDownLatch start = new CountDownLatch(1);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        RepositoryId repo = repository("concurrent-" + t);
+        futures.add(pool.submit(() -> {
+          start.await();
+          for (int b = 0; b < batchesPerThread; b++) {
+            List<PullRequest> prs = new ArrayList<>();
+            List<PullRequestChange> changes = new ArrayList<>();
+            for (int i = 1; i <= prsPerBatch; i++) {
+              int number = b * prsPerBatch + i;
+              prs.add(pullRequest(number, T0));
+              changes.add(change(repo, number, ChangeKind.OPENED, "state", null, "OPEN", T0));
+            }
+            store.apply(batch(repo, prs, changes));
+          }
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<?> future : futures) {
+        future.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    for (int t = 0; t < threads; t++) {
+      assertThat(store.allPullRequests(repository("concurrent-" + t)))
+          .extracting(PullRequest::number)
+          .containsExactlyElementsOf(IntStream.rangeClosed(1, batchesPerThread * prsPerBatch).boxed().toList());
+    }
+    List<OutboxEntry> outbox = store.pendingChanges(0, 10_000);
+    assertThat(outbox).hasSize(threads * batchesPerThread * prsPerBatch);
+    assertThat(outbox).extracting(OutboxEntry::sequence).isSorted().doesNotHaveDuplicates();
+  }
+
+  @Test
+  void ping_openStore_succeeds() {
+    store.ping();
+
+    assertThat(store.repositoryState(REPO)).isEqualTo(RepositoryState.initial(REPO));
+  }
+
+  @Test
+  void close_twice_isHarmless() {
+    PullRequestStore extra = createStore();
+    extra.close();
+    extra.close();
+
+    assertThat(store.allPullRequests(REPO)).isEmpty();
+  }
+
+  private static List<Long> sequences(List<OutboxEntry> entries) {
+    return entries.stream().map(OutboxEntry::sequence).toList();
+  }
+}
