@@ -1,0 +1,533 @@
+package io.prmonitor;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.prmonitor.core.delivery.OutboxDispatcher;
+import io.prmonitor.core.detect.ChangeDetector;
+import io.prmonitor.core.discovery.RepositoryDiscovery;
+import io.prmonitor.core.health.HealthEvaluator;
+import io.prmonitor.core.metrics.MonitorMetrics;
+import io.prmonitor.core.metrics.TimedPullRequestStore;
+import io.prmonitor.core.plugin.ProviderResolver;
+import io.prmonitor.core.sync.PassProcessor;
+import io.prmonitor.core.sync.RepositoryOutcome;
+import io.prmonitor.core.sync.RepositorySynchronizer;
+import io.prmonitor.spi.ChangeKind;
+import io.prmonitor.spi.ChangeListener;
+import io.prmonitor.spi.GitHubClient;
+import io.prmonitor.spi.GitHubClientProvider;
+import io.prmonitor.spi.GitHubClientSettings;
+import io.prmonitor.spi.PRMonitorException;
+import io.prmonitor.spi.PullRequestStore;
+import io.prmonitor.spi.PullRequestStoreProvider;
+import io.prmonitor.spi.RepositoryId;
+import io.prmonitor.spi.RepositoryInfo;
+import io.prmonitor.spi.RepositorySelector;
+import io.prmonitor.spi.StoreSettings;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Keeps a store in sync with the pull requests of a set of GitHub repositories and hands every change to
+ * the registered {@link ChangeListener}s.
+ *
+ * <pre>{@code
+ * try (PRMonitor monitor = PRMonitor.builder()
+ *     .config(ProcessorConfig.builder().repositories("octocat/Hello-World").githubToken(token).build())
+ *     .listener(change -> System.out.println(change.kind() + " " + change.key()))
+ *     .build()) {
+ *   RunReport report = monitor.run();
+ * }
+ * }</pre>
+ *
+ * <p>{@link #run()} performs one pass: discovery, then for each repository the listing, change detection
+ * and synchronization, then delivery of the recorded changes. {@link #start()} runs passes on a schedule
+ * instead. Passes never overlap. The GitHub client and the store are plug-ins: an instance given to the
+ * builder wins, then the provider the configuration names, then the only provider on the class path.
+ *
+ * <p>Thread-safe. {@link #close()} is idempotent and releases only what the monitor created.
+ */
+public final class PRMonitor implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(PRMonitor.class);
+
+  private final ProcessorConfig config;
+  private final Clock clock;
+  private final GitHubClient client;
+  private final boolean ownsClient;
+  private final PullRequestStore rawStore;
+  private final boolean ownsStore;
+  private final PullRequestStore store;
+  private final MonitorMetrics metrics;
+  private final RepositoryDiscovery discovery;
+  private final PassProcessor processor;
+  private final OutboxDispatcher dispatcher;
+  private final ExecutorService repositoryExecutor;
+  private final List<ProgressListener> progressListeners;
+  private final HealthEvaluator health;
+  private final ReentrantLock passLock = new ReentrantLock();
+  private final AtomicLong passes = new AtomicLong();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicReference<RunReport> lastReport = new AtomicReference<>();
+  private final AtomicReference<Thread> passThread = new AtomicReference<>();
+  private final ReentrantLock lifecycleLock = new ReentrantLock();
+  private ScheduledExecutorService scheduler;
+
+  private PRMonitor(Builder builder) {
+    this.config = builder.config;
+    this.clock = builder.clock;
+    MeterRegistry registry = builder.meterRegistry != null ? builder.meterRegistry : new CompositeMeterRegistry();
+    this.metrics = new MonitorMetrics(registry, config.monitorName());
+    GitHubClient createdClient = null;
+    PullRequestStore createdStore = null;
+    try {
+      if (builder.client != null) {
+        this.client = builder.client;
+      } else {
+        createdClient = createClient(builder.classLoader);
+        this.client = createdClient;
+      }
+      if (builder.store != null) {
+        this.rawStore = builder.store;
+      } else {
+        createdStore = createStore(builder.classLoader);
+        this.rawStore = createdStore;
+      }
+    } catch (RuntimeException e) {
+      closeQuietly(createdClient, e);
+      closeQuietly(createdStore, e);
+      metrics.close();
+      throw e;
+    }
+    this.ownsClient = builder.client == null;
+    this.ownsStore = builder.store == null;
+    this.store = new TimedPullRequestStore(rawStore, metrics);
+    this.discovery = new RepositoryDiscovery(config.repositories(), selectors(config), filter(config));
+    this.repositoryExecutor = Executors.newThreadPerTaskExecutor(
+        Thread.ofVirtual().name("prmonitor-" + config.monitorName() + "-sync-", 0).factory());
+    RepositorySynchronizer synchronizer = new RepositorySynchronizer(client, store, new ChangeDetector(),
+        config.emitOpenedOnBaseline(), clock);
+    this.processor = new PassProcessor(synchronizer, store, repositoryExecutor,
+        config.maxConcurrentRepositories(), config.passDeadline(), clock);
+    this.dispatcher = new OutboxDispatcher(store, builder.listeners, clock);
+    this.progressListeners = List.copyOf(builder.progressListeners);
+    this.health = new HealthEvaluator(store, client, config, clock);
+    log.info("prmonitor '{}' ready: {} named repositories{}, client {}, store {}", config.monitorName(),
+        config.repositories().size(), config.usesDiscovery() ? " plus discovery" : "",
+        client.getClass().getSimpleName(), rawStore.getClass().getSimpleName());
+  }
+
+  /** A new builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The configuration this monitor runs with. */
+  public ProcessorConfig config() {
+    return config;
+  }
+
+  /** The store the monitor synchronizes into (the one given to the builder, or the one it created). */
+  public PullRequestStore store() {
+    return rawStore;
+  }
+
+  /** The report of the last pass that finished, if any. */
+  public Optional<RunReport> lastReport() {
+    return Optional.ofNullable(lastReport.get());
+  }
+
+  /**
+   * Checks the monitor's health now: the store, the GitHub budget, the age of the last pass, and the
+   * repositories that failed in it.
+   */
+  public Health health() {
+    return health.evaluate(lastReport.get(), metrics.rateLimits(), scheduler != null);
+  }
+
+  /**
+   * Performs one pass over every configured repository and delivers the changes it recorded. Waits for a
+   * pass already running (scheduled or from another thread) to end first.
+   *
+   * @return what the pass did
+   * @throws io.prmonitor.spi.GitHubAuthenticationException if GitHub rejects the credentials
+   * @throws IllegalStateException if the monitor is closed
+   * @throws PRMonitorException if the pass was interrupted
+   */
+  public RunReport run() {
+    ensureOpen();
+    passLock.lock();
+    try {
+      ensureOpen();
+      passThread.set(Thread.currentThread());
+      return runPass();
+    } finally {
+      passThread.set(null);
+      passLock.unlock();
+    }
+  }
+
+  private RunReport runPass() {
+    long pass = passes.incrementAndGet();
+    MDC.put("pass", Long.toString(pass));
+    Instant startedAt = clock.instant();
+    try {
+      RepositoryDiscovery.Result resolved = discovery.discover(client);
+      List<RepositoryId> repositories = resolved.repositories();
+      Progress progress = new Progress(pass, repositories.size(), startedAt);
+      List<RepositoryOutcome> outcomes = processor.run(pass, repositories, outcome -> {
+        metrics.repository(outcome);
+        progress.record(outcome);
+      });
+      OutboxDispatcher.Round round = dispatcher.deliverPending();
+      metrics.delivery(round.delivered(), round.failed());
+      store.purgeDelivered(clock.instant().minus(config.outboxRetention()));
+      RunReport report = report(pass, startedAt, repositories.size(), outcomes, resolved.failures(), round);
+      lastReport.set(report);
+      metrics.pass(report.duration());
+      log.info("pass {} finished: {}", pass, report.toJson());
+      return report;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      metrics.error("interrupted");
+      throw new PRMonitorException("pass " + pass + " was interrupted", e);
+    } catch (RuntimeException e) {
+      metrics.error(e.getClass().getSimpleName());
+      throw e;
+    } finally {
+      MDC.remove("pass");
+    }
+  }
+
+  private RunReport report(long pass, Instant startedAt, int total, List<RepositoryOutcome> outcomes,
+      Map<String, String> discoveryFailures, OutboxDispatcher.Round round) {
+    Map<String, String> failed = new LinkedHashMap<>(discoveryFailures);
+    List<RepositoryId> deferred = new ArrayList<>();
+    Map<ChangeKind, Long> changes = new EnumMap<>(ChangeKind.class);
+    int done = 0;
+    long seen = 0;
+    long skipped = 0;
+    long requests = 0;
+    long notModified = 0;
+    for (RepositoryOutcome outcome : outcomes) {
+      switch (outcome.status()) {
+        case DONE -> done++;
+        case FAILED -> failed.put(outcome.repository().fullName(), outcome.reason());
+        case DEFERRED -> deferred.add(outcome.repository());
+      }
+      seen += outcome.pullRequestsSeen();
+      skipped += outcome.pullRequestsSkipped();
+      requests += outcome.requests();
+      notModified += outcome.notModified();
+      outcome.changes().forEach((kind, count) -> changes.merge(kind, (long) count, Long::sum));
+    }
+    return new RunReport(pass, startedAt, Duration.between(startedAt, clock.instant()), total, done, failed,
+        deferred, seen, skipped, changes, requests, notModified, round.delivered(), round.failed());
+  }
+
+  /**
+   * Starts running passes every {@link ProcessorConfig#passInterval()}, the first at once, on a thread of
+   * the monitor's own. A pass that overruns the interval delays the next; passes never overlap. A pass
+   * that fails is logged and the schedule goes on.
+   *
+   * @throws IllegalStateException if already started or closed
+   */
+  public void start() {
+    lifecycleLock.lock();
+    try {
+      ensureOpen();
+      if (scheduler != null) {
+        throw new IllegalStateException("monitor '" + config.monitorName() + "' is already started");
+      }
+      scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "prmonitor-" + config.monitorName() + "-scheduler");
+        thread.setDaemon(true);
+        return thread;
+      });
+      scheduler.scheduleAtFixedRate(this::scheduledPass, 0, config.passInterval().toMillis(),
+          TimeUnit.MILLISECONDS);
+      log.info("prmonitor '{}' started: a pass every {}", config.monitorName(), config.passInterval());
+    } finally {
+      lifecycleLock.unlock();
+    }
+  }
+
+  private void scheduledPass() {
+    if (closed.get()) {
+      return;
+    }
+    try {
+      run();
+    } catch (RuntimeException e) {
+      if (!closed.get()) {
+        log.error("scheduled pass failed; the next one runs on schedule", e);
+      }
+    }
+  }
+
+  /**
+   * Stops scheduling, lets a running pass finish for up to {@link ProcessorConfig#shutdownTimeout()},
+   * then interrupts it, and closes what the monitor created: its threads, its GitHub client and its store
+   * (never ones passed to the builder), and its meters. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
+    log.info("prmonitor '{}' closing", config.monitorName());
+    lifecycleLock.lock();
+    try {
+      if (scheduler != null) {
+        scheduler.shutdown();
+      }
+    } finally {
+      lifecycleLock.unlock();
+    }
+    RuntimeException failure = null;
+    try {
+      boolean idle = passLock.tryLock(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      if (idle) {
+        passLock.unlock();
+      } else {
+        Thread running = passThread.get();
+        log.warn("pass still running after {}; interrupting it", config.shutdownTimeout());
+        if (running != null) {
+          running.interrupt();
+        }
+        repositoryExecutor.shutdownNow();
+      }
+      if (scheduler != null) {
+        scheduler.shutdownNow();
+        scheduler.awaitTermination(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    repositoryExecutor.shutdownNow();
+    try {
+      if (ownsClient) {
+        client.close();
+      }
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    try {
+      if (ownsStore) {
+        rawStore.close();
+      }
+    } catch (RuntimeException e) {
+      if (failure == null) {
+        failure = e;
+      } else {
+        failure.addSuppressed(e);
+      }
+    } finally {
+      metrics.close();
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("monitor '" + config.monitorName() + "' is closed");
+    }
+  }
+
+  private GitHubClient createClient(ClassLoader classLoader) {
+    GitHubClientProvider provider = ProviderResolver.resolve(GitHubClientProvider.class,
+        config.githubClientProvider(), GitHubClientProvider::name, classLoader,
+        "ProcessorConfig.githubClientProvider");
+    return provider.create(GitHubClientSettings.builder()
+        .baseUrl(config.githubBaseUrl())
+        .credentials(config.githubCredentials())
+        .requestTimeout(config.githubRequestTimeout())
+        .maxConcurrentRequests(config.maxConcurrentRequests())
+        .retryMaxAttempts(config.retryMaxAttempts())
+        .retryBackoffFactor(config.retryBackoffFactor())
+        .enableCaching(config.enableCaching())
+        .cacheTtl(config.cacheTtl())
+        .rateLimitReserve(config.rateLimitReserve())
+        .clock(clock)
+        .listener(metrics)
+        .build());
+  }
+
+  private PullRequestStore createStore(ClassLoader classLoader) {
+    PullRequestStoreProvider provider = ProviderResolver.resolve(PullRequestStoreProvider.class,
+        config.storeProvider(), PullRequestStoreProvider::name, classLoader, "ProcessorConfig.storeProvider");
+    // every repository task holds at most one connection at a time; two more serve delivery and health
+    int poolSize = config.maxConcurrentRepositories() + 2;
+    return provider.create(new StoreSettings(config.jdbcUrl(), config.databaseUser(), config.databasePassword(),
+        poolSize, config.databaseTransactionTimeout(), Map.of()));
+  }
+
+  private static List<RepositorySelector> selectors(ProcessorConfig config) {
+    List<RepositorySelector> selectors = new ArrayList<>();
+    config.organizations().forEach(org -> selectors.add(new RepositorySelector.Organization(org)));
+    config.users().forEach(user -> selectors.add(new RepositorySelector.User(user)));
+    if (config.discoverInstallation()) {
+      selectors.add(new RepositorySelector.Installation());
+    }
+    return selectors;
+  }
+
+  private static Predicate<RepositoryInfo> filter(ProcessorConfig config) {
+    List<Pattern> include = config.include().stream().map(Globs::toRegex).toList();
+    List<Pattern> exclude = config.exclude().stream().map(Globs::toRegex).toList();
+    return info -> {
+      String name = info.id().fullName();
+      return (config.includeArchived() || !info.archived())
+          && (config.includeForks() || !info.fork())
+          && (include.isEmpty() || include.stream().anyMatch(p -> p.matcher(name).matches()))
+          && exclude.stream().noneMatch(p -> p.matcher(name).matches());
+    };
+  }
+
+  private static void closeQuietly(AutoCloseable resource, RuntimeException into) {
+    if (resource != null) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        into.addSuppressed(e);
+      }
+    }
+  }
+
+  /** Tracks a pass's progress and tells the progress listeners. */
+  private final class Progress {
+    private final long pass;
+    private final int total;
+    private final Instant startedAt;
+    private final AtomicLong done = new AtomicLong();
+    private final AtomicLong pullRequests = new AtomicLong();
+    private final AtomicLong requests = new AtomicLong();
+
+    Progress(long pass, int total, Instant startedAt) {
+      this.pass = pass;
+      this.total = total;
+      this.startedAt = startedAt;
+    }
+
+    void record(RepositoryOutcome outcome) {
+      long finished = done.incrementAndGet();
+      long prs = pullRequests.addAndGet(outcome.pullRequestsSeen());
+      long reqs = requests.addAndGet(outcome.requests());
+      if (progressListeners.isEmpty()) {
+        return;
+      }
+      Duration elapsed = Duration.between(startedAt, clock.instant());
+      Duration left = elapsed.multipliedBy(total - finished).dividedBy(Math.max(1, finished));
+      ProgressListener.Progress snapshot = new ProgressListener.Progress(pass, (int) finished, total, prs,
+          reqs, elapsed, left);
+      for (ProgressListener listener : progressListeners) {
+        try {
+          listener.onProgress(snapshot);
+        } catch (RuntimeException e) {
+          log.warn("progress listener {} failed", listener.getClass().getName(), e);
+        }
+      }
+    }
+  }
+
+  /**
+   * Builds a {@link PRMonitor}. Not thread-safe. Everything but {@link #config} is optional.
+   */
+  public static final class Builder {
+    private ProcessorConfig config;
+    private GitHubClient client;
+    private PullRequestStore store;
+    private final List<ChangeListener> listeners = new ArrayList<>();
+    private final List<ProgressListener> progressListeners = new ArrayList<>();
+    private MeterRegistry meterRegistry;
+    private Clock clock = Clock.systemUTC();
+    private ClassLoader classLoader = PRMonitor.class.getClassLoader();
+
+    private Builder() {
+    }
+
+    /** The configuration; required. */
+    public Builder config(ProcessorConfig config) {
+      this.config = Objects.requireNonNull(config, "null config");
+      return this;
+    }
+
+    /** A GitHub client to use instead of one from a provider. The monitor will not close it. */
+    public Builder githubClient(GitHubClient client) {
+      this.client = Objects.requireNonNull(client, "null client");
+      return this;
+    }
+
+    /** A store to use instead of one from a provider. The monitor will not close it. */
+    public Builder store(PullRequestStore store) {
+      this.store = Objects.requireNonNull(store, "null store");
+      return this;
+    }
+
+    /** Adds a listener for changes; listeners are called in the order added. */
+    public Builder listener(ChangeListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "null listener"));
+      return this;
+    }
+
+    /** Adds a listener for pass progress. */
+    public Builder progressListener(ProgressListener listener) {
+      progressListeners.add(Objects.requireNonNull(listener, "null progress listener"));
+      return this;
+    }
+
+    /** The registry to bind metrics to; without one, metrics are not recorded. */
+    public Builder meterRegistry(MeterRegistry meterRegistry) {
+      this.meterRegistry = Objects.requireNonNull(meterRegistry, "null meterRegistry");
+      return this;
+    }
+
+    /** The time source; default the system UTC clock. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "null clock");
+      return this;
+    }
+
+    /** Where providers are looked up; default the class loader of prmonitor's core. */
+    public Builder classLoader(ClassLoader classLoader) {
+      this.classLoader = Objects.requireNonNull(classLoader, "null classLoader");
+      return this;
+    }
+
+    /**
+     * Builds the monitor, creating the GitHub client and the store from providers where none was given.
+     *
+     * @throws IllegalStateException if no configuration was given
+     * @throws io.prmonitor.spi.ConfigurationException if a provider is missing or ambiguous
+     */
+    public PRMonitor build() {
+      if (config == null) {
+        throw new IllegalStateException("config is required: PRMonitor.builder().config(ProcessorConfig...)");
+      }
+      return new PRMonitor(this);
+    }
+  }
+}

@@ -1,0 +1,560 @@
+package io.prmonitor;
+
+import io.prmonitor.spi.GitHubClientSettings;
+import io.prmonitor.spi.GitHubCredentials;
+import io.prmonitor.spi.RepositoryId;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The immutable configuration of a {@link PRMonitor}: which repositories to watch, how to reach GitHub and
+ * the store, and how hard to push.
+ *
+ * <p>Built with {@link #builder()}; every setter rejects a bad value at once with an
+ * {@link IllegalArgumentException} that names the field and the value, and {@link Builder#build()} checks
+ * the rules that span fields. {@code toString()} masks the credentials and the database password.
+ *
+ * @param repositories repositories watched by name
+ * @param organizations organizations whose repositories are discovered and watched
+ * @param users users whose repositories are discovered and watched
+ * @param discoverInstallation whether the repositories of the GitHub App installation are watched
+ * @param include glob patterns ({@code *} and {@code ?}) over {@code owner/name}; a discovered repository is
+ *     kept only if it matches one (all are kept when empty)
+ * @param exclude glob patterns over {@code owner/name}; a discovered repository matching one is dropped
+ * @param includeArchived whether discovered archived repositories are kept
+ * @param includeForks whether discovered forks are kept
+ * @param githubBaseUrl the GitHub API root
+ * @param githubCredentials how to authenticate to GitHub
+ * @param githubClientProvider the name of the {@code GitHubClientProvider} to use, or null to use the only
+ *     one found
+ * @param storeProvider the name of the {@code PullRequestStoreProvider} to use, or null to use the only one
+ *     found
+ * @param jdbcUrl the store's JDBC URL
+ * @param databaseUser the database user, or null
+ * @param databasePassword the database password, or null
+ * @param maxConcurrentRepositories repositories synchronized at once
+ * @param maxConcurrentPrsPerRepo per-pull-request requests (enrichment) in flight at once per repository
+ * @param maxConcurrentRequests GitHub requests in flight at once across the monitor
+ * @param githubRequestTimeout the time limit of one GitHub request
+ * @param databaseTransactionTimeout the time limit of one database transaction
+ * @param enableCaching whether conditional GitHub responses are cached
+ * @param cacheTtl how long cached responses are kept
+ * @param retryMaxAttempts how many times one GitHub request may be tried in all
+ * @param retryBackoffFactor the factor between successive retry delays
+ * @param rateLimitReserve requests per credential never spent, so other tools sharing the token keep some
+ * @param emitOpenedOnBaseline whether a repository's first pass reports every existing pull request as
+ *     {@code OPENED} (otherwise it silently records them)
+ * @param passInterval the time between the starts of scheduled passes ({@link PRMonitor#start()})
+ * @param passDeadline the longest a pass may run before its remaining repositories are deferred, or null
+ * @param shutdownTimeout how long {@link PRMonitor#close()} lets in-flight work finish
+ * @param outboxRetention how long delivered changes are kept in the store's outbox
+ * @param monitorName the value of the {@code monitor} tag on every metric
+ */
+public record ProcessorConfig(
+    List<RepositoryId> repositories,
+    List<String> organizations,
+    List<String> users,
+    boolean discoverInstallation,
+    List<String> include,
+    List<String> exclude,
+    boolean includeArchived,
+    boolean includeForks,
+    URI githubBaseUrl,
+    GitHubCredentials githubCredentials,
+    String githubClientProvider,
+    String storeProvider,
+    String jdbcUrl,
+    String databaseUser,
+    String databasePassword,
+    int maxConcurrentRepositories,
+    int maxConcurrentPrsPerRepo,
+    int maxConcurrentRequests,
+    Duration githubRequestTimeout,
+    Duration databaseTransactionTimeout,
+    boolean enableCaching,
+    Duration cacheTtl,
+    int retryMaxAttempts,
+    double retryBackoffFactor,
+    int rateLimitReserve,
+    boolean emitOpenedOnBaseline,
+    Duration passInterval,
+    Duration passDeadline,
+    Duration shutdownTimeout,
+    Duration outboxRetention,
+    String monitorName) {
+
+  public static final int DEFAULT_MAX_CONCURRENT_REPOSITORIES = 10;
+  public static final int DEFAULT_MAX_CONCURRENT_PRS_PER_REPO = 50;
+  public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = GitHubClientSettings.DEFAULT_MAX_CONCURRENT_REQUESTS;
+  public static final Duration DEFAULT_GITHUB_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_DATABASE_TRANSACTION_TIMEOUT = Duration.ofSeconds(60);
+  public static final boolean DEFAULT_ENABLE_CACHING = true;
+  public static final Duration DEFAULT_CACHE_TTL = Duration.ofSeconds(300);
+  public static final int DEFAULT_RETRY_MAX_ATTEMPTS = 3;
+  public static final double DEFAULT_RETRY_BACKOFF_FACTOR = 2.0;
+  public static final int DEFAULT_RATE_LIMIT_RESERVE = GitHubClientSettings.DEFAULT_RATE_LIMIT_RESERVE;
+  public static final Duration DEFAULT_PASS_INTERVAL = Duration.ofMinutes(5);
+  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_OUTBOX_RETENTION = Duration.ofDays(7);
+  public static final String DEFAULT_JDBC_URL = "jdbc:h2:file:./prmonitor-data/prmonitor";
+  public static final String DEFAULT_MONITOR_NAME = "prmonitor";
+
+  private static final Pattern MONITOR_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  private static final Pattern PROVIDER_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+  public ProcessorConfig {
+    repositories = List.copyOf(repositories);
+    organizations = List.copyOf(organizations);
+    users = List.copyOf(users);
+    include = List.copyOf(include);
+    exclude = List.copyOf(exclude);
+  }
+
+  /** A builder holding every default and no repositories. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this configuration's values. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.repositories.addAll(repositories);
+    b.organizations.addAll(organizations);
+    b.users.addAll(users);
+    b.include.addAll(include);
+    b.exclude.addAll(exclude);
+    b.discoverInstallation = discoverInstallation;
+    b.includeArchived = includeArchived;
+    b.includeForks = includeForks;
+    b.githubBaseUrl = githubBaseUrl;
+    b.githubCredentials = githubCredentials;
+    b.githubClientProvider = githubClientProvider;
+    b.storeProvider = storeProvider;
+    b.jdbcUrl = jdbcUrl;
+    b.databaseUser = databaseUser;
+    b.databasePassword = databasePassword;
+    b.maxConcurrentRepositories = maxConcurrentRepositories;
+    b.maxConcurrentPrsPerRepo = maxConcurrentPrsPerRepo;
+    b.maxConcurrentRequests = maxConcurrentRequests;
+    b.githubRequestTimeout = githubRequestTimeout;
+    b.databaseTransactionTimeout = databaseTransactionTimeout;
+    b.enableCaching = enableCaching;
+    b.cacheTtl = cacheTtl;
+    b.retryMaxAttempts = retryMaxAttempts;
+    b.retryBackoffFactor = retryBackoffFactor;
+    b.rateLimitReserve = rateLimitReserve;
+    b.emitOpenedOnBaseline = emitOpenedOnBaseline;
+    b.passInterval = passInterval;
+    b.passDeadline = passDeadline;
+    b.shutdownTimeout = shutdownTimeout;
+    b.outboxRetention = outboxRetention;
+    b.monitorName = monitorName;
+    return b;
+  }
+
+  /** Whether any repository comes from discovery rather than by name. */
+  public boolean usesDiscovery() {
+    return discoverInstallation || !organizations.isEmpty() || !users.isEmpty();
+  }
+
+  @Override
+  public String toString() {
+    return "ProcessorConfig[repositories=" + repositories + ", organizations=" + organizations
+        + ", users=" + users + ", discoverInstallation=" + discoverInstallation
+        + ", include=" + include + ", exclude=" + exclude + ", includeArchived=" + includeArchived
+        + ", includeForks=" + includeForks + ", githubBaseUrl=" + githubBaseUrl
+        + ", githubCredentials=" + githubCredentials.label()
+        + ", githubClientProvider=" + githubClientProvider + ", storeProvider=" + storeProvider
+        + ", jdbcUrl=" + jdbcUrl + ", databaseUser=" + databaseUser
+        + ", databasePassword=" + (databasePassword == null ? null : "****")
+        + ", maxConcurrentRepositories=" + maxConcurrentRepositories
+        + ", maxConcurrentPrsPerRepo=" + maxConcurrentPrsPerRepo
+        + ", maxConcurrentRequests=" + maxConcurrentRequests
+        + ", githubRequestTimeout=" + githubRequestTimeout
+        + ", databaseTransactionTimeout=" + databaseTransactionTimeout
+        + ", enableCaching=" + enableCaching + ", cacheTtl=" + cacheTtl
+        + ", retryMaxAttempts=" + retryMaxAttempts + ", retryBackoffFactor=" + retryBackoffFactor
+        + ", rateLimitReserve=" + rateLimitReserve + ", emitOpenedOnBaseline=" + emitOpenedOnBaseline
+        + ", passInterval=" + passInterval + ", passDeadline=" + passDeadline
+        + ", shutdownTimeout=" + shutdownTimeout + ", outboxRetention=" + outboxRetention
+        + ", monitorName=" + monitorName + "]";
+  }
+
+  /**
+   * Builds a {@link ProcessorConfig}. Each setter validates its argument at once; {@link #build()} checks
+   * the rules that span fields. Not thread-safe.
+   */
+  public static final class Builder {
+    private final List<RepositoryId> repositories = new ArrayList<>();
+    private final List<String> organizations = new ArrayList<>();
+    private final List<String> users = new ArrayList<>();
+    private final List<String> include = new ArrayList<>();
+    private final List<String> exclude = new ArrayList<>();
+    private boolean discoverInstallation;
+    private boolean includeArchived;
+    private boolean includeForks = true;
+    private URI githubBaseUrl = GitHubClientSettings.DEFAULT_BASE_URL;
+    private GitHubCredentials githubCredentials = new GitHubCredentials.Anonymous();
+    private String githubClientProvider;
+    private String storeProvider;
+    private String jdbcUrl = DEFAULT_JDBC_URL;
+    private String databaseUser;
+    private String databasePassword;
+    private int maxConcurrentRepositories = DEFAULT_MAX_CONCURRENT_REPOSITORIES;
+    private int maxConcurrentPrsPerRepo = DEFAULT_MAX_CONCURRENT_PRS_PER_REPO;
+    private int maxConcurrentRequests = DEFAULT_MAX_CONCURRENT_REQUESTS;
+    private Duration githubRequestTimeout = DEFAULT_GITHUB_REQUEST_TIMEOUT;
+    private Duration databaseTransactionTimeout = DEFAULT_DATABASE_TRANSACTION_TIMEOUT;
+    private boolean enableCaching = DEFAULT_ENABLE_CACHING;
+    private Duration cacheTtl = DEFAULT_CACHE_TTL;
+    private int retryMaxAttempts = DEFAULT_RETRY_MAX_ATTEMPTS;
+    private double retryBackoffFactor = DEFAULT_RETRY_BACKOFF_FACTOR;
+    private int rateLimitReserve = DEFAULT_RATE_LIMIT_RESERVE;
+    private boolean emitOpenedOnBaseline;
+    private Duration passInterval = DEFAULT_PASS_INTERVAL;
+    private Duration passDeadline;
+    private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+    private Duration outboxRetention = DEFAULT_OUTBOX_RETENTION;
+    private String monitorName = DEFAULT_MONITOR_NAME;
+
+    private Builder() {
+    }
+
+    /** Adds repositories to watch. */
+    public Builder repositories(RepositoryId... repositories) {
+      for (RepositoryId repository : repositories) {
+        this.repositories.add(Objects.requireNonNull(repository, "null repository"));
+      }
+      return this;
+    }
+
+    /** Adds repositories to watch. */
+    public Builder repositories(List<RepositoryId> repositories) {
+      return repositories(repositories.toArray(RepositoryId[]::new));
+    }
+
+    /**
+     * Adds repositories to watch, each as {@code owner/name}.
+     *
+     * @throws IllegalArgumentException naming the first malformed name
+     */
+    public Builder repositories(String... fullNames) {
+      for (String fullName : fullNames) {
+        try {
+          repositories.add(RepositoryId.parse(fullName));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("repositories: " + e.getMessage(), e);
+        }
+      }
+      return this;
+    }
+
+    /** Adds an organization whose repositories are discovered. */
+    public Builder organization(String organization) {
+      organizations.add(login("organizations", organization));
+      return this;
+    }
+
+    /** Adds a user whose repositories are discovered. */
+    public Builder user(String user) {
+      users.add(login("users", user));
+      return this;
+    }
+
+    /** Whether the repositories of the GitHub App installation are discovered; default false. */
+    public Builder discoverInstallation(boolean discoverInstallation) {
+      this.discoverInstallation = discoverInstallation;
+      return this;
+    }
+
+    /** Adds an include glob over {@code owner/name} for discovered repositories. */
+    public Builder include(String glob) {
+      include.add(glob("include", glob));
+      return this;
+    }
+
+    /** Adds an exclude glob over {@code owner/name} for discovered repositories. */
+    public Builder exclude(String glob) {
+      exclude.add(glob("exclude", glob));
+      return this;
+    }
+
+    /** Whether discovered archived repositories are kept; default false. */
+    public Builder includeArchived(boolean includeArchived) {
+      this.includeArchived = includeArchived;
+      return this;
+    }
+
+    /** Whether discovered forks are kept; default true. */
+    public Builder includeForks(boolean includeForks) {
+      this.includeForks = includeForks;
+      return this;
+    }
+
+    /**
+     * The GitHub API root; default {@code https://api.github.com}. Plain {@code http://} is accepted for
+     * loopback hosts only (the simulator), so a token is never sent in clear over a network.
+     */
+    public Builder githubBaseUrl(URI githubBaseUrl) {
+      Objects.requireNonNull(githubBaseUrl, "githubBaseUrl: null");
+      String scheme = githubBaseUrl.getScheme();
+      if (scheme == null || githubBaseUrl.getHost() == null) {
+        throw new IllegalArgumentException("githubBaseUrl must be an absolute http(s) URL: " + githubBaseUrl);
+      }
+      scheme = scheme.toLowerCase(Locale.ROOT);
+      if (scheme.equals("http") && !isLoopback(githubBaseUrl.getHost())) {
+        throw new IllegalArgumentException(
+            "githubBaseUrl: plain http is allowed for loopback hosts only: " + githubBaseUrl);
+      }
+      if (!scheme.equals("http") && !scheme.equals("https")) {
+        throw new IllegalArgumentException("githubBaseUrl must be an http(s) URL: " + githubBaseUrl);
+      }
+      this.githubBaseUrl = githubBaseUrl;
+      return this;
+    }
+
+    /** Parses and sets {@link #githubBaseUrl(URI)}. */
+    public Builder githubBaseUrl(String githubBaseUrl) {
+      Objects.requireNonNull(githubBaseUrl, "githubBaseUrl: null");
+      try {
+        return githubBaseUrl(new URI(githubBaseUrl));
+      } catch (java.net.URISyntaxException e) {
+        throw new IllegalArgumentException("githubBaseUrl is not a URL: " + githubBaseUrl, e);
+      }
+    }
+
+    /** How to authenticate; default anonymous. */
+    public Builder githubCredentials(GitHubCredentials githubCredentials) {
+      this.githubCredentials = Objects.requireNonNull(githubCredentials, "githubCredentials: null");
+      return this;
+    }
+
+    /** Authenticates with a personal access token. */
+    public Builder githubToken(String token) {
+      if (token == null || token.isBlank()) {
+        throw new IllegalArgumentException("githubToken must not be blank");
+      }
+      return githubCredentials(new GitHubCredentials.Token(token));
+    }
+
+    /** Selects the GitHub client provider by name; default: the only one on the class path. */
+    public Builder githubClientProvider(String name) {
+      this.githubClientProvider = providerName("githubClientProvider", name);
+      return this;
+    }
+
+    /** Selects the store provider by name; default: the only one on the class path. */
+    public Builder storeProvider(String name) {
+      this.storeProvider = providerName("storeProvider", name);
+      return this;
+    }
+
+    /** The store's JDBC URL; default an H2 file database, {@code ./prmonitor-data/prmonitor}. */
+    public Builder jdbcUrl(String jdbcUrl) {
+      if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:")) {
+        throw new IllegalArgumentException("jdbcUrl must start with 'jdbc:': " + jdbcUrl);
+      }
+      this.jdbcUrl = jdbcUrl;
+      return this;
+    }
+
+    /** The database user and password; either may be null. */
+    public Builder databaseCredentials(String user, String password) {
+      this.databaseUser = user;
+      this.databasePassword = password;
+      return this;
+    }
+
+    /** Repositories synchronized at once, 1 to 1,000; default 10. */
+    public Builder maxConcurrentRepositories(int value) {
+      this.maxConcurrentRepositories = range("maxConcurrentRepositories", value, 1, 1000);
+      return this;
+    }
+
+    /** Per-pull-request requests in flight per repository, 1 to 100; default 50. */
+    public Builder maxConcurrentPrsPerRepo(int value) {
+      this.maxConcurrentPrsPerRepo = range("maxConcurrentPrsPerRepo", value, 1, 100);
+      return this;
+    }
+
+    /** GitHub requests in flight at once, 1 to 100 (GitHub's own limit); default 16. */
+    public Builder maxConcurrentRequests(int value) {
+      this.maxConcurrentRequests = range("maxConcurrentRequests", value, 1, 100);
+      return this;
+    }
+
+    /** The time limit of one GitHub request, 1 ms to 10 minutes; default 30 s. */
+    public Builder githubRequestTimeout(Duration value) {
+      this.githubRequestTimeout = duration("githubRequestTimeout", value, Duration.ofMinutes(10));
+      return this;
+    }
+
+    /** The time limit of one database transaction, 1 ms to 1 hour; default 60 s. */
+    public Builder databaseTransactionTimeout(Duration value) {
+      this.databaseTransactionTimeout = duration("databaseTransactionTimeout", value, Duration.ofHours(1));
+      return this;
+    }
+
+    /** Whether conditional GitHub responses are cached; default true. */
+    public Builder enableCaching(boolean enableCaching) {
+      this.enableCaching = enableCaching;
+      return this;
+    }
+
+    /** How long cached responses are kept, 1 ms to 1 day; default 300 s. */
+    public Builder cacheTtl(Duration value) {
+      this.cacheTtl = duration("cacheTtl", value, Duration.ofDays(1));
+      return this;
+    }
+
+    /** How many times one GitHub request may be tried in all, 1 to 10; default 3. */
+    public Builder retryMaxAttempts(int value) {
+      this.retryMaxAttempts = range("retryMaxAttempts", value, 1, 10);
+      return this;
+    }
+
+    /** The factor between successive retry delays, 1.0 to 10.0; default 2.0. */
+    public Builder retryBackoffFactor(double value) {
+      if (!(value >= 1.0 && value <= 10.0)) {
+        throw new IllegalArgumentException("retryBackoffFactor must be between 1.0 and 10.0: " + value);
+      }
+      this.retryBackoffFactor = value;
+      return this;
+    }
+
+    /** Requests per credential never spent, 0 to 5,000; default 50. */
+    public Builder rateLimitReserve(int value) {
+      this.rateLimitReserve = range("rateLimitReserve", value, 0, 5000);
+      return this;
+    }
+
+    /** Whether a repository's first pass reports existing pull requests as OPENED; default false. */
+    public Builder emitOpenedOnBaseline(boolean emitOpenedOnBaseline) {
+      this.emitOpenedOnBaseline = emitOpenedOnBaseline;
+      return this;
+    }
+
+    /** The time between scheduled pass starts, 1 ms to 1 day; default 5 minutes. */
+    public Builder passInterval(Duration value) {
+      this.passInterval = duration("passInterval", value, Duration.ofDays(1));
+      return this;
+    }
+
+    /** The longest a pass may run before deferring what is left, or null for none; default none. */
+    public Builder passDeadline(Duration value) {
+      this.passDeadline = value == null ? null : duration("passDeadline", value, Duration.ofDays(1));
+      return this;
+    }
+
+    /** How long {@code close()} lets in-flight work finish, 1 ms to 10 minutes; default 30 s. */
+    public Builder shutdownTimeout(Duration value) {
+      this.shutdownTimeout = duration("shutdownTimeout", value, Duration.ofMinutes(10));
+      return this;
+    }
+
+    /** How long delivered changes stay in the outbox, 1 ms to 3,650 days; default 7 days. */
+    public Builder outboxRetention(Duration value) {
+      this.outboxRetention = duration("outboxRetention", value, Duration.ofDays(3650));
+      return this;
+    }
+
+    /** The {@code monitor} metric tag: 1 to 64 of letters, digits, '.', '_', '-'; default prmonitor. */
+    public Builder monitorName(String value) {
+      if (value == null || !MONITOR_NAME.matcher(value).matches()) {
+        throw new IllegalArgumentException(
+            "monitorName must be 1 to 64 of letters, digits, '.', '_', '-': " + value);
+      }
+      this.monitorName = value;
+      return this;
+    }
+
+    /**
+     * Builds the configuration.
+     *
+     * @throws IllegalStateException if no repository is named and none is to be discovered, or the same
+     *     repository is named twice
+     */
+    public ProcessorConfig build() {
+      if (repositories.isEmpty() && organizations.isEmpty() && users.isEmpty() && !discoverInstallation) {
+        throw new IllegalStateException(
+            "no repositories: name some with repositories(...) or discover them with organization(...), "
+                + "user(...) or discoverInstallation(true)");
+      }
+      var seen = new LinkedHashSet<RepositoryId>();
+      for (RepositoryId repository : repositories) {
+        if (!seen.add(repository)) {
+          throw new IllegalStateException("repositories: " + repository + " is listed twice");
+        }
+      }
+      if (discoverInstallation && !(githubCredentials instanceof GitHubCredentials.App)) {
+        throw new IllegalStateException(
+            "discoverInstallation needs GitHub App credentials, not " + githubCredentials.label());
+      }
+      return new ProcessorConfig(repositories, organizations, users, discoverInstallation, include, exclude,
+          includeArchived, includeForks, githubBaseUrl, githubCredentials, githubClientProvider,
+          storeProvider, jdbcUrl, databaseUser, databasePassword, maxConcurrentRepositories,
+          maxConcurrentPrsPerRepo, maxConcurrentRequests, githubRequestTimeout, databaseTransactionTimeout,
+          enableCaching, cacheTtl, retryMaxAttempts, retryBackoffFactor, rateLimitReserve,
+          emitOpenedOnBaseline, passInterval, passDeadline, shutdownTimeout, outboxRetention, monitorName);
+    }
+
+    private static int range(String field, int value, int min, int max) {
+      if (value < min || value > max) {
+        throw new IllegalArgumentException(field + " must be between " + min + " and " + max + ": " + value);
+      }
+      return value;
+    }
+
+    private static Duration duration(String field, Duration value, Duration max) {
+      if (value == null) {
+        throw new IllegalArgumentException(field + " must not be null");
+      }
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(field + " must be positive: " + value);
+      }
+      if (value.compareTo(max) > 0) {
+        throw new IllegalArgumentException(field + " must be at most " + max + ": " + value);
+      }
+      return value;
+    }
+
+    private static String login(String field, String login) {
+      try {
+        return new RepositoryId(Objects.requireNonNull(login, field + ": null"), "x").owner();
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(field + ": invalid login '" + login + "'", e);
+      }
+    }
+
+    private static String glob(String field, String glob) {
+      if (glob == null || glob.isBlank()) {
+        throw new IllegalArgumentException(field + " pattern must not be blank: '" + glob + "'");
+      }
+      try {
+        Globs.toRegex(glob);
+      } catch (PatternSyntaxException e) {
+        throw new IllegalArgumentException(field + " pattern is invalid: '" + glob + "'", e);
+      }
+      return glob;
+    }
+
+    private static String providerName(String field, String name) {
+      if (name == null || !PROVIDER_NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException(field + " must be a provider name: '" + name + "'");
+      }
+      return name;
+    }
+
+    private static boolean isLoopback(String host) {
+      String h = host.toLowerCase(Locale.ROOT);
+      return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
+    }
+  }
+}

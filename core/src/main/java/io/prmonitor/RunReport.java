@@ -1,0 +1,127 @@
+package io.prmonitor;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.prmonitor.spi.ChangeKind;
+import io.prmonitor.spi.RepositoryId;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * What one pass did. Immutable; {@link #toJson()} (and {@code toString()}) render it as one JSON line.
+ *
+ * @param pass the pass number within this monitor, from 1
+ * @param startedAt when the pass started
+ * @param duration how long it took, delivery included
+ * @param repositories how many repositories the pass covered
+ * @param repositoriesDone repositories synchronized completely
+ * @param failed repositories (or discoveries, as {@code org:NAME}) that failed, with the reason
+ * @param deferred repositories left for the next pass for want of time or rate-limit budget; the next pass
+ *     takes them up first
+ * @param pullRequestsSeen list items read
+ * @param pullRequestsSkipped list items that could not be read
+ * @param changes changes detected and recorded, by kind; kinds with none are absent
+ * @param requests GitHub requests made, retries included
+ * @param notModified requests answered {@code 304 Not Modified} (free of rate limit)
+ * @param changesDelivered outbox entries every listener accepted during this pass
+ * @param deliveryFailures outbox entries a listener refused during this pass (they stay pending)
+ */
+public record RunReport(
+    long pass,
+    Instant startedAt,
+    Duration duration,
+    int repositories,
+    int repositoriesDone,
+    Map<String, String> failed,
+    List<RepositoryId> deferred,
+    long pullRequestsSeen,
+    long pullRequestsSkipped,
+    Map<ChangeKind, Long> changes,
+    long requests,
+    long notModified,
+    long changesDelivered,
+    long deliveryFailures) {
+
+  private static final JsonFactory JSON = new JsonFactory();
+
+  public RunReport {
+    Objects.requireNonNull(startedAt, "null startedAt");
+    Objects.requireNonNull(duration, "null duration");
+    failed = Map.copyOf(new TreeMap<>(failed));
+    deferred = List.copyOf(deferred);
+    EnumMap<ChangeKind, Long> nonZero = new EnumMap<>(ChangeKind.class);
+    changes.forEach((kind, count) -> {
+      if (count != 0) {
+        nonZero.put(kind, count);
+      }
+    });
+    changes = java.util.Collections.unmodifiableMap(nonZero);
+  }
+
+  /** The total number of changes of every kind. */
+  public long totalChanges() {
+    return changes.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** Whether every repository was synchronized completely. */
+  public boolean isComplete() {
+    return failed.isEmpty() && deferred.isEmpty() && repositoriesDone == repositories;
+  }
+
+  /**
+   * Renders the report as one line of JSON: {@code {"pass":1,"startedAt":"...","durationMs":1234,
+   * "repositories":20,"done":20,"failed":{},"deferred":[],"pullRequests":10000,"skipped":0,
+   * "changes":{"EDITED":3},"totalChanges":3,"requests":100,"notModified":0,"delivered":3,
+   * "deliveryFailures":0}}.
+   */
+  public String toJson() {
+    StringWriter out = new StringWriter(256);
+    try (JsonGenerator json = JSON.createGenerator(out)) {
+      json.writeStartObject();
+      json.writeNumberField("pass", pass);
+      json.writeStringField("startedAt", startedAt.toString());
+      json.writeNumberField("durationMs", duration.toMillis());
+      json.writeNumberField("repositories", repositories);
+      json.writeNumberField("done", repositoriesDone);
+      json.writeObjectFieldStart("failed");
+      for (var entry : new TreeMap<>(failed).entrySet()) {
+        json.writeStringField(entry.getKey(), entry.getValue());
+      }
+      json.writeEndObject();
+      json.writeArrayFieldStart("deferred");
+      for (RepositoryId repository : deferred) {
+        json.writeString(repository.fullName());
+      }
+      json.writeEndArray();
+      json.writeNumberField("pullRequests", pullRequestsSeen);
+      json.writeNumberField("skipped", pullRequestsSkipped);
+      json.writeObjectFieldStart("changes");
+      for (var entry : changes.entrySet()) {
+        json.writeNumberField(entry.getKey().name(), entry.getValue());
+      }
+      json.writeEndObject();
+      json.writeNumberField("totalChanges", totalChanges());
+      json.writeNumberField("requests", requests);
+      json.writeNumberField("notModified", notModified);
+      json.writeNumberField("delivered", changesDelivered);
+      json.writeNumberField("deliveryFailures", deliveryFailures);
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
+  @Override
+  public String toString() {
+    return toJson();
+  }
+}

@@ -1,0 +1,104 @@
+package io.prmonitor.core.metrics;
+
+import io.prmonitor.spi.ListingCursor;
+import io.prmonitor.spi.OutboxEntry;
+import io.prmonitor.spi.PullRequest;
+import io.prmonitor.spi.PullRequestStore;
+import io.prmonitor.spi.RepositoryId;
+import io.prmonitor.spi.RepositoryState;
+import io.prmonitor.spi.SyncBatch;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * A {@link PullRequestStore} that times every call of the store it wraps into
+ * {@code prmonitor.store.transaction}, tagged with the operation. Closing it does not close the store
+ * it wraps: whoever created that one closes it.
+ */
+public final class TimedPullRequestStore implements PullRequestStore {
+
+  private final PullRequestStore store;
+  private final MonitorMetrics metrics;
+
+  public TimedPullRequestStore(PullRequestStore store, MonitorMetrics metrics) {
+    this.store = store;
+    this.metrics = metrics;
+  }
+
+  private <T> T timed(String operation, Supplier<T> call) {
+    long start = System.nanoTime();
+    boolean success = false;
+    try {
+      T result = call.get();
+      success = true;
+      return result;
+    } finally {
+      metrics.storeTransaction(operation, System.nanoTime() - start, success);
+    }
+  }
+
+  private void timed(String operation, Runnable call) {
+    timed(operation, () -> {
+      call.run();
+      return null;
+    });
+  }
+
+  @Override
+  public RepositoryState repositoryState(RepositoryId repository) {
+    return timed("repository_state", () -> store.repositoryState(repository));
+  }
+
+  @Override
+  public Map<Integer, PullRequest> pullRequests(RepositoryId repository, Collection<Integer> numbers) {
+    return timed("load", () -> store.pullRequests(repository, numbers));
+  }
+
+  @Override
+  public List<PullRequest> allPullRequests(RepositoryId repository) {
+    return timed("load_all", () -> store.allPullRequests(repository));
+  }
+
+  @Override
+  public void apply(SyncBatch batch) {
+    timed("apply", () -> store.apply(batch));
+  }
+
+  @Override
+  public void completePass(RepositoryId repository, ListingCursor cursor, Instant completedAt) {
+    timed("complete_pass", () -> store.completePass(repository, cursor, completedAt));
+  }
+
+  @Override
+  public List<OutboxEntry> pendingChanges(long afterSequence, int limit) {
+    return timed("pending", () -> store.pendingChanges(afterSequence, limit));
+  }
+
+  @Override
+  public void markDelivered(Collection<Long> sequences, Instant deliveredAt) {
+    timed("mark_delivered", () -> store.markDelivered(sequences, deliveredAt));
+  }
+
+  @Override
+  public void recordFailedDelivery(Collection<Long> sequences) {
+    timed("record_failed_delivery", () -> store.recordFailedDelivery(sequences));
+  }
+
+  @Override
+  public int purgeDelivered(Instant deliveredBefore) {
+    return timed("purge", () -> store.purgeDelivered(deliveredBefore));
+  }
+
+  @Override
+  public void ping() {
+    timed("ping", store::ping);
+  }
+
+  /** Does nothing: the wrapped store belongs to whoever created it. */
+  @Override
+  public void close() {
+  }
+}

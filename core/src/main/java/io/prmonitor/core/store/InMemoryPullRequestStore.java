@@ -1,0 +1,222 @@
+package io.prmonitor.core.store;
+
+import io.prmonitor.spi.ListingCursor;
+import io.prmonitor.spi.OutboxEntry;
+import io.prmonitor.spi.PullRequest;
+import io.prmonitor.spi.PullRequestChange;
+import io.prmonitor.spi.PullRequestStore;
+import io.prmonitor.spi.RepositoryId;
+import io.prmonitor.spi.RepositoryState;
+import io.prmonitor.spi.StoreException;
+import io.prmonitor.spi.SyncBatch;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * A {@link PullRequestStore} that keeps everything in the heap and loses it when the process ends.
+ *
+ * <p>For tests and for small hosts that rebuild their state on start (its first pass per repository is
+ * then a baseline again). It passes the same contract suite as the JDBC store. Thread-safe: a
+ * read-write lock makes every operation atomic. Memory grows with the pull requests stored and the
+ * outbox entries retained.
+ */
+public final class InMemoryPullRequestStore implements PullRequestStore {
+
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private final Map<RepositoryId, RepositoryState> repositories = new HashMap<>();
+  private final Map<RepositoryId, TreeMap<Integer, PullRequest>> pullRequests = new HashMap<>();
+  private final TreeMap<Long, Entry> outbox = new TreeMap<>();
+  private final Set<String> outboxKeys = new HashSet<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private long nextSequence = 1;
+
+  /** An outbox entry and its delivery state. */
+  private static final class Entry {
+    final long sequence;
+    final PullRequestChange change;
+    int attempts;
+    Instant deliveredAt;
+
+    Entry(long sequence, PullRequestChange change) {
+      this.sequence = sequence;
+      this.change = change;
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed.get()) {
+      throw new StoreException("in-memory store is closed");
+    }
+  }
+
+  @Override
+  public RepositoryState repositoryState(RepositoryId repository) {
+    lock.readLock().lock();
+    try {
+      ensureOpen();
+      return repositories.getOrDefault(repository, RepositoryState.initial(repository));
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public Map<Integer, PullRequest> pullRequests(RepositoryId repository, Collection<Integer> numbers) {
+    lock.readLock().lock();
+    try {
+      ensureOpen();
+      TreeMap<Integer, PullRequest> stored = pullRequests.get(repository);
+      Map<Integer, PullRequest> found = new LinkedHashMap<>();
+      if (stored != null) {
+        for (Integer number : numbers) {
+          PullRequest pr = stored.get(number);
+          if (pr != null) {
+            found.put(number, pr);
+          }
+        }
+      }
+      return found;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public List<PullRequest> allPullRequests(RepositoryId repository) {
+    lock.readLock().lock();
+    try {
+      ensureOpen();
+      TreeMap<Integer, PullRequest> stored = pullRequests.get(repository);
+      return stored == null ? List.of() : List.copyOf(stored.values());
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public void apply(SyncBatch batch) {
+    lock.writeLock().lock();
+    try {
+      ensureOpen();
+      TreeMap<Integer, PullRequest> stored = pullRequests.computeIfAbsent(batch.repository(), r -> new TreeMap<>());
+      for (PullRequest pr : batch.upserts()) {
+        stored.put(pr.number(), pr);
+      }
+      for (PullRequestChange change : batch.changes()) {
+        if (outboxKeys.add(change.key())) {
+          long sequence = nextSequence++;
+          outbox.put(sequence, new Entry(sequence, change));
+        }
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  @Override
+  public void completePass(RepositoryId repository, ListingCursor cursor, Instant completedAt) {
+    lock.writeLock().lock();
+    try {
+      ensureOpen();
+      repositories.put(repository, new RepositoryState(repository, cursor, completedAt));
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  @Override
+  public List<OutboxEntry> pendingChanges(long afterSequence, int limit) {
+    if (limit <= 0) {
+      throw new IllegalArgumentException("limit must be positive: " + limit);
+    }
+    lock.readLock().lock();
+    try {
+      ensureOpen();
+      List<OutboxEntry> pending = new ArrayList<>(Math.min(limit, 256));
+      for (Entry entry : outbox.tailMap(afterSequence, false).values()) {
+        if (entry.deliveredAt == null) {
+          pending.add(new OutboxEntry(entry.sequence, entry.change, entry.attempts));
+          if (pending.size() == limit) {
+            break;
+          }
+        }
+      }
+      return pending;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public void markDelivered(Collection<Long> sequences, Instant deliveredAt) {
+    lock.writeLock().lock();
+    try {
+      ensureOpen();
+      for (Long sequence : sequences) {
+        Entry entry = outbox.get(sequence);
+        if (entry != null && entry.deliveredAt == null) {
+          entry.deliveredAt = deliveredAt;
+        }
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  @Override
+  public void recordFailedDelivery(Collection<Long> sequences) {
+    lock.writeLock().lock();
+    try {
+      ensureOpen();
+      for (Long sequence : sequences) {
+        Entry entry = outbox.get(sequence);
+        if (entry != null) {
+          entry.attempts++;
+        }
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  @Override
+  public int purgeDelivered(Instant deliveredBefore) {
+    lock.writeLock().lock();
+    try {
+      ensureOpen();
+      int purged = 0;
+      for (Iterator<Entry> it = outbox.values().iterator(); it.hasNext(); ) {
+        Entry entry = it.next();
+        if (entry.deliveredAt != null && entry.deliveredAt.isBefore(deliveredBefore)) {
+          it.remove();
+          outboxKeys.remove(entry.change.key());
+          purged++;
+        }
+      }
+      return purged;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  @Override
+  public void ping() {
+    ensureOpen();
+  }
+
+  @Override
+  public void close() {
+    closed.set(true);
+  }
+}
