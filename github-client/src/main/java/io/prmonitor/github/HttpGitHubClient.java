@@ -1,0 +1,726 @@
+package io.prmonitor.github;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.prmonitor.github.auth.AppInstallationTokens;
+import io.prmonitor.github.auth.AuthorizationSource;
+import io.prmonitor.github.json.GitHubJson;
+import io.prmonitor.github.json.PullRequestListReader;
+import io.prmonitor.github.json.RepositoryListReader;
+import io.prmonitor.github.ratelimit.Backoff;
+import io.prmonitor.github.ratelimit.RequestBudget;
+import io.prmonitor.github.ratelimit.SecondaryLimitGate;
+import io.prmonitor.github.ratelimit.ServerTimePacer;
+import io.prmonitor.github.ratelimit.Sleeper;
+import io.prmonitor.github.ratelimit.Ticker;
+import io.prmonitor.spi.GitHubAuthenticationException;
+import io.prmonitor.spi.GitHubClient;
+import io.prmonitor.spi.GitHubClientListener;
+import io.prmonitor.spi.GitHubClientSettings;
+import io.prmonitor.spi.GitHubCredentials;
+import io.prmonitor.spi.GitHubException;
+import io.prmonitor.spi.PageRequest;
+import io.prmonitor.spi.PullRequestPage;
+import io.prmonitor.spi.RateLimitExceededException;
+import io.prmonitor.spi.RateLimitStatus;
+import io.prmonitor.spi.RepositoryId;
+import io.prmonitor.spi.RepositoryInfo;
+import io.prmonitor.spi.RepositoryNotFoundException;
+import io.prmonitor.spi.RepositorySelector;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.zip.GZIPInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link GitHubClient} on the JDK {@link HttpClient} and Jackson streaming: conditional requests,
+ * pagination by {@code Link}, retries with backoff, pacing under GitHub's primary, secondary and
+ * server-time limits, and personal-token or GitHub App authentication.
+ *
+ * <p>Every request passes, in order: a global cap of {@link GitHubClientSettings#maxConcurrentRequests()}
+ * requests in flight; the credential's secondary-limit gate (a pause after a secondary-limit answer
+ * holds back every thread); the credential's primary budget (a request that would dip into
+ * {@link GitHubClientSettings#rateLimitReserve()} is refused with {@link RateLimitExceededException}
+ * without being sent); and the server-time pacer. Responses are parsed as they stream in, with limits
+ * on body size ({@value #MAX_BODY_BYTES_PROPERTY}, default {@value #DEFAULT_MAX_BODY_BYTES} bytes) and
+ * nesting depth ({@value #MAX_NESTING_DEPTH_PROPERTY}, default {@value GitHubJson#DEFAULT_MAX_NESTING_DEPTH})
+ * taken from {@link GitHubClientSettings#properties()}.
+ *
+ * <p>Retried, at most {@link GitHubClientSettings#retryMaxAttempts()} tries in all: 5xx, connection
+ * failures, timeouts, truncated or malformed bodies, and secondary limits (after the pause). Never
+ * retried: 401 ({@link GitHubAuthenticationException}), 404 ({@link RepositoryNotFoundException}), 410,
+ * 422, and a 403 that is not a rate limit. A {@code 301} (a renamed repository) is followed once.
+ *
+ * <p>Plain {@code http://} is accepted only for loopback hosts. Secrets never appear in logs, messages,
+ * {@code toString()} or listener arguments. Thread-safe; {@link #close()} is idempotent, after which
+ * every call throws {@link IllegalStateException}.
+ */
+public final class HttpGitHubClient implements GitHubClient {
+
+  /** Property naming the largest response body accepted after decompression, in bytes. */
+  public static final String MAX_BODY_BYTES_PROPERTY = "github.maxBodyBytes";
+  /** Default largest response body: 64 MiB, 30 times a full page of GitHub's ~21 KB list items. */
+  public static final long DEFAULT_MAX_BODY_BYTES = 64L * 1024 * 1024;
+  /** Property naming the deepest JSON nesting accepted. */
+  public static final String MAX_NESTING_DEPTH_PROPERTY = "github.maxNestingDepth";
+  /** Property naming how many per-pull-request responses the cache keeps at most. */
+  public static final String CACHE_MAXIMUM_SIZE_PROPERTY = "github.cacheMaximumSize";
+  /** Default cache size, in entries (each a few hundred bytes). */
+  public static final long DEFAULT_CACHE_MAXIMUM_SIZE = 10_000;
+
+  static final String PULLS_ENDPOINT = "/repos/{owner}/{repo}/pulls";
+  static final String PULL_ENDPOINT = "/repos/{owner}/{repo}/pulls/{number}";
+  static final String ORG_REPOS_ENDPOINT = "/orgs/{org}/repos";
+  static final String USER_REPOS_ENDPOINT = "/users/{user}/repos";
+  static final String INSTALLATION_REPOS_ENDPOINT = "/installation/repositories";
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpGitHubClient.class);
+  private static final String API_VERSION = "2022-11-28";
+  private static final String USER_AGENT = "prmonitor";
+  private static final int MAX_ERROR_BODY = 16 * 1024;
+  private static final Duration DEFAULT_RESET_WAIT = Duration.ofSeconds(60);
+
+  private final GitHubClientSettings settings;
+  private final URI baseUrl;
+  private final String base;
+  private final String credential;
+  private final GitHubClientListener listener;
+  private final Clock clock;
+  private final Ticker ticker;
+  private final Sleeper sleeper;
+  private final Backoff backoff;
+  private final long maxBodyBytes;
+  private final ExecutorService executor;
+  private final HttpClient http;
+  private final AuthorizationSource authorization;
+  private final Semaphore permits;
+  private final SecondaryLimitGate secondaryLimit;
+  private final RequestBudget budget;
+  private final ServerTimePacer pacer;
+  private final PullRequestListReader listReader;
+  private final RepositoryListReader repositoryReader;
+  private final PullRequestDetailsReader detailsReader;
+  private final Cache<DetailsKey, CachedDetails> detailsCache;
+  private final AtomicReference<RateLimitStatus> latestRateLimit = new AtomicReference<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  /**
+   * Creates a client.
+   *
+   * @throws IllegalArgumentException if the base URL is plain {@code http://} to a non-loopback host,
+   *     a property value is invalid, or an app private key cannot be read
+   */
+  public HttpGitHubClient(GitHubClientSettings settings) {
+    this(settings, Ticker.SYSTEM, Sleeper.SYSTEM,
+        Backoff.withJitter(settings.retryInitialDelay(), settings.retryBackoffFactor()));
+  }
+
+  HttpGitHubClient(GitHubClientSettings settings, Ticker ticker, Sleeper sleeper, Backoff backoff) {
+    this.settings = Objects.requireNonNull(settings, "null settings");
+    this.baseUrl = checkBaseUrl(settings.baseUrl());
+    String text = baseUrl.toString();
+    this.base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+    this.credential = settings.credentials().label();
+    this.listener = settings.listener();
+    this.clock = settings.clock();
+    this.ticker = Objects.requireNonNull(ticker, "null ticker");
+    this.sleeper = Objects.requireNonNull(sleeper, "null sleeper");
+    this.backoff = Objects.requireNonNull(backoff, "null backoff");
+    Map<String, String> properties = settings.properties();
+    this.maxBodyBytes = longProperty(properties, MAX_BODY_BYTES_PROPERTY, DEFAULT_MAX_BODY_BYTES, 1024);
+    int maxNesting = (int) longProperty(properties, MAX_NESTING_DEPTH_PROPERTY,
+        GitHubJson.DEFAULT_MAX_NESTING_DEPTH, 8);
+    long cacheSize = longProperty(properties, CACHE_MAXIMUM_SIZE_PROPERTY, DEFAULT_CACHE_MAXIMUM_SIZE, 1);
+    GitHubJson json = new GitHubJson(maxNesting);
+    this.listReader = new PullRequestListReader(json);
+    this.repositoryReader = new RepositoryListReader(json);
+    this.detailsReader = new PullRequestDetailsReader(json);
+    this.permits = new Semaphore(settings.maxConcurrentRequests(), true);
+    this.secondaryLimit = new SecondaryLimitGate(settings.secondaryLimitPause(), ticker, sleeper);
+    this.budget = new RequestBudget(credential, settings.rateLimitReserve(), clock);
+    this.pacer = new ServerTimePacer(settings.serverTimeBudget(), settings.serverTimeWindow(), ticker, sleeper);
+    // The cache is a plain (synchronous) Caffeine cache: no loader runs inside it, because every
+    // lookup must revalidate with a conditional request made outside the cache, so no virtual thread
+    // is ever pinned on I/O within a cache operation.
+    this.detailsCache = settings.enableCaching()
+        ? Caffeine.newBuilder()
+            .maximumSize(cacheSize)
+            .expireAfterWrite(settings.cacheTtl())
+            .ticker(ticker::nanoTime)
+            .build()
+        : null;
+    this.executor = Executors.newVirtualThreadPerTaskExecutor();
+    this.http = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(settings.requestTimeout())
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .executor(executor)
+        .build();
+    this.authorization = authorization(settings.credentials(), json);
+  }
+
+  private AuthorizationSource authorization(GitHubCredentials credentials, GitHubJson json) {
+    return switch (credentials) {
+      case GitHubCredentials.Anonymous anonymous -> AuthorizationSource.fixed(null);
+      case GitHubCredentials.Token token -> AuthorizationSource.fixed("Bearer " + token.token());
+      case GitHubCredentials.App app -> new AppInstallationTokens(app, http, baseUrl, settings.requestTimeout(),
+          Map.of("Accept", "application/vnd.github+json", "X-GitHub-Api-Version", API_VERSION,
+              "User-Agent", USER_AGENT),
+          clock, json);
+    };
+  }
+
+  private static URI checkBaseUrl(URI url) {
+    String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+    String host = url.getHost();
+    if (host == null) {
+      throw new IllegalArgumentException("baseUrl has no host: " + url);
+    }
+    if (scheme.equals("http") && !isLoopback(host)) {
+      throw new IllegalArgumentException(
+          "plain http:// is refused for a non-loopback host (tokens would travel unencrypted): " + url);
+    }
+    if (url.getRawQuery() != null || url.getRawFragment() != null) {
+      throw new IllegalArgumentException("baseUrl must not have a query or fragment: " + url);
+    }
+    return url;
+  }
+
+  static boolean isLoopback(String host) {
+    String h = host.toLowerCase(Locale.ROOT);
+    return h.equals("localhost") || h.equals("[::1]") || h.equals("::1")
+        || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+  }
+
+  private static long longProperty(Map<String, String> properties, String name, long fallback, long min) {
+    String value = properties.get(name);
+    if (value == null) {
+      return fallback;
+    }
+    long parsed;
+    try {
+      parsed = Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a number: '" + value + "'");
+    }
+    if (parsed < min) {
+      throw new IllegalArgumentException(name + " must be at least " + min + ": " + parsed);
+    }
+    return parsed;
+  }
+
+  @Override
+  public PullRequestPage listPullRequests(PageRequest request) {
+    Objects.requireNonNull(request, "null request");
+    requireOpen();
+    RepositoryId repository = request.repository();
+    URI uri = request.isFirstPage()
+        ? URI.create(base + "/repos/" + repository.owner() + "/" + repository.name()
+            + "/pulls?state=all&sort=updated&direction=desc&per_page=100")
+        : sameOrigin(request.url());
+    Answer<PullRequestListReader.Page> answer = execute(
+        new Call(PULLS_ENDPOINT, uri, request.ifNoneMatch(), repository, false), listReader::read);
+    String etag = answer.headers().firstValue("ETag").orElse(null);
+    if (answer.status() == 304) {
+      return PullRequestPage.notModified(etag != null ? etag : request.ifNoneMatch(), answer.requests());
+    }
+    LinkHeader links = links(answer, uri);
+    PullRequestListReader.Page page = answer.value();
+    if (!page.skipped().isEmpty()) {
+      LOG.debug("{} of {} items of a page of {} could not be read", page.skipped().size(),
+          page.skipped().size() + page.pullRequests().size(), repository);
+    }
+    return new PullRequestPage(false, page.pullRequests(), page.skipped(), etag, links.next(), links.lastPage(),
+        answer.requests());
+  }
+
+  @Override
+  public List<RepositoryInfo> discoverRepositories(RepositorySelector selector) {
+    Objects.requireNonNull(selector, "null selector");
+    requireOpen();
+    String endpoint;
+    URI uri;
+    switch (selector) {
+      case RepositorySelector.Organization org -> {
+        endpoint = ORG_REPOS_ENDPOINT;
+        uri = URI.create(base + "/orgs/" + org.name() + "/repos?per_page=100&type=all");
+      }
+      case RepositorySelector.User user -> {
+        endpoint = USER_REPOS_ENDPOINT;
+        uri = URI.create(base + "/users/" + user.login() + "/repos?per_page=100&type=all");
+      }
+      case RepositorySelector.Installation installation -> {
+        endpoint = INSTALLATION_REPOS_ENDPOINT;
+        uri = URI.create(base + "/installation/repositories?per_page=100");
+      }
+    }
+    List<RepositoryInfo> repositories = new ArrayList<>();
+    int unreadable = 0;
+    while (uri != null) {
+      Answer<RepositoryListReader.Page> answer = execute(new Call(endpoint, uri, null, null, false),
+          repositoryReader::read);
+      repositories.addAll(answer.value().repositories());
+      unreadable += answer.value().unreadable();
+      URI next = links(answer, uri).next();
+      uri = next == null ? null : sameOrigin(next);
+    }
+    if (unreadable > 0) {
+      LOG.warn("discovery for {} left out {} repositories without a valid full_name", selector, unreadable);
+    }
+    return List.copyOf(repositories);
+  }
+
+  /**
+   * Fetches the full form of one pull request, conditionally: with caching enabled, a cached entity tag
+   * is sent as {@code If-None-Match} and a {@code 304} (free) returns the cached details. Cache lookups
+   * are reported to {@link GitHubClientListener#onCacheLookup}.
+   *
+   * @param repository the repository
+   * @param number the pull request number, positive
+   * @return the details; empty if the repository or pull request does not exist (404)
+   * @throws IllegalArgumentException if {@code number} is not positive
+   * @throws RateLimitExceededException if the request would exceed the rate-limit budget
+   * @throws GitHubException if the request failed after the configured retries
+   */
+  public Optional<PullRequestDetails> pullRequestDetails(RepositoryId repository, int number) {
+    Objects.requireNonNull(repository, "null repository");
+    if (number <= 0) {
+      throw new IllegalArgumentException("pull request number must be positive: " + number);
+    }
+    requireOpen();
+    DetailsKey key = new DetailsKey(repository, number);
+    CachedDetails cached = null;
+    if (detailsCache != null) {
+      cached = detailsCache.getIfPresent(key);
+      listener.onCacheLookup(cached != null);
+    }
+    URI uri = URI.create(base + "/repos/" + repository.owner() + "/" + repository.name() + "/pulls/" + number);
+    Answer<PullRequestDetails> answer = execute(
+        new Call(PULL_ENDPOINT, uri, cached == null ? null : cached.etag(), repository, true),
+        detailsReader::read);
+    if (answer.status() == 404) {
+      if (detailsCache != null) {
+        detailsCache.invalidate(key);
+      }
+      return Optional.empty();
+    }
+    if (answer.status() == 304 && cached != null) {
+      return Optional.of(cached.details());
+    }
+    if (answer.value() == null) {
+      throw new GitHubException("GET " + PULL_ENDPOINT + " answered 304 to an unconditional request", 304);
+    }
+    String etag = answer.headers().firstValue("ETag").orElse(null);
+    if (detailsCache != null && etag != null) {
+      detailsCache.put(key, new CachedDetails(etag, answer.value()));
+    }
+    return Optional.of(answer.value());
+  }
+
+  @Override
+  public List<RateLimitStatus> rateLimits() {
+    RateLimitStatus status = latestRateLimit.get();
+    return status == null ? List.of() : List.of(status);
+  }
+
+  @Override
+  public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
+    try {
+      http.shutdown();
+      if (!http.awaitTermination(settings.requestTimeout())) {
+        http.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      http.shutdownNow();
+      Thread.currentThread().interrupt();
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "HttpGitHubClient[" + base + ", " + credential + (closed.get() ? ", closed]" : "]");
+  }
+
+  private void requireOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("HttpGitHubClient is closed");
+    }
+  }
+
+  /** Refuses to follow a link to another origin, where the credentials must not go. */
+  private URI sameOrigin(URI url) {
+    if (!url.isAbsolute() || !Objects.equals(url.getScheme(), baseUrl.getScheme())
+        || !baseUrl.getHost().equalsIgnoreCase(String.valueOf(url.getHost()))
+        || url.getPort() != baseUrl.getPort()) {
+      throw new IllegalArgumentException("URL is not on the API's origin " + baseUrl + ": " + url);
+    }
+    return url;
+  }
+
+  private static LinkHeader links(Answer<?> answer, URI uri) {
+    try {
+      return LinkHeader.parse(answer.headers().firstValue("Link").orElse(null));
+    } catch (IllegalArgumentException e) {
+      throw new GitHubException("invalid Link header in the answer to GET " + uri.getRawPath(), answer.status(), e);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The request loop
+
+  /** What to request: the listener's route template, the URL, and how to treat a 404. */
+  private record Call(String endpoint, URI uri, String ifNoneMatch, RepositoryId repository,
+      boolean notFoundIsAnswer) {
+  }
+
+  /** A final answer: 200 with its parsed body, 304, or a 404 the call accepts, and the requests it took. */
+  private record Answer<T>(int status, T value, HttpHeaders headers, int requests) {
+  }
+
+  @FunctionalInterface
+  private interface BodyReader<T> {
+    T read(InputStream in) throws IOException;
+  }
+
+  /** The outcome of one HTTP exchange. */
+  private sealed interface Outcome<T> {
+  }
+
+  private record Done<T>(int status, T value, HttpHeaders headers) implements Outcome<T> {
+  }
+
+  private record Redirect<T>(URI location) implements Outcome<T> {
+  }
+
+  private record Retry<T>(String reason, int status, Throwable cause, boolean secondaryLimit) implements Outcome<T> {
+  }
+
+  private <T> Answer<T> execute(Call call, BodyReader<T> reader) {
+    int requests = 0;
+    int attempts = 0;
+    boolean redirected = false;
+    URI uri = call.uri();
+    try {
+      while (true) {
+        attempts++;
+        requests++;
+        Outcome<T> outcome = exchange(call, uri, reader);
+        switch (outcome) {
+          case Done<T> done -> {
+            return new Answer<>(done.status(), done.value(), done.headers(), requests);
+          }
+          case Redirect<T> redirect -> {
+            if (redirected) {
+              throw new GitHubException("GET " + call.endpoint() + " redirected more than once", 301);
+            }
+            redirected = true;
+            attempts--;
+            LOG.info("following a redirect of {} to {}", uri.getRawPath(), redirect.location().getRawPath());
+            uri = redirect.location();
+          }
+          case Retry<T> retry -> {
+            if (attempts >= settings.retryMaxAttempts()) {
+              throw exhausted(call, retry, attempts);
+            }
+            // After a secondary limit the shared gate already holds every request back for the pause.
+            Duration delay = retry.secondaryLimit() ? Duration.ZERO : backoff.delay(attempts);
+            listener.onRetry(call.endpoint(), retry.reason(), attempts + 1, delay);
+            LOG.debug("retrying GET {} (attempt {} of {}) in {} ms after {}", call.endpoint(), attempts + 1,
+                settings.retryMaxAttempts(), delay.toMillis(), retry.reason());
+            sleeper.sleep(delay);
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new GitHubException("interrupted during GET " + call.endpoint(), 0, e);
+    }
+  }
+
+  private GitHubException exhausted(Call call, Retry<?> retry, int attempts) {
+    String message = "GET " + call.endpoint() + " failed after " + attempts + " attempts: " + retry.reason();
+    if (retry.secondaryLimit()) {
+      Instant resetAt = clock.instant().plus(secondaryLimit.remaining());
+      return new RateLimitExceededException(message + "; secondary rate limit of " + credential
+          + " until " + resetAt, retry.status(), resetAt);
+    }
+    return new GitHubException(message, retry.status(), retry.cause());
+  }
+
+  private <T> Outcome<T> exchange(Call call, URI uri, BodyReader<T> reader) throws InterruptedException {
+    permits.acquire();
+    try {
+      secondaryLimit.awaitOpen();
+      budget.acquire();
+      try {
+        pacer.acquire();
+      } catch (InterruptedException e) {
+        budget.release(null, false);
+        throw e;
+      }
+      long start = ticker.nanoTime();
+      int status = 0;
+      boolean answered = false;
+      RateLimitStatus observed = null;
+      MeteredInputStream wire = null;
+      try {
+        HttpResponse<InputStream> response = http.send(request(call, uri), HttpResponse.BodyHandlers.ofInputStream());
+        answered = true;
+        status = response.statusCode();
+        observed = rateLimit(response.headers());
+        try (InputStream raw = response.body()) {
+          wire = new MeteredInputStream(raw, Long.MAX_VALUE);
+          return handle(call, uri, response, wire, reader, observed);
+        }
+      } catch (HttpTimeoutException e) {
+        return new Retry<>("timeout", status, e, false);
+      } catch (IOException e) {
+        return new Retry<>(answered ? "body read failed: " + e.getClass().getSimpleName()
+            : "connection failed: " + e.getClass().getSimpleName(), status, e, false);
+      } finally {
+        Duration elapsed = Duration.ofNanos(ticker.nanoTime() - start);
+        pacer.release(elapsed);
+        budget.release(observed, answered);
+        listener.onResponse(call.endpoint(), status, answered && status != 304, elapsed,
+            wire == null ? 0 : wire.count());
+        if (observed != null) {
+          latestRateLimit.set(budget.status().orElse(observed));
+          listener.onRateLimit(observed);
+        }
+      }
+    } finally {
+      permits.release();
+    }
+  }
+
+  private HttpRequest request(Call call, URI uri) throws IOException, InterruptedException {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
+        .timeout(settings.requestTimeout())
+        .GET()
+        .header("Accept", "application/vnd.github+json")
+        .header("X-GitHub-Api-Version", API_VERSION)
+        .header("User-Agent", USER_AGENT)
+        .header("Accept-Encoding", "gzip");
+    authorization.header().ifPresent(value -> builder.header("Authorization", value));
+    if (call.ifNoneMatch() != null) {
+      builder.header("If-None-Match", call.ifNoneMatch());
+    }
+    return builder.build();
+  }
+
+  private <T> Outcome<T> handle(Call call, URI uri, HttpResponse<InputStream> response, MeteredInputStream wire,
+      BodyReader<T> reader, RateLimitStatus observed) throws IOException {
+    int status = response.statusCode();
+    HttpHeaders headers = response.headers();
+    if (status == 200) {
+      secondaryLimit.succeeded();
+      return new Done<>(status, readBody(call, headers, wire, reader), headers);
+    }
+    if (status == 304) {
+      secondaryLimit.succeeded();
+      return new Done<>(status, null, headers);
+    }
+    if (status == 301 || status == 302 || status == 307 || status == 308) {
+      wire.readNBytes(MAX_ERROR_BODY);
+      String location = headers.firstValue("Location").orElseThrow(() -> new GitHubException(
+          "GET " + call.endpoint() + " answered " + status + " without a Location", status));
+      URI target;
+      try {
+        target = uri.resolve(location);
+      } catch (IllegalArgumentException e) {
+        throw new GitHubException("GET " + call.endpoint() + " redirected to an invalid URL", status, e);
+      }
+      try {
+        return new Redirect<>(sameOrigin(target));
+      } catch (IllegalArgumentException e) {
+        throw new GitHubException("GET " + call.endpoint() + " redirected to another origin; not followed: "
+            + target, status);
+      }
+    }
+    if (status >= 500) {
+      wire.readNBytes(MAX_ERROR_BODY);
+      return new Retry<>("HTTP " + status, status, null, false);
+    }
+    String message = errorMessage(wire);
+    return switch (status) {
+      case 401 -> {
+        authorization.invalidate();
+        throw new GitHubAuthenticationException("GitHub rejected the credentials " + credential
+            + " (HTTP 401 from GET " + call.endpoint() + "): " + message, status);
+      }
+      case 403, 429 -> rateLimited(call, status, headers, observed, message);
+      case 404 -> {
+        if (call.notFoundIsAnswer()) {
+          yield new Done<>(status, null, headers);
+        }
+        if (call.repository() != null) {
+          throw new RepositoryNotFoundException(call.repository(), status);
+        }
+        throw new GitHubException("not found (HTTP 404): GET " + uri.getRawPath(), status);
+      }
+      default -> throw new GitHubException("GET " + call.endpoint() + " failed with HTTP " + status + ": "
+          + message, status);
+    };
+  }
+
+  private <T> Outcome<T> rateLimited(Call call, int status, HttpHeaders headers, RateLimitStatus observed,
+      String message) {
+    if (observed != null && observed.remaining() == 0) {
+      throw new RateLimitExceededException("primary rate limit of " + credential + " exhausted until "
+          + observed.resetAt() + " (HTTP " + status + " from GET " + call.endpoint() + ")", status,
+          observed.resetAt());
+    }
+    Duration retryAfter = retryAfter(headers);
+    String lower = message.toLowerCase(Locale.ROOT);
+    if (retryAfter != null || lower.contains("secondary rate limit") || lower.contains("abuse")) {
+      Duration pause = secondaryLimit.trip(retryAfter);
+      listener.onSecondaryLimit(credential, pause);
+      LOG.warn("secondary rate limit of {} (HTTP {} from GET {}): pausing every request for {} s", credential,
+          status, call.endpoint(), pause.toSeconds());
+      return new Retry<>("secondary rate limit", status, null, true);
+    }
+    if (status == 429 || lower.contains("rate limit")) {
+      Instant resetAt = observed != null ? observed.resetAt() : clock.instant().plus(DEFAULT_RESET_WAIT);
+      throw new RateLimitExceededException("rate limit of " + credential + " exceeded (HTTP " + status
+          + " from GET " + call.endpoint() + "): " + message, status, resetAt);
+    }
+    throw new GitHubException("GET " + call.endpoint() + " is forbidden (HTTP " + status + "): " + message, status);
+  }
+
+  private <T> T readBody(Call call, HttpHeaders headers, MeteredInputStream wire, BodyReader<T> reader)
+      throws IOException {
+    String contentType = headers.firstValue("Content-Type").orElse("");
+    if (!contentType.toLowerCase(Locale.ROOT).contains("json")) {
+      throw new GitHubException("GET " + call.endpoint() + " answered with unexpected Content-Type '"
+          + contentType + "', expected application/json", 200);
+    }
+    boolean gzip = headers.firstValue("Content-Encoding").map(v -> v.trim().equalsIgnoreCase("gzip")).orElse(false);
+    InputStream decoded = gzip ? new GZIPInputStream(wire, 16 * 1024) : wire;
+    MeteredInputStream limited = new MeteredInputStream(decoded, maxBodyBytes);
+    try {
+      return reader.read(limited);
+    } catch (MeteredInputStream.BodyTooLargeException e) {
+      throw new GitHubException("answer to GET " + call.endpoint() + " is too large: " + e.getMessage()
+          + " (" + MAX_BODY_BYTES_PROPERTY + ")", 200, e);
+    } catch (StreamConstraintsException e) {
+      throw new GitHubException("answer to GET " + call.endpoint() + " exceeds the JSON limits: "
+          + e.getOriginalMessage(), 200, e);
+    }
+  }
+
+  /** GitHub's {@code message} from an error body, read up to a small limit; never the whole body. */
+  private static String errorMessage(InputStream body) throws IOException {
+    byte[] bytes = body.readNBytes(MAX_ERROR_BODY);
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    try (JsonParser p = new com.fasterxml.jackson.core.JsonFactory().createParser(bytes)) {
+      if (p.nextToken() == JsonToken.START_OBJECT) {
+        String[] message = new String[1];
+        GitHubJson.forEachField(p, (name, value) -> {
+          if (name.equals("message")) {
+            message[0] = GitHubJson.stringOrNull(p, value);
+          } else {
+            p.skipChildren();
+          }
+        });
+        if (message[0] != null) {
+          return abbreviate(message[0]);
+        }
+      }
+    } catch (IOException e) {
+      // Not JSON: the raw text is the best description there is.
+    }
+    return abbreviate(text.strip());
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 200 ? text : text.substring(0, 200) + "...";
+  }
+
+  /** {@code Retry-After} in seconds or as an HTTP date; null if absent or unreadable. */
+  private Duration retryAfter(HttpHeaders headers) {
+    Optional<String> value = headers.firstValue("Retry-After").map(String::trim);
+    if (value.isEmpty()) {
+      return null;
+    }
+    try {
+      return Duration.ofSeconds(Math.max(0, Long.parseLong(value.get())));
+    } catch (NumberFormatException e) {
+      try {
+        Instant at = ZonedDateTime.parse(value.get(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        Duration wait = Duration.between(clock.instant(), at);
+        return wait.isNegative() ? Duration.ZERO : wait;
+      } catch (DateTimeParseException ignored) {
+        return null;
+      }
+    }
+  }
+
+  /** The core rate limit an answer reports, or null if it reports none (or another resource's). */
+  private RateLimitStatus rateLimit(HttpHeaders headers) {
+    OptionalLong remaining = number(headers, "X-RateLimit-Remaining");
+    OptionalLong reset = number(headers, "X-RateLimit-Reset");
+    if (remaining.isEmpty() || reset.isEmpty()) {
+      return null;
+    }
+    String resource = headers.firstValue("X-RateLimit-Resource").orElse("core");
+    if (!resource.equalsIgnoreCase("core")) {
+      return null;
+    }
+    long limit = number(headers, "X-RateLimit-Limit").orElse(remaining.getAsLong()
+        + number(headers, "X-RateLimit-Used").orElse(0));
+    return new RateLimitStatus(credential, (int) Math.min(Integer.MAX_VALUE, limit),
+        (int) Math.min(Integer.MAX_VALUE, remaining.getAsLong()), Instant.ofEpochSecond(reset.getAsLong()));
+  }
+
+  private static OptionalLong number(HttpHeaders headers, String name) {
+    Optional<String> value = headers.firstValue(name);
+    if (value.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    try {
+      return OptionalLong.of(Long.parseLong(value.get().trim()));
+    } catch (NumberFormatException e) {
+      return OptionalLong.empty();
+    }
+  }
+
+  private record DetailsKey(RepositoryId repository, int number) {
+  }
+
+  private record CachedDetails(String etag, PullRequestDetails details) {
+  }
+}

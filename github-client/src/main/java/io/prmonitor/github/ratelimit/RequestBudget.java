@@ -1,0 +1,128 @@
+package io.prmonitor.github.ratelimit;
+
+import io.prmonitor.spi.RateLimitExceededException;
+import io.prmonitor.spi.RateLimitStatus;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The primary rate-limit budget of one credential, as GitHub's {@code X-RateLimit-*} headers report
+ * it, with the requests in flight counted against it.
+ *
+ * <p>A request {@linkplain #acquire() reserves} one unit before it is sent and {@linkplain #release
+ * releases} it with the headers of its answer. A reservation is refused, without sending, when the last
+ * known {@code remaining} minus the requests in flight would dip into the reserve; so any number of
+ * concurrent threads together never overshoot. Until the first answer tells the budget, one request at
+ * a time probes it. When the window's reset time has passed, the old numbers no longer bind. A server
+ * that sends no rate-limit headers at all (GitHub Enterprise with limits off) is not limited.
+ * Answers may arrive out of order, so within one window the lowest {@code remaining} seen wins.
+ * Thread-safe.
+ */
+public final class RequestBudget {
+
+  /** How long a thread waits for the probe's answer before probing itself. */
+  private static final long PROBE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+  private final String credential;
+  private final int reserve;
+  private final Clock clock;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition probeAnswered = lock.newCondition();
+
+  private boolean headerless;
+  private RateLimitStatus last;
+  private int inFlight;
+
+  /**
+   * @param credential the credential's non-secret label
+   * @param reserve requests never spent, at least 0
+   * @param clock the wall clock the reset time is compared with
+   */
+  public RequestBudget(String credential, int reserve, Clock clock) {
+    this.credential = Objects.requireNonNull(credential, "null credential");
+    if (reserve < 0) {
+      throw new IllegalArgumentException("reserve cannot be negative: " + reserve);
+    }
+    this.reserve = reserve;
+    this.clock = Objects.requireNonNull(clock, "null clock");
+  }
+
+  /**
+   * Reserves one request.
+   *
+   * @throws RateLimitExceededException (status 0: nothing was sent) if the request would dip into the
+   *     reserve before the window resets
+   * @throws InterruptedException if interrupted while waiting for the first answer
+   */
+  public void acquire() throws InterruptedException {
+    lock.lockInterruptibly();
+    try {
+      long probeDeadline = System.nanoTime() + PROBE_WAIT_NANOS;
+      while (last == null && !headerless && inFlight > 0) {
+        long left = probeDeadline - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        probeAnswered.awaitNanos(left);
+      }
+      if (last != null && clock.instant().isBefore(last.resetAt())
+          && last.remaining() - inFlight - 1 < reserve) {
+        throw new RateLimitExceededException("rate limit of " + credential + " is down to its reserve ("
+            + last.remaining() + " remaining, " + inFlight + " in flight, reserve " + reserve
+            + ") until " + last.resetAt() + "; request not sent", 0, last.resetAt());
+      }
+      inFlight++;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Returns a reservation, with what the answer said about the budget.
+   *
+   * @param observed the answer's rate-limit values, or null if it had none or there was no answer
+   * @param answered whether an HTTP answer arrived (false for a connection failure or timeout)
+   */
+  public void release(RateLimitStatus observed, boolean answered) {
+    lock.lock();
+    try {
+      inFlight = Math.max(0, inFlight - 1);
+      if (observed != null) {
+        if (last == null || observed.resetAt().isAfter(last.resetAt())
+            || (observed.resetAt().equals(last.resetAt()) && observed.remaining() < last.remaining())) {
+          last = observed;
+        }
+      } else if (answered) {
+        headerless = true;
+      }
+      probeAnswered.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The last status seen, if any. */
+  public Optional<RateLimitStatus> status() {
+    lock.lock();
+    try {
+      return Optional.ofNullable(last);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** When the budget is expected back: the last reset seen, or now if none. */
+  public Instant resetAt() {
+    lock.lock();
+    try {
+      return last != null ? last.resetAt() : clock.instant();
+    } finally {
+      lock.unlock();
+    }
+  }
+}
