@@ -21,7 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class ServerTimePacer {
 
   /** Part of the budget kept free for measurement error between client and server. */
-  public static final double SAFETY_MARGIN = 0.08;
+  public static final double SAFETY_MARGIN = 0.05;
   private static final double AVERAGE_WEIGHT = 0.2;
   private static final long MIN_WAIT_NANOS = 1_000_000;
 
