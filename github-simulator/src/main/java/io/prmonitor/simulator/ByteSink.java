@@ -1,0 +1,173 @@
+package io.prmonitor.simulator;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+
+/**
+ * A growable byte buffer that writes JSON fragments as UTF-8, used to splice precomputed byte templates with
+ * per-pull-request fields without building an object tree. Not thread-safe.
+ */
+final class ByteSink {
+
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] TRUE = "true".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] FALSE = "false".getBytes(StandardCharsets.US_ASCII);
+  private static final DateTimeFormatter TIMESTAMP =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+
+  private byte[] buf;
+  private int size;
+
+  ByteSink(int initialCapacity) {
+    buf = new byte[Math.max(16, initialCapacity)];
+  }
+
+  int size() {
+    return size;
+  }
+
+  void reset() {
+    size = 0;
+  }
+
+  byte[] toByteArray() {
+    return Arrays.copyOf(buf, size);
+  }
+
+  private void ensure(int extra) {
+    int needed = size + extra;
+    if (needed > buf.length) {
+      buf = Arrays.copyOf(buf, Math.max(needed, buf.length * 2));
+    }
+  }
+
+  ByteSink raw(byte[] bytes) {
+    ensure(bytes.length);
+    System.arraycopy(bytes, 0, buf, size, bytes.length);
+    size += bytes.length;
+    return this;
+  }
+
+  /** Appends ASCII text verbatim; callers only pass literals and digits. */
+  ByteSink ascii(String s) {
+    int n = s.length();
+    ensure(n);
+    for (int i = 0; i < n; i++) {
+      buf[size++] = (byte) s.charAt(i);
+    }
+    return this;
+  }
+
+  ByteSink ch(char c) {
+    ensure(1);
+    buf[size++] = (byte) c;
+    return this;
+  }
+
+  ByteSink num(long value) {
+    return ascii(Long.toString(value));
+  }
+
+  ByteSink bool(boolean value) {
+    return raw(value ? TRUE : FALSE);
+  }
+
+  ByteSink nul() {
+    return raw(NULL);
+  }
+
+  /** Appends a JSON string literal (quoted, escaped), or {@code null}. */
+  ByteSink str(String s) {
+    if (s == null) {
+      return nul();
+    }
+    ensure(s.length() * 3 + 2);
+    buf[size++] = '"';
+    strContent(s);
+    ensure(1);
+    buf[size++] = '"';
+    return this;
+  }
+
+  /** Appends the escaped content of a JSON string without the quotes. */
+  ByteSink strContent(String s) {
+    int n = s.length();
+    ensure(n * 3);
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        if (c == '"' || c == '\\') {
+          ensure(2);
+          buf[size++] = '\\';
+          buf[size++] = (byte) c;
+        } else if (c < 0x20) {
+          escapeControl(c);
+        } else {
+          ensure(1);
+          buf[size++] = (byte) c;
+        }
+      } else if (c < 0x800) {
+        ensure(2);
+        buf[size++] = (byte) (0xC0 | (c >> 6));
+        buf[size++] = (byte) (0x80 | (c & 0x3F));
+      } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+        int cp = Character.toCodePoint(c, s.charAt(++i));
+        ensure(4);
+        buf[size++] = (byte) (0xF0 | (cp >> 18));
+        buf[size++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+        buf[size++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+        buf[size++] = (byte) (0x80 | (cp & 0x3F));
+      } else if (Character.isSurrogate(c)) {
+        // a lone surrogate cannot be encoded in UTF-8; JSON allows the escape
+        escapeUnicode(c);
+      } else {
+        ensure(3);
+        buf[size++] = (byte) (0xE0 | (c >> 12));
+        buf[size++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+        buf[size++] = (byte) (0x80 | (c & 0x3F));
+      }
+    }
+    return this;
+  }
+
+  private void escapeControl(char c) {
+    switch (c) {
+      case '\n' -> ascii("\\n");
+      case '\r' -> ascii("\\r");
+      case '\t' -> ascii("\\t");
+      case '\b' -> ascii("\\b");
+      case '\f' -> ascii("\\f");
+      default -> escapeUnicode(c);
+    }
+  }
+
+  private void escapeUnicode(char c) {
+    ensure(6);
+    buf[size++] = '\\';
+    buf[size++] = 'u';
+    buf[size++] = HEX[(c >> 12) & 0xF];
+    buf[size++] = HEX[(c >> 8) & 0xF];
+    buf[size++] = HEX[(c >> 4) & 0xF];
+    buf[size++] = HEX[c & 0xF];
+  }
+
+  /** Appends a GitHub timestamp ({@code "2011-01-26T19:01:12Z"}), or {@code null}. */
+  ByteSink time(Instant instant) {
+    if (instant == null) {
+      return nul();
+    }
+    return ch('"').ascii(TIMESTAMP.format(instant)).ch('"');
+  }
+
+  static String timestamp(Instant instant) {
+    return TIMESTAMP.format(instant);
+  }
+
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

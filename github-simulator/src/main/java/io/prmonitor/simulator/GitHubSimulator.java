@@ -1,0 +1,587 @@
+package io.prmonitor.simulator;
+
+import com.sun.net.httpserver.HttpServer;
+import io.prmonitor.spi.PullRequest;
+import io.prmonitor.spi.PullRequestState;
+import io.prmonitor.spi.RepositoryId;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A faithful, stateful GitHub REST API on loopback for tests, benchmarks and the demo: a deterministic world
+ * of repositories and pull requests with GitHub's payloads, pagination, ETags, primary and secondary rate
+ * limits, faults and latency, plus the ground truth a correct client must reproduce.
+ *
+ * <pre>{@code
+ * try (GitHubSimulator sim = GitHubSimulator.builder().repositories(20).pullRequestsPerRepository(500)
+ *     .seed(42).start()) {
+ *   URI api = sim.baseUrl();                       // http://127.0.0.1:PORT
+ *   RepositoryId repo = sim.repositories().get(0); // org-0/repo-0
+ *   sim.editTitle(repo, 7, "new title");           // updated_at moves past every earlier one
+ *   List<PullRequest> truth = sim.truth(repo);
+ * }
+ * }</pre>
+ *
+ * <p>Mutations stamp {@code updated_at} with the later of the clock's current second and one second after
+ * the latest {@code updated_at} in the world (GitHub timestamps have second precision), so they are strictly
+ * increasing. A mutation that changes nothing (adding a label already present, converting a draft to draft)
+ * is a no-op and leaves {@code updated_at} alone. Illegal transitions throw {@link IllegalStateException}.
+ *
+ * <p>Thread-safe: mutations, truth and stats may be called from any thread while requests are served.
+ * {@link #close()} is idempotent.
+ */
+public final class GitHubSimulator implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GitHubSimulator.class);
+
+  static {
+    // the JDK server's Nagle + delayed ACK would add ~40 ms to every small response such as a 304
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
+  /** The validated configuration of a simulator. */
+  record Settings(int repositories, int pullsPerRepository, long seed, List<String> tokens, int budget,
+      Latency latency, Duration serverTimeBudget, Duration serverTimeWindow, int maxConcurrentPerToken,
+      Clock clock, int port, boolean repositoryIdLinks, int primaryLimitStatus, Duration secondaryRetryAfter,
+      long pageCacheBytes, Long appId, PublicKey appKey, Long installationId) {}
+
+  private final Settings settings;
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final World world;
+  private final ApiHandler api;
+  private final RateLimits rateLimits;
+  private final Faults faults;
+  private final PageCache cache;
+  private final RequestStats stats = new RequestStats();
+  private final CountDownLatch closed = new CountDownLatch(1);
+  private final AtomicBoolean isClosed = new AtomicBoolean();
+  private final URI baseUrl;
+
+  private GitHubSimulator(Settings settings) throws IOException {
+    this.settings = settings;
+    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.port()), 1024);
+    this.baseUrl = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    this.cache = new PageCache(settings.pageCacheBytes());
+    this.world = new World(settings.clock(), settings.seed(), new Templates(baseUrl.toString()),
+        repo -> cache.invalidate(repo.index));
+    world.generate(settings.repositories(), settings.pullsPerRepository());
+    this.faults = new Faults(settings.seed());
+    this.rateLimits = new RateLimits(settings.clock(), settings.budget(), settings.serverTimeBudget(),
+        settings.serverTimeWindow(), settings.maxConcurrentPerToken(), System::nanoTime);
+    AppTokens appTokens = settings.appId() == null ? null
+        : new AppTokens(settings.appId(), settings.appKey(), settings.installationId(), settings.clock());
+    this.api = new ApiHandler(settings, world, rateLimits, faults, cache, stats, appTokens, closed,
+        baseUrl.toString());
+    this.executor = Executors.newVirtualThreadPerTaskExecutor();
+    server.setExecutor(executor);
+    server.createContext("/", api);
+    server.createContext("/_sim", new ControlHandler(this));
+    server.start();
+    LOG.info("GitHub simulator serving {} repositories x {} pull requests at {}", settings.repositories(),
+        settings.pullsPerRepository(), baseUrl);
+  }
+
+  /** Returns a builder with the defaults documented on each of its methods. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The API root, {@code http://127.0.0.1:PORT}, without a trailing slash. */
+  public URI baseUrl() {
+    return baseUrl;
+  }
+
+  /** The repositories, in generation order, with their current names. */
+  public List<RepositoryId> repositories() {
+    return world.repositoryIds();
+  }
+
+  /**
+   * The ground truth of one repository: every pull request (open, closed and merged) as a correct client
+   * would extract it from the list payload, sorted by number. A repository's former name is accepted.
+   *
+   * @throws IllegalArgumentException for an unknown repository
+   */
+  public List<PullRequest> truth(RepositoryId repository) {
+    return world.truth(repository);
+  }
+
+  // ---------------------------------------------------------------- mutations
+
+  /** Opens a new pull request and returns its number. */
+  public int openPullRequest(RepositoryId repository) {
+    return world.open(repository);
+  }
+
+  /** Changes the title. */
+  public void editTitle(RepositoryId repository, int number, String title) {
+    Objects.requireNonNull(title, "null title");
+    world.mutate(repository, number, pr -> {
+      if (pr.title.equals(title)) {
+        return false;
+      }
+      pr.title = title;
+      return true;
+    });
+  }
+
+  /** Changes the body; null removes it. */
+  public void editBody(RepositoryId repository, int number, String body) {
+    world.mutate(repository, number, pr -> {
+      if (Objects.equals(pr.body(), body)) {
+        return false;
+      }
+      pr.bodyGenerated = false;
+      pr.body = body;
+      return true;
+    });
+  }
+
+  /** Changes the base branch. */
+  public void changeBase(RepositoryId repository, int number, String baseRef) {
+    Objects.requireNonNull(baseRef, "null baseRef");
+    world.mutate(repository, number, pr -> {
+      if (pr.baseRef.equals(baseRef)) {
+        return false;
+      }
+      pr.baseRef = baseRef;
+      return true;
+    });
+  }
+
+  /** Pushes commits to the head branch: a new head SHA and more commits, additions and deletions. */
+  public void pushCommits(RepositoryId repository, int number) {
+    world.mutate(repository, number, pr -> {
+      java.util.SplittableRandom random = new java.util.SplittableRandom(pr.id * 31 + pr.revision);
+      pr.headSha = Texts.sha(random);
+      pr.commits += 1 + random.nextInt(3);
+      pr.additions += random.nextInt(200);
+      pr.deletions += random.nextInt(80);
+      pr.changedFiles += random.nextInt(3);
+      return true;
+    });
+  }
+
+  /** Adds a label (created in the repository if new, with a null description). */
+  public void addLabel(RepositoryId repository, int number, String label) {
+    requireText(label, "label");
+    world.mutate(repository, number, pr -> addTo(pr.labels, label));
+  }
+
+  /** Removes a label. */
+  public void removeLabel(RepositoryId repository, int number, String label) {
+    world.mutate(repository, number, pr -> pr.labels.remove(label));
+  }
+
+  /** Converts an open pull request to a draft. */
+  public void convertToDraft(RepositoryId repository, int number) {
+    world.mutate(repository, number, pr -> {
+      requireOpen(repository, pr, "convert to draft");
+      if (pr.draft) {
+        return false;
+      }
+      pr.draft = true;
+      return true;
+    });
+  }
+
+  /** Marks a draft ready for review. */
+  public void markReadyForReview(RepositoryId repository, int number) {
+    world.mutate(repository, number, pr -> {
+      requireOpen(repository, pr, "mark ready for review");
+      if (!pr.draft) {
+        return false;
+      }
+      pr.draft = false;
+      return true;
+    });
+  }
+
+  /** Requests a review from a user. */
+  public void requestReview(RepositoryId repository, int number, String login) {
+    requireText(login, "login");
+    world.mutate(repository, number, pr -> addTo(pr.reviewers, login));
+  }
+
+  /** Removes a user's review request. */
+  public void removeReviewRequest(RepositoryId repository, int number, String login) {
+    world.mutate(repository, number, pr -> pr.reviewers.remove(login));
+  }
+
+  /** Requests a review from a team, which appears among {@code requested_teams} by its slug. */
+  public void requestTeamReview(RepositoryId repository, int number, String teamSlug) {
+    requireText(teamSlug, "teamSlug");
+    world.mutate(repository, number, pr -> addTo(pr.teams, teamSlug));
+  }
+
+  /** Removes a team's review request. */
+  public void removeTeamReviewRequest(RepositoryId repository, int number, String teamSlug) {
+    world.mutate(repository, number, pr -> pr.teams.remove(teamSlug));
+  }
+
+  /** Assigns a user. */
+  public void assign(RepositoryId repository, int number, String login) {
+    requireText(login, "login");
+    world.mutate(repository, number, pr -> addTo(pr.assignees, login));
+  }
+
+  /** Unassigns a user. */
+  public void unassign(RepositoryId repository, int number, String login) {
+    world.mutate(repository, number, pr -> pr.assignees.remove(login));
+  }
+
+  /**
+   * Closes an open pull request without merging.
+   *
+   * @throws IllegalStateException if it is not open
+   */
+  public void close(RepositoryId repository, int number) {
+    world.mutate(repository, number, pr -> {
+      requireOpen(repository, pr, "close");
+      pr.state = PullRequestState.CLOSED;
+      pr.closedAt = world.pendingTimestamp();
+      return true;
+    });
+  }
+
+  /**
+   * Merges an open pull request that is not a draft (GitHub refuses to merge drafts).
+   *
+   * @throws IllegalStateException if it is closed, merged or a draft
+   */
+  public void merge(RepositoryId repository, int number) {
+    world.mutate(repository, number, pr -> {
+      requireOpen(repository, pr, "merge");
+      if (pr.draft) {
+        throw new IllegalStateException("cannot merge draft pull request " + repository + "#" + pr.number);
+      }
+      pr.state = PullRequestState.MERGED;
+      pr.closedAt = world.pendingTimestamp();
+      pr.mergedAt = pr.closedAt;
+      pr.mergeCommitSha = Texts.sha(new java.util.SplittableRandom(pr.id ^ pr.revision));
+      pr.mergedBy = world.randomUser(pr.id);
+      return true;
+    });
+  }
+
+  /**
+   * Reopens a closed (not merged) pull request.
+   *
+   * @throws IllegalStateException if it is open or merged
+   */
+  public void reopen(RepositoryId repository, int number) {
+    world.mutate(repository, number, pr -> {
+      if (pr.state != PullRequestState.CLOSED) {
+        throw new IllegalStateException("cannot reopen " + pr.state.name().toLowerCase(java.util.Locale.ROOT)
+            + " pull request " + repository + "#" + pr.number);
+      }
+      pr.state = PullRequestState.OPEN;
+      pr.closedAt = null;
+      return true;
+    });
+  }
+
+  /**
+   * Arms a one-shot action that runs right after page {@code page} of the repository's pull list (any
+   * state, sort or page size) is next served with a {@code 200}: after the page's content is fixed and
+   * before any later request is answered. Several actions armed for the same page run in arming order.
+   */
+  public void afterPage(RepositoryId repository, int page, Runnable action) {
+    Objects.requireNonNull(action, "null action");
+    if (page < 1) {
+      throw new IllegalArgumentException("page must be positive: " + page);
+    }
+    int index = indexOf(repository);
+    api.arm(new ApiHandler.HookKey(index, page), action);
+  }
+
+  /**
+   * Renames a repository within its owner; requests to the old name answer {@code 301} with a
+   * {@code Location} under the new one. Pull requests are not touched.
+   */
+  public void renameRepository(RepositoryId repository, String newName) {
+    world.rename(repository, newName);
+  }
+
+  /** Marks a repository archived or not, as reported in its repository object. */
+  public void setArchived(RepositoryId repository, boolean archived) {
+    world.setRepositoryFlags(repository, archived, null);
+  }
+
+  /** Marks a repository a fork or not, as reported in its repository object. */
+  public void setFork(RepositoryId repository, boolean fork) {
+    world.setRepositoryFlags(repository, null, fork);
+  }
+
+  // ---------------------------------------------------------------- stats, faults, limits
+
+  /** A snapshot of what has been served since start or the last {@link #resetStats()}. */
+  public SimulatorStats stats() {
+    return stats.snapshot();
+  }
+
+  /** Zeroes the statistics. */
+  public void resetStats() {
+    stats.reset();
+  }
+
+  /** The live fault configuration; changes apply to the next request. */
+  public Faults faults() {
+    return faults;
+  }
+
+  /** Sets a token's remaining primary budget in the current window (for deferral tests). */
+  public void setRemaining(String token, int remaining) {
+    Objects.requireNonNull(token, "null token");
+    if (remaining < 0) {
+      throw new IllegalArgumentException("remaining cannot be negative: " + remaining);
+    }
+    rateLimits.setRemaining(token, remaining);
+  }
+
+  /** Drops every cached serialized page (for measuring serialization speed). */
+  public void clearPageCache() {
+    cache.clear();
+  }
+
+  /** Stops the server and releases stalled requests. Idempotent. */
+  @Override
+  public void close() {
+    if (isClosed.getAndSet(true)) {
+      return;
+    }
+    closed.countDown();
+    server.stop(0);
+    executor.shutdownNow();
+    LOG.info("GitHub simulator at {} stopped", baseUrl);
+  }
+
+  Settings settings() {
+    return settings;
+  }
+
+  World world() {
+    return world;
+  }
+
+  private int indexOf(RepositoryId repository) {
+    return world.indexOf(repository);
+  }
+
+  private static void requireOpen(RepositoryId repository, SimPullRequest pr, String action) {
+    if (pr.state != PullRequestState.OPEN) {
+      throw new IllegalStateException("cannot " + action + " " + pr.state.name().toLowerCase(java.util.Locale.ROOT)
+          + " pull request " + repository + "#" + pr.number);
+    }
+  }
+
+  private static boolean addTo(List<String> list, String value) {
+    if (list.contains(value)) {
+      return false;
+    }
+    list.add(value);
+    return true;
+  }
+
+  private static void requireText(String value, String what) {
+    Objects.requireNonNull(value, "null " + what);
+    if (value.isBlank()) {
+      throw new IllegalArgumentException(what + " cannot be blank: '" + value + "'");
+    }
+  }
+
+  /**
+   * Configures and starts a {@link GitHubSimulator}. Not thread-safe; each option validates its value at
+   * once and throws {@link IllegalArgumentException} naming it.
+   */
+  public static final class Builder {
+    private int repositories = 10;
+    private int pullsPerRepository = 100;
+    private long seed = 42L;
+    private final List<String> tokens = new ArrayList<>();
+    private int budget = 5_000;
+    private Latency latency = Latency.none();
+    private Duration serverTimeBudget;
+    private Duration serverTimeWindow;
+    private int maxConcurrent = 100;
+    private Clock clock = Clock.systemUTC();
+    private int port;
+    private boolean repositoryIdLinks;
+    private int primaryLimitStatus = 403;
+    private Duration secondaryRetryAfter = Duration.ofSeconds(60);
+    private long pageCacheBytes = 64L * 1024 * 1024;
+    private Long appId;
+    private PublicKey appKey;
+    private Long installationId;
+
+    private Builder() {}
+
+    /** Number of generated repositories, named {@code org-<i % 4>/repo-<i>}; default 10. */
+    public Builder repositories(int count) {
+      if (count < 0) {
+        throw new IllegalArgumentException("repositories cannot be negative: " + count);
+      }
+      this.repositories = count;
+      return this;
+    }
+
+    /** Pull requests generated per repository, numbered from 1; default 100. */
+    public Builder pullRequestsPerRepository(int count) {
+      if (count < 0 || count > 1_000_000) {
+        throw new IllegalArgumentException("pullRequestsPerRepository must be in [0, 1000000]: " + count);
+      }
+      this.pullsPerRepository = count;
+      return this;
+    }
+
+    /** Seed of the generated world and of fault and jitter draws; default 42. */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /** Accepted tokens; with none (the default) any token, and no token, is accepted. */
+    public Builder tokens(String... tokens) {
+      for (String token : tokens) {
+        requireText(token, "token");
+        this.tokens.add(token);
+      }
+      return this;
+    }
+
+    /** Primary budget per token per hour; {@code 304}s are free; default 5,000. */
+    public Builder requestBudgetPerHour(int budget) {
+      if (budget < 0) {
+        throw new IllegalArgumentException("requestBudgetPerHour cannot be negative: " + budget);
+      }
+      this.budget = budget;
+      return this;
+    }
+
+    /** Response latency; default {@link Latency#none()}. */
+    public Builder latency(Latency latency) {
+      this.latency = Objects.requireNonNull(latency, "null latency");
+      return this;
+    }
+
+    /**
+     * Secondary limit on summed response time per token: more than {@code budget} within any sliding
+     * {@code window} of real time answers 403 with {@code Retry-After} (GitHub: 90 s per 60 s). Off by default.
+     */
+    public Builder serverTimeBudget(Duration budget, Duration window) {
+      Objects.requireNonNull(budget, "null budget");
+      Objects.requireNonNull(window, "null window");
+      if (budget.isNegative() || budget.isZero() || window.isNegative() || window.isZero()) {
+        throw new IllegalArgumentException("serverTimeBudget needs positive durations: budget=" + budget
+            + ", window=" + window);
+      }
+      this.serverTimeBudget = budget;
+      this.serverTimeWindow = window;
+      return this;
+    }
+
+    /** Secondary limit on requests in flight per token (GitHub: 100); 0 disables; default 100. */
+    public Builder maxConcurrentRequestsPerToken(int max) {
+      if (max < 0) {
+        throw new IllegalArgumentException("maxConcurrentRequestsPerToken cannot be negative: " + max);
+      }
+      this.maxConcurrent = max;
+      return this;
+    }
+
+    /** Clock for timestamps, rate-limit windows and token expiry; default the system UTC clock. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "null clock");
+      return this;
+    }
+
+    /** Port on 127.0.0.1; 0 (the default) picks a free one. */
+    public Builder port(int port) {
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException("port must be in [0, 65535]: " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** Whether {@code Link} URLs use {@code /repositories/{id}/pulls}, as GitHub sometimes does; default false. */
+    public Builder repositoryIdLinks(boolean enabled) {
+      this.repositoryIdLinks = enabled;
+      return this;
+    }
+
+    /** Status for an exhausted primary budget: 403 (default, as GitHub usually answers) or 429. */
+    public Builder primaryLimitStatus(int status) {
+      if (status != 403 && status != 429) {
+        throw new IllegalArgumentException("primaryLimitStatus must be 403 or 429: " + status);
+      }
+      this.primaryLimitStatus = status;
+      return this;
+    }
+
+    /** {@code Retry-After} of concurrency and burst secondary limits; default 60 s, as GitHub advises. */
+    public Builder secondaryRetryAfter(Duration retryAfter) {
+      Objects.requireNonNull(retryAfter, "null retryAfter");
+      if (retryAfter.isNegative()) {
+        throw new IllegalArgumentException("secondaryRetryAfter cannot be negative: " + retryAfter);
+      }
+      this.secondaryRetryAfter = retryAfter;
+      return this;
+    }
+
+    /** Bytes of serialized pages kept for reuse; 0 disables the cache; default 64 MiB. */
+    public Builder pageCacheBytes(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("pageCacheBytes cannot be negative: " + bytes);
+      }
+      this.pageCacheBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Enables GitHub App authentication: {@code POST /app/installations/{installationId}/access_tokens}
+     * verifies an RS256 JWT issued by {@code appId} against {@code key} and returns an installation token,
+     * accepted for an hour by the clock.
+     */
+    public Builder githubApp(long appId, PublicKey key, long installationId) {
+      this.appId = appId;
+      this.appKey = Objects.requireNonNull(key, "null key");
+      this.installationId = installationId;
+      return this;
+    }
+
+    /**
+     * Generates the world, binds 127.0.0.1 and starts serving.
+     *
+     * @throws UncheckedIOException if the port cannot be bound
+     */
+    public GitHubSimulator start() {
+      Settings settings = new Settings(repositories, pullsPerRepository, seed, List.copyOf(tokens), budget,
+          latency, serverTimeBudget, serverTimeWindow, maxConcurrent, clock, port, repositoryIdLinks,
+          primaryLimitStatus, secondaryRetryAfter, pageCacheBytes, appId, appKey, installationId);
+      try {
+        return new GitHubSimulator(settings);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot bind 127.0.0.1:" + port, e);
+      }
+    }
+  }
+}

@@ -1,0 +1,118 @@
+package io.prmonitor.simulator;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * A bounded LRU cache of serialized response bodies keyed by their content ETag, so a page requested again
+ * (by a retry, a second client or a load test) is copied instead of rebuilt; gzip forms are cached beside
+ * them. Entries of a repository are dropped when it mutates. Thread-safe (one monitor; hits are O(1)).
+ */
+final class PageCache {
+
+  /** A cached body; {@code gzip} is filled on first demand. */
+  static final class Entry {
+    final int repository;
+    final byte[] plain;
+    volatile byte[] gzip;
+    /** The weight the cache counted for this entry, guarded by the cache's monitor. */
+    long accounted;
+
+    Entry(int repository, byte[] plain) {
+      this.repository = repository;
+      this.plain = plain;
+    }
+
+    byte[] gzip() {
+      byte[] g = gzip;
+      if (g == null) {
+        g = PageCache.gzip(plain);
+        gzip = g;
+      }
+      return g;
+    }
+
+    long weight() {
+      byte[] g = gzip;
+      return plain.length + (g == null ? 0 : g.length);
+    }
+  }
+
+  private final long maxBytes;
+  private long bytes;
+  private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
+
+  PageCache(long maxBytes) {
+    this.maxBytes = maxBytes;
+  }
+
+  synchronized Entry get(String etag) {
+    return entries.get(etag);
+  }
+
+  synchronized void put(String etag, Entry entry) {
+    if (maxBytes <= 0 || entry.weight() > maxBytes / 2) {
+      return;
+    }
+    Entry old = entries.put(etag, entry);
+    if (old != null) {
+      bytes -= old.accounted;
+    }
+    entry.accounted = entry.weight();
+    bytes += entry.accounted;
+    evict();
+  }
+
+  /** Accounts for a gzip form added to an entry after it was cached. */
+  synchronized void grew(String etag, Entry entry) {
+    if (entries.get(etag) == entry) {
+      long weight = entry.weight();
+      bytes += weight - entry.accounted;
+      entry.accounted = weight;
+      evict();
+    }
+  }
+
+  synchronized void invalidate(int repository) {
+    for (Iterator<Entry> it = entries.values().iterator(); it.hasNext(); ) {
+      Entry e = it.next();
+      if (e.repository == repository) {
+        bytes -= e.accounted;
+        it.remove();
+      }
+    }
+  }
+
+  synchronized void clear() {
+    entries.clear();
+    bytes = 0;
+  }
+
+  private void evict() {
+    for (Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator(); bytes > maxBytes && it.hasNext(); ) {
+      bytes -= it.next().getValue().accounted;
+      it.remove();
+    }
+  }
+
+  static byte[] gzip(byte[] plain) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, plain.length / 8));
+    try (GZIPOutputStream gz = new GZIPOutputStream(out, 64 * 1024) {
+      {
+        // speed over ratio: the payloads are repetitive enough that level 1 still shrinks them ~10x
+        def.setLevel(Deflater.BEST_SPEED);
+      }
+    }) {
+      gz.write(plain);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+}

@@ -1,0 +1,101 @@
+package io.prmonitor.simulator;
+
+import io.prmonitor.spi.PullRequestState;
+import io.prmonitor.spi.RepositoryId;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One simulated repository: its pull requests in number order, lazily sorted views of them, and the byte
+ * templates its payloads are spliced from. Guarded by the world's lock; templates are rebuilt on rename.
+ */
+final class SimRepository {
+
+  /** A label defined in the repository; a null description is as common on GitHub as a set one. */
+  record LabelDef(long id, String name, String description, String color, boolean isDefault) {}
+
+  final int index;
+  final long id;
+  final Instant createdAt;
+  RepositoryId repositoryId;
+  boolean archived;
+  boolean fork;
+  String defaultBranch = "main";
+  /** Pull requests by number - 1 (numbers are dense, as on GitHub where issues share the sequence). */
+  final List<SimPullRequest> pulls = new ArrayList<>();
+  final Map<String, LabelDef> labels = new HashMap<>();
+  final List<String> forkOwners = new ArrayList<>();
+  /** Bumped on every change of this repository's content; sorted views and templates key on it. */
+  long version;
+  /** Bumped whenever the templates are rebuilt (rename, flags): every payload of the repository changes. */
+  long templateVersion;
+
+  // templates, rebuilt by Templates.refresh on creation and rename
+  byte[] repoJson;
+  byte[] apiPrefix;
+  byte[] htmlPrefix;
+  byte[][] milestoneJson;
+  final Map<String, byte[]> labelJson = new HashMap<>();
+  final Map<String, byte[]> forkRepoJson = new HashMap<>();
+  final Map<String, byte[]> teamJson = new HashMap<>();
+
+  private final Map<String, SimPullRequest[]> views = new HashMap<>();
+  private long viewsVersion = -1;
+
+  SimRepository(int index, long id, RepositoryId repositoryId, Instant createdAt) {
+    this.index = index;
+    this.id = id;
+    this.repositoryId = repositoryId;
+    this.createdAt = createdAt;
+  }
+
+  SimPullRequest pull(int number) {
+    return number >= 1 && number <= pulls.size() ? pulls.get(number - 1) : null;
+  }
+
+  /**
+   * The pull requests matching {@code state} in the order GitHub lists them. Views are cached per
+   * version, so readers holding the world's read lock may race to build one; both build the same array.
+   */
+  SimPullRequest[] view(String state, String sort, boolean ascending) {
+    String key = state + '|' + sort + '|' + ascending;
+    synchronized (views) {
+      if (viewsVersion != version) {
+        views.clear();
+        viewsVersion = version;
+      }
+      SimPullRequest[] cached = views.get(key);
+      if (cached != null) {
+        return cached;
+      }
+    }
+    SimPullRequest[] built = pulls.stream().filter(pr -> matches(pr, state)).toArray(SimPullRequest[]::new);
+    Comparator<SimPullRequest> order = switch (sort) {
+      case "updated" -> Comparator.comparing((SimPullRequest pr) -> pr.updatedAt);
+      case "popularity" -> Comparator.comparingInt((SimPullRequest pr) -> pr.comments);
+      case "long-running" -> Comparator.comparing((SimPullRequest pr) -> pr.createdAt);
+      default -> Comparator.comparing((SimPullRequest pr) -> pr.createdAt);
+    };
+    order = order.thenComparingInt(pr -> pr.number);
+    Arrays.sort(built, ascending ? order : order.reversed());
+    synchronized (views) {
+      if (viewsVersion == version) {
+        views.put(key, built);
+      }
+    }
+    return built;
+  }
+
+  private static boolean matches(SimPullRequest pr, String state) {
+    return switch (state) {
+      case "open" -> pr.state == PullRequestState.OPEN;
+      case "closed" -> pr.state != PullRequestState.OPEN;
+      default -> true;
+    };
+  }
+}

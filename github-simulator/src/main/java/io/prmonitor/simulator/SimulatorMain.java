@@ -1,0 +1,102 @@
+package io.prmonitor.simulator;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The standalone simulator: {@code ./dev simulator --repos 100 --prs 1000 --port 8080}. Prints
+ * {@code GitHub simulator ready at http://127.0.0.1:PORT} once it serves, then runs until killed.
+ *
+ * <pre>
+ * --port N                  port on 127.0.0.1 (default 0: a free one)
+ * --repos N                 repositories (default 10)
+ * --prs N                   pull requests per repository (default 100)
+ * --seed N                  world seed (default 42)
+ * --latency-ms N            fixed latency per response
+ * --per-kb-ms X             latency per KiB of body (decimal allowed)
+ * --jitter-ms N             random extra latency, up to N
+ * --token T                 accepted token (repeatable; none: any token is accepted)
+ * --budget N                primary requests per token per hour (default 5000)
+ * --server-time-budget-s N  secondary limit: summed response seconds per window (default off)
+ * --server-time-window-s N  that window in seconds (default 60)
+ * --max-concurrent N        secondary limit: requests in flight per token (default 100)
+ * --repository-id-links     Link URLs in the /repositories/{id}/pulls form
+ * --rate-limit-status N     403 (default) or 429 on primary exhaustion
+ * </pre>
+ */
+public final class SimulatorMain {
+
+  private SimulatorMain() {}
+
+  /** Starts the simulator with the flags above; exits with status 2 on a bad flag. */
+  public static void main(String[] args) throws InterruptedException {
+    GitHubSimulator.Builder builder;
+    try {
+      builder = parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("simulator: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    GitHubSimulator simulator = builder.start();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      simulator.close();
+      stopped.countDown();
+    }, "simulator-shutdown"));
+    System.out.println("GitHub simulator ready at " + simulator.baseUrl() + " (" + simulator.repositories().size()
+        + " repositories, control API at " + simulator.baseUrl() + "/_sim)");
+    System.out.flush();
+    stopped.await();
+  }
+
+  static GitHubSimulator.Builder parse(String[] args) {
+    GitHubSimulator.Builder builder = GitHubSimulator.builder();
+    long latencyMs = 0;
+    double perKbMs = 0;
+    long jitterMs = 0;
+    Long serverTimeBudget = null;
+    long serverTimeWindow = 60;
+    List<String> tokens = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      String flag = args[i];
+      if (flag.equals("--repository-id-links")) {
+        builder.repositoryIdLinks(true);
+        continue;
+      }
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException("missing value for " + flag);
+      }
+      String value = args[++i];
+      try {
+        switch (flag) {
+          case "--port" -> builder.port(Integer.parseInt(value));
+          case "--repos" -> builder.repositories(Integer.parseInt(value));
+          case "--prs" -> builder.pullRequestsPerRepository(Integer.parseInt(value));
+          case "--seed" -> builder.seed(Long.parseLong(value));
+          case "--latency-ms" -> latencyMs = Long.parseLong(value);
+          case "--per-kb-ms" -> perKbMs = Double.parseDouble(value);
+          case "--jitter-ms" -> jitterMs = Long.parseLong(value);
+          case "--token" -> tokens.add(value);
+          case "--budget" -> builder.requestBudgetPerHour(Integer.parseInt(value));
+          case "--server-time-budget-s" -> serverTimeBudget = Long.parseLong(value);
+          case "--server-time-window-s" -> serverTimeWindow = Long.parseLong(value);
+          case "--max-concurrent" -> builder.maxConcurrentRequestsPerToken(Integer.parseInt(value));
+          case "--rate-limit-status" -> builder.primaryLimitStatus(Integer.parseInt(value));
+          default -> throw new IllegalArgumentException("unknown flag: " + flag);
+        }
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("bad value for " + flag + ": '" + value + "'", e);
+      }
+    }
+    builder.latency(Latency.of(Duration.ofMillis(latencyMs), Duration.ofNanos((long) (perKbMs * 1_000_000)),
+        Duration.ofMillis(jitterMs)));
+    builder.tokens(tokens.toArray(String[]::new));
+    if (serverTimeBudget != null) {
+      builder.serverTimeBudget(Duration.ofSeconds(serverTimeBudget), Duration.ofSeconds(serverTimeWindow));
+    }
+    return builder;
+  }
+}

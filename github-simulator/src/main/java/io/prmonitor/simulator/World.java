@@ -1,0 +1,474 @@
+package io.prmonitor.simulator;
+
+import io.prmonitor.spi.PullRequest;
+import io.prmonitor.spi.PullRequestState;
+import io.prmonitor.spi.RepositoryId;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+
+/**
+ * The simulated state of GitHub: repositories, their pull requests, users and teams, generated
+ * deterministically from a seed and changed by mutations. Readers (request handlers) hold the read lock
+ * while they snapshot or serialize; mutations take the write lock, so a response never shows half a mutation.
+ */
+final class World {
+
+  static final int OWNERS = 4;
+  private static final String[] LABEL_NAMES = {
+      "bug", "enhancement", "documentation", "good first issue", "help wanted", "question", "wontfix",
+      "duplicate", "dependencies", "security", "performance", "ui/ux", "backend", "needs-triage",
+      "breaking change", "🚀 release"};
+  private static final String[] LABEL_COLORS = {"d73a4a", "a2eeef", "0075ca", "7057ff", "008672", "d876e3",
+      "ffffff", "cfd3d7", "0366d6", "b60205", "fbca04", "c5def5", "1d76db", "e4e669", "5319e7", "0e8a16"};
+  private static final String[] TEAM_SLUGS = {"core-team", "reviewers", "platform", "security-team", "docs"};
+  private static final String[] ASSOCIATIONS = {"CONTRIBUTOR", "MEMBER", "OWNER", "COLLABORATOR",
+      "FIRST_TIME_CONTRIBUTOR", "NONE"};
+  private static final int USER_POOL = 120;
+
+  final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private final Clock clock;
+  private final long seed;
+  final Templates templates;
+  private final List<SimRepository> repositories = new ArrayList<>();
+  private final Map<RepositoryId, SimRepository> byName = new HashMap<>();
+  private final Map<RepositoryId, RepositoryId> renamed = new HashMap<>();
+  private final Map<Long, SimRepository> byId = new HashMap<>();
+  private final Map<String, byte[]> users = new HashMap<>();
+  private final Map<String, Long> userIds = new HashMap<>();
+  private final List<String> userPool = new ArrayList<>();
+  private Instant lastUpdated = Instant.EPOCH;
+  private long revisions;
+  private final Consumer<SimRepository> onChange;
+
+  World(Clock clock, long seed, Templates templates, Consumer<SimRepository> onChange) {
+    this.clock = clock;
+    this.seed = seed;
+    this.templates = templates;
+    this.onChange = onChange;
+    for (int i = 0; i < USER_POOL; i++) {
+      userPool.add("dev-" + Integer.toString(i * 7 + 3, 36) + (i % 3 == 0 ? "-bot" : ""));
+    }
+  }
+
+  // ---------------------------------------------------------------- generation
+
+  void generate(int repositoryCount, int pullsPerRepository) {
+    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    for (int i = 0; i < repositoryCount; i++) {
+      RepositoryId id = new RepositoryId("org-" + (i % OWNERS), "repo-" + i);
+      SimRepository repo = new SimRepository(i, 500_000_000L + i, id, now.minus(Duration.ofDays(900 + i)));
+      SplittableRandom random = new SplittableRandom(seed * 1_000_003L + i);
+      for (int f = 0; f < 4; f++) {
+        repo.forkOwners.add(userPool.get(random.nextInt(userPool.size())));
+      }
+      for (int l = 0; l < LABEL_NAMES.length; l++) {
+        String description = l % 3 == 1 ? null : "Label " + LABEL_NAMES[l] + " of " + id.fullName();
+        repo.labels.put(LABEL_NAMES[l], new SimRepository.LabelDef(labelId(repo, LABEL_NAMES[l]),
+            LABEL_NAMES[l], description, LABEL_COLORS[l], l < 9));
+      }
+      repositories.add(repo);
+      byName.put(id, repo);
+      byId.put(repo.id, repo);
+      refreshTemplates(repo);
+      generatePulls(repo, random, pullsPerRepository, now);
+    }
+    for (SimRepository repo : repositories) {
+      for (SimPullRequest pr : repo.pulls) {
+        if (pr.updatedAt.isAfter(lastUpdated)) {
+          lastUpdated = pr.updatedAt;
+        }
+      }
+    }
+  }
+
+  private void generatePulls(SimRepository repo, SplittableRandom random, int count, Instant now) {
+    Instant start = now.minus(Duration.ofDays(400));
+    long span = Duration.ofDays(300).toSeconds();
+    long step = Math.max(4, span / Math.max(1, count));
+    Instant[] updated = new Instant[count];
+    for (int k = 1; k <= count; k++) {
+      Instant created = start.plusSeconds((k - 1) * step + random.nextLong(step / 2));
+      SimPullRequest pr = new SimPullRequest(k, pullId(repo, k), created);
+      fill(repo, pr, random);
+      long maxAge = Duration.between(created, now.minus(Duration.ofDays(1))).toSeconds();
+      updated[k - 1] = created.plusSeconds(random.nextLong(Math.max(1, Math.min(maxAge, 90L * 86_400))));
+      repo.pulls.add(pr);
+    }
+    // updated_at must be distinct within a repository: clients use it as a cursor
+    Integer[] order = new Integer[count];
+    Arrays.setAll(order, i -> i);
+    Arrays.sort(order, (a, b) -> updated[a].compareTo(updated[b]));
+    Instant previous = Instant.EPOCH;
+    for (Integer k : order) {
+      Instant u = updated[k].isAfter(previous) ? updated[k] : previous.plusSeconds(1);
+      previous = u;
+      SimPullRequest pr = repo.pulls.get(k);
+      pr.updatedAt = u;
+      int roll = random.nextInt(100);
+      if (roll < 25) {
+        pr.state = PullRequestState.CLOSED;
+        pr.closedAt = u;
+      } else if (roll < 65) {
+        pr.state = PullRequestState.MERGED;
+        pr.closedAt = u;
+        pr.mergedAt = u;
+        pr.mergeCommitSha = Texts.sha(random);
+        pr.mergedBy = userPool.get(random.nextInt(userPool.size()));
+        pr.draft = false;
+      } else if (roll < 75) {
+        pr.draft = true;
+      }
+      pr.revision = ++revisions;
+    }
+    repo.version++;
+  }
+
+  private void fill(SimRepository repo, SimPullRequest pr, SplittableRandom random) {
+    pr.title = Texts.title(random, pr.number);
+    pr.bodyGenerated = random.nextInt(100) >= 20;
+    pr.bodySeed = random.nextLong();
+    int who = random.nextInt(100);
+    pr.author = who < 3 ? null : userPool.get(random.nextInt(userPool.size()));
+    pr.authorAssociation = ASSOCIATIONS[random.nextInt(ASSOCIATIONS.length)];
+    int head = random.nextInt(100);
+    if (head < 2) {
+      pr.headKind = SimPullRequest.HeadKind.DELETED_FORK;
+      pr.forkOwner = random.nextBoolean() ? null : repo.forkOwners.get(random.nextInt(repo.forkOwners.size()));
+    } else if (head < 30) {
+      pr.headKind = SimPullRequest.HeadKind.FORK;
+      pr.forkOwner = repo.forkOwners.get(random.nextInt(repo.forkOwners.size()));
+    }
+    pr.headRef = Texts.branch(random, pr.number);
+    pr.headSha = Texts.sha(random);
+    pr.baseRef = random.nextInt(10) == 0 ? "develop" : repo.defaultBranch;
+    pr.baseSha = Texts.sha(random);
+    pr.locked = random.nextInt(50) == 0;
+    int labelCount = random.nextInt(6);
+    for (int i = 0; i < labelCount; i++) {
+      addDistinct(pr.labels, LABEL_NAMES[random.nextInt(LABEL_NAMES.length)]);
+    }
+    int assigneeCount = random.nextInt(4);
+    for (int i = 0; i < assigneeCount; i++) {
+      addDistinct(pr.assignees, userPool.get(random.nextInt(userPool.size())));
+    }
+    int reviewerCount = random.nextInt(4);
+    for (int i = 0; i < reviewerCount; i++) {
+      addDistinct(pr.reviewers, userPool.get(random.nextInt(userPool.size())));
+    }
+    if (random.nextInt(4) == 0) {
+      pr.teams.add(TEAM_SLUGS[random.nextInt(TEAM_SLUGS.length)]);
+    }
+    pr.milestone = random.nextInt(3) == 0 ? -1 : random.nextInt(3);
+    pr.commits = 1 + random.nextInt(30);
+    pr.additions = random.nextInt(2_000);
+    pr.deletions = random.nextInt(800);
+    pr.changedFiles = 1 + random.nextInt(40);
+    pr.comments = random.nextInt(25);
+    pr.reviewComments = random.nextInt(15);
+    pr.reviewCount = random.nextInt(4);
+  }
+
+  private static <T> void addDistinct(List<T> list, T value) {
+    if (!list.contains(value)) {
+      list.add(value);
+    }
+  }
+
+  private static long pullId(SimRepository repo, int number) {
+    return 1_000_000_000L + repo.index * 10_000_000L + number;
+  }
+
+  private static long labelId(SimRepository repo, String name) {
+    return 200_000_000L + repo.index * 1_000L + (name.hashCode() & 0x3FF);
+  }
+
+  // ---------------------------------------------------------------- templates
+
+  void refreshTemplates(SimRepository repo) {
+    RepositoryId id = repo.repositoryId;
+    String owner = id.owner();
+    repo.templateVersion++;
+    repo.repoJson = templates.repository(repo.id, owner, userId(owner), owner.startsWith("org-"), id.name(),
+        repo.fork, repo.archived, repo.defaultBranch, repo.createdAt, repo.createdAt.plus(Duration.ofDays(800)));
+    repo.apiPrefix = ByteSink.utf8(templates.apiBase() + "/repos/" + id.fullName());
+    repo.htmlPrefix = ByteSink.utf8(Templates.HTML_BASE + "/" + id.fullName());
+    repo.labelJson.clear();
+    repo.forkRepoJson.clear();
+    repo.teamJson.clear();
+    repo.milestoneJson = new byte[3][];
+    for (int m = 0; m < 3; m++) {
+      repo.milestoneJson[m] = templates.milestone(id.fullName(), m + 1, 3_000_000L + repo.index * 10L + m,
+          "v" + (m + 1) + ".0", user(userPool.get(m)), m < 2, repo.createdAt.plus(Duration.ofDays(30L * m)));
+    }
+  }
+
+  byte[] labelJson(SimRepository repo, String name) {
+    byte[] json = repo.labelJson.get(name);
+    if (json == null) {
+      SimRepository.LabelDef def = repo.labels.computeIfAbsent(name,
+          n -> new SimRepository.LabelDef(labelId(repo, n), n, null, "ededed", false));
+      json = templates.label(repo.repositoryId.fullName(), def);
+      repo.labelJson.put(name, json);
+    }
+    return json;
+  }
+
+  byte[] forkRepoJson(SimRepository repo, String forkOwner) {
+    byte[] json = repo.forkRepoJson.get(forkOwner);
+    if (json == null) {
+      long forkId = 700_000_000L + repo.index * 1_000L + (forkOwner.hashCode() & 0x3FF);
+      json = templates.repository(forkId, forkOwner, userId(forkOwner), false, repo.repositoryId.name(), true,
+          false, repo.defaultBranch, repo.createdAt.plus(Duration.ofDays(10)), repo.createdAt.plus(Duration.ofDays(20)));
+      repo.forkRepoJson.put(forkOwner, json);
+    }
+    return json;
+  }
+
+  byte[] teamJson(SimRepository repo, String slug) {
+    return repo.teamJson.computeIfAbsent(slug,
+        s -> templates.team(repo.repositoryId.owner(), s, 4_000_000L + (s.hashCode() & 0xFFFFF)));
+  }
+
+  /** Serialized user; callers holding only the read lock may race to fill the map, hence synchronized. */
+  byte[] user(String login) {
+    synchronized (users) {
+      byte[] json = users.get(login);
+      if (json == null) {
+        json = templates.user(login, userId(login), login.startsWith("org-"));
+        users.put(login, json);
+      }
+      return json;
+    }
+  }
+
+  long userId(String login) {
+    synchronized (userIds) {
+      return userIds.computeIfAbsent(login, l -> 10_000L + (l.hashCode() & 0x7FFFFFFL));
+    }
+  }
+
+  // ---------------------------------------------------------------- lookup
+
+  List<RepositoryId> repositoryIds() {
+    lock.readLock().lock();
+    try {
+      return repositories.stream().map(r -> r.repositoryId).toList();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  List<SimRepository> repositories() {
+    return Collections.unmodifiableList(repositories);
+  }
+
+  /** The repository currently named so; null if none (a renamed one answers through {@link #renamedTo}). */
+  SimRepository find(String owner, String name) {
+    for (SimRepository repo : repositories) {
+      RepositoryId id = repo.repositoryId;
+      if (id.owner().equalsIgnoreCase(owner) && id.name().equalsIgnoreCase(name)) {
+        return repo;
+      }
+    }
+    return null;
+  }
+
+  SimRepository findById(long id) {
+    return byId.get(id);
+  }
+
+  /** The current name of a repository formerly named so, or null. */
+  RepositoryId renamedTo(String owner, String name) {
+    for (Map.Entry<RepositoryId, RepositoryId> e : renamed.entrySet()) {
+      if (e.getKey().owner().equalsIgnoreCase(owner) && e.getKey().name().equalsIgnoreCase(name)) {
+        return e.getValue();
+      }
+    }
+    return null;
+  }
+
+  private SimRepository require(RepositoryId id) {
+    Objects.requireNonNull(id, "null repository");
+    SimRepository repo = byName.get(id);
+    if (repo == null) {
+      RepositoryId current = renamed.get(id);
+      repo = current == null ? null : byName.get(current);
+    }
+    if (repo == null) {
+      throw new IllegalArgumentException("unknown repository: " + id);
+    }
+    return repo;
+  }
+
+  int indexOf(RepositoryId id) {
+    lock.readLock().lock();
+    try {
+      return require(id).index;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  private SimPullRequest require(SimRepository repo, int number) {
+    SimPullRequest pr = repo.pull(number);
+    if (pr == null) {
+      throw new IllegalArgumentException("unknown pull request: " + repo.repositoryId + "#" + number);
+    }
+    return pr;
+  }
+
+  // ---------------------------------------------------------------- truth
+
+  List<PullRequest> truth(RepositoryId id) {
+    lock.readLock().lock();
+    try {
+      SimRepository repo = require(id);
+      List<PullRequest> result = new ArrayList<>(repo.pulls.size());
+      for (SimPullRequest pr : repo.pulls) {
+        result.add(snapshot(pr));
+      }
+      return result;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  static PullRequest snapshot(SimPullRequest pr) {
+    List<String> reviewers = new ArrayList<>(pr.reviewers);
+    for (String team : pr.teams) {
+      reviewers.add("team:" + team);
+    }
+    return new PullRequest(pr.id, pr.number, pr.title, pr.body(), pr.state, pr.draft, pr.author, pr.headSha,
+        pr.headRef, pr.baseRef, pr.labels, pr.assignees, reviewers, pr.createdAt, pr.updatedAt, pr.closedAt,
+        pr.mergedAt);
+  }
+
+  // ---------------------------------------------------------------- mutations
+
+  /** A change to one pull request; returns false when it changed nothing (then updated_at stays). */
+  interface Change {
+    boolean apply(SimPullRequest pr);
+  }
+
+  void mutate(RepositoryId id, int number, Change change) {
+    SimRepository repo;
+    lock.writeLock().lock();
+    try {
+      repo = require(id);
+      SimPullRequest pr = require(repo, number);
+      if (!change.apply(pr)) {
+        return;
+      }
+      touch(repo, pr);
+    } finally {
+      lock.writeLock().unlock();
+    }
+    onChange.accept(repo);
+  }
+
+  private void touch(SimRepository repo, SimPullRequest pr) {
+    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    // GitHub timestamps have second precision, so strictly increasing means at least a second apart
+    lastUpdated = now.isAfter(lastUpdated) ? now : lastUpdated.plusSeconds(1);
+    pr.updatedAt = lastUpdated;
+    pr.revision = ++revisions;
+    repo.version++;
+  }
+
+  /** The instant the mutation being applied will stamp; valid only inside {@link Change#apply}. */
+  Instant pendingTimestamp() {
+    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    return now.isAfter(lastUpdated) ? now : lastUpdated.plusSeconds(1);
+  }
+
+  int open(RepositoryId id) {
+    SimRepository repo;
+    int number;
+    lock.writeLock().lock();
+    try {
+      repo = require(id);
+      number = repo.pulls.size() + 1;
+      SplittableRandom random = new SplittableRandom(seed * 31 + repo.index * 1_000_003L + number);
+      SimPullRequest pr = new SimPullRequest(number, pullId(repo, number), pendingTimestamp());
+      fill(repo, pr, random);
+      pr.reviewers.clear();
+      pr.teams.clear();
+      pr.assignees.clear();
+      pr.state = PullRequestState.OPEN;
+      repo.pulls.add(pr);
+      touch(repo, pr);
+    } finally {
+      lock.writeLock().unlock();
+    }
+    onChange.accept(repo);
+    return number;
+  }
+
+  void rename(RepositoryId id, String newName) {
+    SimRepository repo;
+    lock.writeLock().lock();
+    try {
+      repo = require(id);
+      RepositoryId old = repo.repositoryId;
+      RepositoryId target = new RepositoryId(old.owner(), newName);
+      if (byName.containsKey(target)) {
+        throw new IllegalArgumentException("repository already exists: " + target);
+      }
+      byName.remove(old);
+      byName.put(target, repo);
+      renamed.replaceAll((k, v) -> v.equals(old) ? target : v);
+      renamed.put(old, target);
+      renamed.remove(target);
+      repo.repositoryId = target;
+      repo.version++;
+      refreshTemplates(repo);
+    } finally {
+      lock.writeLock().unlock();
+    }
+    onChange.accept(repo);
+  }
+
+  void setRepositoryFlags(RepositoryId id, Boolean archived, Boolean fork) {
+    SimRepository repo;
+    lock.writeLock().lock();
+    try {
+      repo = require(id);
+      if (archived != null) {
+        repo.archived = archived;
+      }
+      if (fork != null) {
+        repo.fork = fork;
+      }
+      repo.version++;
+      refreshTemplates(repo);
+    } finally {
+      lock.writeLock().unlock();
+    }
+    onChange.accept(repo);
+  }
+
+  String randomUser(long salt) {
+    return userPool.get((int) Math.floorMod(seed * 17 + salt, (long) userPool.size()));
+  }
+
+  Map<String, List<RepositoryId>> owners() {
+    Map<String, List<RepositoryId>> owners = new LinkedHashMap<>();
+    for (SimRepository repo : repositories) {
+      owners.computeIfAbsent(repo.repositoryId.owner(), o -> new ArrayList<>()).add(repo.repositoryId);
+    }
+    return owners;
+  }
+}
