@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jdbi.v3.core.Handle;
@@ -15,8 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies the store's versioned schema migrations ({@code migration/V<n>__<description>.sql} beside this
- * class) and records each applied version in {@code prmonitor_schema_version}.
+ * Applies the store's versioned schema migrations and records each applied version in
+ * {@code prmonitor_schema_version}. A version is the SQL file {@code migration/V<n>__<description>.sql}
+ * beside this class, shared by all databases, followed by {@code V<n>__<description>.<dialect>.sql}
+ * (for what differs, such as PostgreSQL's partial indexes); either may be absent, not both.
  *
  * <p>Concurrent starts do not race. On PostgreSQL the whole run is one transaction holding an advisory
  * lock per schema, so a second JVM waits and then finds the versions applied. H2 commits every DDL
@@ -71,7 +74,7 @@ final class SchemaMigrator {
       if (applied.contains(migration.version())) {
         continue;
       }
-      for (String statement : migration.statements()) {
+      for (String statement : migration.statements(dialect)) {
         handle.execute(statement);
       }
       handle.createUpdate(dialect == SqlDialect.H2
@@ -89,21 +92,38 @@ final class SchemaMigrator {
     return appliedNow;
   }
 
-  /** One schema version: the SQL file {@code migration/V<version>__<description>.sql}. */
+  /** One schema version: its shared SQL file and its dialect-specific one. */
   record Migration(int version, String description) {
 
-    /** The file's statements, split at lines holding only ';', comments and blank lines dropped. */
-    List<String> statements() {
-      String resource = "migration/V" + version + "__" + description + ".sql";
-      String text;
-      try (InputStream in = SchemaMigrator.class.getResourceAsStream(resource)) {
-        if (in == null) {
-          throw new IllegalStateException("missing schema migration resource " + resource);
+    /**
+     * The statements of the shared file then the dialect's file, split at lines holding only ';', comment
+     * lines and blank statements dropped.
+     */
+    List<String> statements(SqlDialect dialect) {
+      String base = "migration/V" + version + "__" + description;
+      String shared = read(base + ".sql");
+      String specific = read(base + "." + dialect.name().toLowerCase(Locale.ROOT) + ".sql");
+      if (shared == null && specific == null) {
+        throw new IllegalStateException("missing schema migration resource " + base + ".sql");
+      }
+      List<String> statements = new ArrayList<>();
+      for (String text : new String[] {shared, specific}) {
+        if (text != null) {
+          statements.addAll(split(text));
         }
-        text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+      return statements;
+    }
+
+    private static String read(String resource) {
+      try (InputStream in = SchemaMigrator.class.getResourceAsStream(resource)) {
+        return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read schema migration " + resource, e);
       }
+    }
+
+    private static List<String> split(String text) {
       List<String> statements = new ArrayList<>();
       StringBuilder current = new StringBuilder();
       for (String line : text.split("\n")) {

@@ -1,4 +1,5 @@
 -- prmonitor schema, version 1. Runs unchanged on H2 2.x and PostgreSQL 12+.
+-- Indexes differ per database: V1__baseline.h2.sql and V1__baseline.postgresql.sql run after this file.
 -- Every statement is idempotent (IF NOT EXISTS) because H2 commits each DDL statement on its own.
 -- Statements are separated by a line holding only ';'. Why each index exists: jdbc-store/SCHEMA.md.
 
@@ -56,6 +57,3 @@ CREATE TABLE IF NOT EXISTS prmonitor_outbox (
   CONSTRAINT prmonitor_outbox_pk PRIMARY KEY (seq),
   CONSTRAINT prmonitor_outbox_change_key_uq UNIQUE (change_key)
 )
-;
--- pendingChanges (delivered_at IS NULL AND seq > ? ORDER BY seq) and purgeDelivered (delivered_at < ?).
-CREATE INDEX IF NOT EXISTS prmonitor_outbox_delivery_idx ON prmonitor_outbox (delivered_at, seq)
