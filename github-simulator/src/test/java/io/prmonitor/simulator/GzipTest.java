@@ -1,0 +1,28 @@
+package io.prmonitor.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Test;
+
+/** Accept-Encoding: gzip is honoured; other clients get identity. */
+class GzipTest {
+
+  @Test
+  void acceptEncodingGzip_answersGzippedBodyOfTheSameJson() throws IOException {
+    try (GitHubSimulator sim = GitHubSimulator.builder().repositories(1).pullRequestsPerRepository(40).start()) {
+      String path = "/repos/org-0/repo-0/pulls?state=all";
+      HttpResponse<byte[]> plain = Http.get(sim, path);
+      HttpResponse<byte[]> zipped = Http.get(sim, path, "Accept-Encoding", "gzip");
+
+      assertThat(Http.header(zipped, "Content-Encoding")).isEqualTo("gzip");
+      assertThat(Http.header(plain, "Content-Encoding")).isNull();
+      byte[] unzipped = new GZIPInputStream(new ByteArrayInputStream(zipped.body())).readAllBytes();
+      assertThat(unzipped).isEqualTo(plain.body());
+      assertThat(zipped.body().length).isLessThan(plain.body().length / 4);
+    }
+  }
+}
