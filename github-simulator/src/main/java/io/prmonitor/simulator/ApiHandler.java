@@ -148,7 +148,10 @@ final class ApiHandler implements HttpHandler {
             + " try again. If you reach out to GitHub Support for help, please include the request ID "
             + requestId() + ".", "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
             + "#about-secondary-rate-limits");
-        reply.retryAfter = Long.toString(Math.max(serverTimeWait, settings.secondaryRetryAfter().toSeconds()));
+        // the server-time limit knows when its window frees; the others advise GitHub's generic wait
+        long retryAfter = fault == Fault.SECONDARY_LIMIT || overConcurrency
+            ? Math.max(serverTimeWait, settings.secondaryRetryAfter().toSeconds()) : serverTimeWait;
+        reply.retryAfter = Long.toString(retryAfter);
         status = send(request, reply, null, true);
         return;
       }
