@@ -54,6 +54,9 @@ final class SchemaMigrator {
 
   /** Brings the schema to the newest version and returns the versions this call applied. */
   List<Integer> migrate() {
+    if (dialect.migrationLock != null) {
+      return jdbi.inTransaction(this::migrate);
+    }
     IN_PROCESS.lock();
     try {
       return jdbi.inTransaction(this::migrate);
