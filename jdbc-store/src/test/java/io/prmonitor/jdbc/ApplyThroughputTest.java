@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ApplyThroughputTest {
 
-  private static final int BATCHES = 200;
+  private static final int BATCHES = 120;
   private static final int WARM_UP = 20;
   private static final int BATCH_SIZE = 100;
   private static final Instant T0 = Instant.parse("2024-05-01T10:00:00Z");

@@ -29,6 +29,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -230,9 +232,9 @@ class JdbcPullRequestStoreTest {
   @Test
   void concurrentCreates_onOneDatabase_allSucceed() throws Exception {
     String url = memoryUrl() + ";DB_CLOSE_DELAY=-1";
-    List<Thread> threads = new java.util.ArrayList<>();
-    List<Throwable> failures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-    List<PullRequestStore> stores = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    List<Thread> threads = new ArrayList<>();
+    List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+    List<PullRequestStore> stores = Collections.synchronizedList(new ArrayList<>());
     for (int i = 0; i < 4; i++) {
       threads.add(Thread.ofPlatform().start(() -> {
         try {
