@@ -42,7 +42,10 @@ final class ApiHandler implements HttpHandler {
   /** A response under construction. */
   private static final class Reply {
     int status;
+    /** The body is {@code body[0, length)}; a pooled sink may back it. */
     byte[] body;
+    int length;
+    ByteSink sink;
     PageCache.Entry cached;
     String cacheKey;
     String etag;
@@ -55,6 +58,7 @@ final class ApiHandler implements HttpHandler {
     Reply(int status, byte[] body) {
       this.status = status;
       this.body = body;
+      this.length = body == null ? 0 : body.length;
     }
   }
 
@@ -88,6 +92,11 @@ final class ApiHandler implements HttpHandler {
   private final CountDownLatch closed;
   private final String baseUrl;
   private final SplittableRandom jitter;
+  /** Page buffers reused across requests: pages are ~2 MB, and allocating each afresh churns the heap. */
+  private final java.util.concurrent.ArrayBlockingQueue<ByteSink> sinks =
+      new java.util.concurrent.ArrayBlockingQueue<>(16);
+  private static final int SINK_KEEP_LIMIT = 8 * 1024 * 1024;
+  private static final int WRITE_CHUNK = 256 * 1024;
 
   ApiHandler(GitHubSimulator.Settings settings, World world, RateLimits rateLimits, Faults faults,
       PageCache cache, RequestStats stats, AppTokens appTokens, CountDownLatch closed, String baseUrl) {
@@ -127,6 +136,7 @@ final class ApiHandler implements HttpHandler {
     int status = 0;
     String key = "";
     boolean entered = false;
+    Reply pending = null;
     try (exchange) {
       exchange.getRequestBody().readAllBytes();
       String token = token(exchange.getRequestHeaders().getFirst("Authorization"));
@@ -168,6 +178,7 @@ final class ApiHandler implements HttpHandler {
         status = send(request, notModified, null, !appExchange);
         return;
       }
+      pending = reply;
       if (!free && !appExchange) {
         if (!rateLimits.tryCharge(key)) {
           status = primaryLimited(request);
@@ -191,6 +202,9 @@ final class ApiHandler implements HttpHandler {
       LOG.warn("simulator failed to answer {} {}", method, rawPath, e);
       throw e;
     } finally {
+      if (pending != null && pending.sink != null) {
+        release(pending.sink);
+      }
       if (entered) {
         rateLimits.exit(key, System.nanoTime() - started);
       }
@@ -400,7 +414,7 @@ final class ApiHandler implements HttpHandler {
       if (!Etag.matches(request.ifNoneMatch(), reply.etag)) {
         PageCache.Entry entry = cache.get(reply.etag);
         if (entry == null) {
-          ByteSink out = new ByteSink(Math.max(64, (to - from) * 24_000));
+          ByteSink out = acquire();
           out.ch('[');
           for (int i = from; i < to; i++) {
             if (i > from) {
@@ -409,12 +423,20 @@ final class ApiHandler implements HttpHandler {
             payloads.listItem(out, repo, view[i]);
           }
           out.ch(']');
-          entry = new PageCache.Entry(repo.index, out.toByteArray());
-          cache.put(reply.etag, entry);
+          reply.sink = out;
+          reply.body = out.array();
+          reply.length = out.size();
+          if (cache.admit(reply.etag)) {
+            entry = new PageCache.Entry(repo.index, out.toByteArray());
+            cache.put(reply.etag, entry);
+          }
         }
-        reply.cached = entry;
-        reply.cacheKey = reply.etag;
-        reply.body = entry.plain;
+        if (entry != null) {
+          reply.cached = entry;
+          reply.cacheKey = reply.etag;
+          reply.body = entry.plain;
+          reply.length = entry.plain.length;
+        }
         if (hooked) {
           Runnable hook = hooks.remove(hookKey);
           if (hook != null) {
@@ -425,6 +447,18 @@ final class ApiHandler implements HttpHandler {
       return reply;
     } finally {
       lock.unlock();
+    }
+  }
+
+  private ByteSink acquire() {
+    ByteSink sink = sinks.poll();
+    return sink != null ? sink : new ByteSink(2_400_000);
+  }
+
+  private void release(ByteSink sink) {
+    if (sink.capacity() <= SINK_KEEP_LIMIT) {
+      sink.reset();
+      sinks.offer(sink);
     }
   }
 
@@ -705,42 +739,59 @@ final class ApiHandler implements HttpHandler {
       h.set("Retry-After", reply.retryAfter);
     }
     byte[] plain = reply.body == null ? new byte[0] : reply.body;
-    if (fault == Fault.MALFORMED_JSON && plain.length > 0) {
-      plain = malformed(plain);
+    int plainLength = reply.length;
+    if (fault == Fault.MALFORMED_JSON && plainLength > 0) {
+      plain = malformed(Arrays.copyOf(plain, plainLength));
+      plainLength = plain.length;
     }
     byte[] wire = plain;
+    int wireLength = plainLength;
+    ByteSink gzipSink = null;
     String acceptEncoding = request.exchange().getRequestHeaders().getFirst("Accept-Encoding");
-    if (plain.length > 0 && acceptEncoding != null && acceptEncoding.toLowerCase(Locale.ROOT).contains("gzip")) {
-      if (reply.cached != null && plain == reply.cached.plain) {
-        boolean fresh = reply.cached.gzip == null;
-        wire = reply.cached.gzip();
-        if (fresh) {
-          cache.grew(reply.cacheKey, reply.cached);
+    try {
+      if (plainLength > 0 && acceptEncoding != null && acceptEncoding.toLowerCase(Locale.ROOT).contains("gzip")) {
+        if (reply.cached != null && plain == reply.cached.plain) {
+          boolean fresh = reply.cached.gzip == null;
+          wire = reply.cached.gzip();
+          if (fresh) {
+            cache.grew(reply.cacheKey, reply.cached);
+          }
+          wireLength = wire.length;
+        } else {
+          gzipSink = acquire();
+          PageCache.gzip(plain, plainLength, gzipSink);
+          wire = gzipSink.array();
+          wireLength = gzipSink.size();
         }
-      } else {
-        wire = PageCache.gzip(plain);
+        h.set("Content-Encoding", "gzip");
       }
-      h.set("Content-Encoding", "gzip");
-    }
-    delay(plain.length, fault);
-    boolean head = request.method().equals("HEAD");
-    if (reply.status == 304 || wire.length == 0 || head) {
-      exchange.sendResponseHeaders(reply.status, -1);
+      delay(plainLength, fault);
+      boolean head = request.method().equals("HEAD");
+      if (reply.status == 304 || wireLength == 0 || head) {
+        exchange.sendResponseHeaders(reply.status, -1);
+        return reply.status;
+      }
+      exchange.sendResponseHeaders(reply.status, wireLength);
+      OutputStream body = exchange.getResponseBody();
+      if (fault == Fault.TRUNCATED_BODY) {
+        int half = wireLength / 2;
+        body.write(wire, 0, half);
+        body.flush();
+        stats.sent(half);
+        // closing a fixed-length stream early makes the server drop the connection: the client sees a short body
+        return reply.status;
+      }
+      // moderate writes keep the NIO layer's temporary direct buffers small and reusable
+      for (int off = 0; off < wireLength; off += WRITE_CHUNK) {
+        body.write(wire, off, Math.min(WRITE_CHUNK, wireLength - off));
+      }
+      stats.sent(wireLength);
       return reply.status;
+    } finally {
+      if (gzipSink != null) {
+        release(gzipSink);
+      }
     }
-    exchange.sendResponseHeaders(reply.status, wire.length);
-    OutputStream body = exchange.getResponseBody();
-    if (fault == Fault.TRUNCATED_BODY) {
-      int half = wire.length / 2;
-      body.write(wire, 0, half);
-      body.flush();
-      stats.sent(half);
-      // closing a fixed-length stream early makes the server drop the connection: the client sees a short body
-      return reply.status;
-    }
-    body.write(wire);
-    stats.sent(wire.length);
-    return reply.status;
   }
 
   private void delay(int bytes, Fault fault) {

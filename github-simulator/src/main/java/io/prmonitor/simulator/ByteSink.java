@@ -34,6 +34,33 @@ final class ByteSink {
     size = 0;
   }
 
+  /** The backing array; valid up to {@link #size()} until the next write. */
+  byte[] array() {
+    return buf;
+  }
+
+  int capacity() {
+    return buf.length;
+  }
+
+  /** An output stream appending to this sink (for compressors). */
+  java.io.OutputStream asOutputStream() {
+    return new java.io.OutputStream() {
+      @Override
+      public void write(int b) {
+        ensure(1);
+        buf[size++] = (byte) b;
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        ensure(len);
+        System.arraycopy(b, off, buf, size, len);
+        size += len;
+      }
+    };
+  }
+
   byte[] toByteArray() {
     return Arrays.copyOf(buf, size);
   }
@@ -53,12 +80,13 @@ final class ByteSink {
   }
 
   /** Appends ASCII text verbatim; callers only pass literals and digits. */
+  @SuppressWarnings("deprecation")
   ByteSink ascii(String s) {
     int n = s.length();
     ensure(n);
-    for (int i = 0; i < n; i++) {
-      buf[size++] = (byte) s.charAt(i);
-    }
+    // the deprecated getBytes copies the low bytes of each char in one intrinsic: exactly right for ASCII
+    s.getBytes(0, n, buf, size);
+    size += n;
     return this;
   }
 
@@ -160,7 +188,34 @@ final class ByteSink {
     if (instant == null) {
       return nul();
     }
-    return ch('"').ascii(TIMESTAMP.format(instant)).ch('"');
+    long epochSecond = instant.getEpochSecond();
+    long day = Math.floorDiv(epochSecond, 86_400L);
+    int secondOfDay = (int) Math.floorMod(epochSecond, 86_400L);
+    java.time.LocalDate date = java.time.LocalDate.ofEpochDay(day);
+    ensure(22);
+    buf[size++] = '"';
+    digits(date.getYear(), 4);
+    buf[size++] = '-';
+    digits(date.getMonthValue(), 2);
+    buf[size++] = '-';
+    digits(date.getDayOfMonth(), 2);
+    buf[size++] = 'T';
+    digits(secondOfDay / 3600, 2);
+    buf[size++] = ':';
+    digits(secondOfDay / 60 % 60, 2);
+    buf[size++] = ':';
+    digits(secondOfDay % 60, 2);
+    buf[size++] = 'Z';
+    buf[size++] = '"';
+    return this;
+  }
+
+  private void digits(int value, int width) {
+    for (int i = width - 1; i >= 0; i--) {
+      buf[size + i] = (byte) ('0' + value % 10);
+      value /= 10;
+    }
+    size += width;
   }
 
   static String timestamp(Instant instant) {

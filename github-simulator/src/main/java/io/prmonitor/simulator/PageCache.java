@@ -1,6 +1,5 @@
 package io.prmonitor.simulator;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
@@ -47,6 +46,16 @@ final class PageCache {
   private final long maxBytes;
   private long bytes;
   private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
+  /**
+   * ETags served once recently: a page is cached only when asked for a second time, so a cold pass (every
+   * page once) costs no copies, while retries, repeated clients and benchmarks' second runs hit the cache.
+   */
+  private final LinkedHashMap<String, Boolean> seen = new LinkedHashMap<>(256, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > 8_192;
+    }
+  };
 
   PageCache(long maxBytes) {
     this.maxBytes = maxBytes;
@@ -54,6 +63,14 @@ final class PageCache {
 
   synchronized Entry get(String etag) {
     return entries.get(etag);
+  }
+
+  /** Whether a body with this ETag was built recently, recording that it now is. */
+  synchronized boolean admit(String etag) {
+    if (maxBytes <= 0) {
+      return false;
+    }
+    return seen.put(etag, Boolean.TRUE) != null;
   }
 
   synchronized void put(String etag, Entry entry) {
@@ -91,6 +108,7 @@ final class PageCache {
 
   synchronized void clear() {
     entries.clear();
+    seen.clear();
     bytes = 0;
   }
 
@@ -102,17 +120,22 @@ final class PageCache {
   }
 
   static byte[] gzip(byte[] plain) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, plain.length / 8));
+    ByteSink sink = new ByteSink(Math.max(64, plain.length / 8));
+    gzip(plain, plain.length, sink);
+    return sink.toByteArray();
+  }
+
+  static void gzip(byte[] plain, int length, ByteSink sink) {
+    java.io.OutputStream out = sink.asOutputStream();
     try (GZIPOutputStream gz = new GZIPOutputStream(out, 64 * 1024) {
       {
         // speed over ratio: the payloads are repetitive enough that level 1 still shrinks them ~10x
         def.setLevel(Deflater.BEST_SPEED);
       }
     }) {
-      gz.write(plain);
+      gz.write(plain, 0, length);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return out.toByteArray();
   }
 }

@@ -81,7 +81,12 @@ final class Payloads {
     out.ascii(",\"title\":").str(pr.title);
     out.ascii(",\"user\":");
     userOrNull(out, pr.author);
-    out.ascii(",\"body\":").str(pr.body());
+    out.ascii(",\"body\":");
+    if (pr.bodyGenerated) {
+      Texts.writeBody(out, pr.bodySeed);
+    } else {
+      out.str(pr.body);
+    }
     out.ascii(",\"labels\":[");
     for (int i = 0; i < pr.labels.size(); i++) {
       if (i > 0) {

@@ -31,7 +31,34 @@ final class Texts {
       "Закрывает проблему с кодировкой в заголовках. Спасибо всем!",
       "> Quoted reply from the issue thread, with a link: https://example.com/issues/42"};
 
+  /** The paragraphs and separator as escaped JSON string content, so generated bodies splice as bytes. */
+  private static final byte[][] PARAGRAPH_JSON = new byte[PARAGRAPHS.length][];
+  private static final byte[] SEPARATOR_JSON;
+
+  static {
+    for (int i = 0; i < PARAGRAPHS.length; i++) {
+      ByteSink sink = new ByteSink(256);
+      sink.strContent(PARAGRAPHS[i]);
+      PARAGRAPH_JSON[i] = sink.toByteArray();
+    }
+    SEPARATOR_JSON = new ByteSink(16).strContent("\r\n\r\n").toByteArray();
+  }
+
   private Texts() {}
+
+  /** Appends {@code body(seed)} as a JSON string literal, without building the string. */
+  static void writeBody(ByteSink out, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    int paragraphs = (seed & 15) == 0 ? 40 + random.nextInt(60) : 1 + random.nextInt(4);
+    out.ch('"');
+    for (int i = 0; i < paragraphs; i++) {
+      if (i > 0) {
+        out.raw(SEPARATOR_JSON);
+      }
+      out.raw(PARAGRAPH_JSON[random.nextInt(PARAGRAPHS.length)]);
+    }
+    out.ch('"');
+  }
 
   static String title(SplittableRandom random, int number) {
     String flavour = FLAVOURS[random.nextInt(FLAVOURS.length)];

@@ -44,7 +44,9 @@ final class World {
   final Templates templates;
   private final List<SimRepository> repositories = new ArrayList<>();
   private final Map<RepositoryId, SimRepository> byName = new HashMap<>();
-  private final Map<RepositoryId, RepositoryId> renamed = new HashMap<>();
+  /** Read without the lock by request handlers, hence concurrent. */
+  private final Map<String, SimRepository> byLowerName = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<RepositoryId, RepositoryId> renamed = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<Long, SimRepository> byId = new HashMap<>();
   private final Map<String, byte[]> users = new HashMap<>();
   private final Map<String, Long> userIds = new HashMap<>();
@@ -81,6 +83,7 @@ final class World {
       }
       repositories.add(repo);
       byName.put(id, repo);
+      byLowerName.put(id.fullName().toLowerCase(java.util.Locale.ROOT), repo);
       byId.put(repo.id, repo);
       refreshTemplates(repo);
       generatePulls(repo, random, pullsPerRepository, now);
@@ -277,13 +280,8 @@ final class World {
 
   /** The repository currently named so; null if none (a renamed one answers through {@link #renamedTo}). */
   SimRepository find(String owner, String name) {
-    for (SimRepository repo : repositories) {
-      RepositoryId id = repo.repositoryId;
-      if (id.owner().equalsIgnoreCase(owner) && id.name().equalsIgnoreCase(name)) {
-        return repo;
-      }
-    }
-    return null;
+    // GitHub resolves names case-insensitively
+    return byLowerName.get((owner + '/' + name).toLowerCase(java.util.Locale.ROOT));
   }
 
   SimRepository findById(long id) {
@@ -429,6 +427,8 @@ final class World {
       }
       byName.remove(old);
       byName.put(target, repo);
+      byLowerName.remove(old.fullName().toLowerCase(java.util.Locale.ROOT));
+      byLowerName.put(target.fullName().toLowerCase(java.util.Locale.ROOT), repo);
       renamed.replaceAll((k, v) -> v.equals(old) ? target : v);
       renamed.put(old, target);
       renamed.remove(target);
