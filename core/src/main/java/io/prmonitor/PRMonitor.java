@@ -371,6 +371,7 @@ public final class PRMonitor implements AutoCloseable {
         .enableCaching(config.enableCaching())
         .cacheTtl(config.cacheTtl())
         .rateLimitReserve(config.rateLimitReserve())
+        .serverTimeBudget(config.serverTimeBudget(), config.serverTimeWindow())
         .clock(clock)
         .listener(metrics)
         .build());

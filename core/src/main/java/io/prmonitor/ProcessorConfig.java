@@ -49,6 +49,9 @@ import java.util.regex.PatternSyntaxException;
  * @param retryMaxAttempts how many times one GitHub request may be tried in all
  * @param retryBackoffFactor the factor between successive retry delays
  * @param rateLimitReserve requests per credential never spent, so other tools sharing the token keep some
+ * @param serverTimeBudget summed GitHub response time allowed per {@code serverTimeWindow} (GitHub's
+ *     secondary limit: 90 s per 60 s); the client paces itself under it; null turns pacing off
+ * @param serverTimeWindow the window of {@code serverTimeBudget}
  * @param emitOpenedOnBaseline whether a repository's first pass reports every existing pull request as
  *     {@code OPENED} (otherwise it silently records them)
  * @param passInterval the time between the starts of scheduled passes ({@link PRMonitor#start()})
@@ -83,6 +86,8 @@ public record ProcessorConfig(
     int retryMaxAttempts,
     double retryBackoffFactor,
     int rateLimitReserve,
+    Duration serverTimeBudget,
+    Duration serverTimeWindow,
     boolean emitOpenedOnBaseline,
     Duration passInterval,
     Duration passDeadline,
@@ -100,6 +105,8 @@ public record ProcessorConfig(
   public static final int DEFAULT_RETRY_MAX_ATTEMPTS = 3;
   public static final double DEFAULT_RETRY_BACKOFF_FACTOR = 2.0;
   public static final int DEFAULT_RATE_LIMIT_RESERVE = GitHubClientSettings.DEFAULT_RATE_LIMIT_RESERVE;
+  public static final Duration DEFAULT_SERVER_TIME_BUDGET = GitHubClientSettings.DEFAULT_SERVER_TIME_BUDGET;
+  public static final Duration DEFAULT_SERVER_TIME_WINDOW = GitHubClientSettings.DEFAULT_SERVER_TIME_WINDOW;
   public static final Duration DEFAULT_PASS_INTERVAL = Duration.ofMinutes(5);
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
   public static final Duration DEFAULT_OUTBOX_RETENTION = Duration.ofDays(7);
@@ -150,6 +157,8 @@ public record ProcessorConfig(
     b.retryMaxAttempts = retryMaxAttempts;
     b.retryBackoffFactor = retryBackoffFactor;
     b.rateLimitReserve = rateLimitReserve;
+    b.serverTimeBudget = serverTimeBudget;
+    b.serverTimeWindow = serverTimeWindow;
     b.emitOpenedOnBaseline = emitOpenedOnBaseline;
     b.passInterval = passInterval;
     b.passDeadline = passDeadline;
@@ -181,7 +190,8 @@ public record ProcessorConfig(
         + ", databaseTransactionTimeout=" + databaseTransactionTimeout
         + ", enableCaching=" + enableCaching + ", cacheTtl=" + cacheTtl
         + ", retryMaxAttempts=" + retryMaxAttempts + ", retryBackoffFactor=" + retryBackoffFactor
-        + ", rateLimitReserve=" + rateLimitReserve + ", emitOpenedOnBaseline=" + emitOpenedOnBaseline
+        + ", rateLimitReserve=" + rateLimitReserve + ", serverTimeBudget=" + serverTimeBudget
+        + "/" + serverTimeWindow + ", emitOpenedOnBaseline=" + emitOpenedOnBaseline
         + ", passInterval=" + passInterval + ", passDeadline=" + passDeadline
         + ", shutdownTimeout=" + shutdownTimeout + ", outboxRetention=" + outboxRetention
         + ", monitorName=" + monitorName + "]";
@@ -217,6 +227,8 @@ public record ProcessorConfig(
     private int retryMaxAttempts = DEFAULT_RETRY_MAX_ATTEMPTS;
     private double retryBackoffFactor = DEFAULT_RETRY_BACKOFF_FACTOR;
     private int rateLimitReserve = DEFAULT_RATE_LIMIT_RESERVE;
+    private Duration serverTimeBudget = DEFAULT_SERVER_TIME_BUDGET;
+    private Duration serverTimeWindow = DEFAULT_SERVER_TIME_WINDOW;
     private boolean emitOpenedOnBaseline;
     private Duration passInterval = DEFAULT_PASS_INTERVAL;
     private Duration passDeadline;
@@ -435,6 +447,17 @@ public record ProcessorConfig(
       return this;
     }
 
+    /**
+     * GitHub's server-time budget: summed response time allowed per window; default 90 s per 60 s, as on
+     * github.com. The client paces itself to stay under it. A null budget turns pacing off, for servers
+     * known to enforce none (the simulator without its budget, a benchmark of the engine alone).
+     */
+    public Builder serverTimeBudget(Duration budget, Duration window) {
+      this.serverTimeWindow = duration("serverTimeWindow", window, Duration.ofHours(1));
+      this.serverTimeBudget = budget == null ? null : duration("serverTimeBudget", budget, Duration.ofHours(10));
+      return this;
+    }
+
     /** Whether a repository's first pass reports existing pull requests as OPENED; default false. */
     public Builder emitOpenedOnBaseline(boolean emitOpenedOnBaseline) {
       this.emitOpenedOnBaseline = emitOpenedOnBaseline;
@@ -501,8 +524,8 @@ public record ProcessorConfig(
           includeArchived, includeForks, githubBaseUrl, githubCredentials, githubClientProvider,
           storeProvider, jdbcUrl, databaseUser, databasePassword, maxConcurrentRepositories,
           maxConcurrentPrsPerRepo, maxConcurrentRequests, githubRequestTimeout, databaseTransactionTimeout,
-          enableCaching, cacheTtl, retryMaxAttempts, retryBackoffFactor, rateLimitReserve,
-          emitOpenedOnBaseline, passInterval, passDeadline, shutdownTimeout, outboxRetention, monitorName);
+          enableCaching, cacheTtl, retryMaxAttempts, retryBackoffFactor, rateLimitReserve, serverTimeBudget,
+          serverTimeWindow, emitOpenedOnBaseline, passInterval, passDeadline, shutdownTimeout, outboxRetention, monitorName);
     }
 
     private static int range(String field, int value, int min, int max) {

@@ -100,6 +100,14 @@ class ProcessorConfigTest {
   }
 
   @Test
+  void serverTimeBudget_notPositive_orWindowMissing() {
+    rejected(() -> builder().serverTimeBudget(Duration.ZERO, Duration.ofSeconds(60)), "serverTimeBudget", "PT0S");
+    rejected(() -> builder().serverTimeBudget(Duration.ofSeconds(90), null), "serverTimeWindow", "null");
+    assertThat(builder().serverTimeBudget(null, Duration.ofSeconds(60)).build().serverTimeBudget()).isNull();
+    assertThat(builder().build().serverTimeBudget()).isEqualTo(Duration.ofSeconds(90));
+  }
+
+  @Test
   void passInterval_passDeadline_shutdownTimeout_outboxRetention_notPositive() {
     rejected(() -> builder().passInterval(Duration.ZERO), "passInterval", "PT0S");
     rejected(() -> builder().passDeadline(Duration.ofSeconds(-2)), "passDeadline", "PT-2S");

@@ -167,7 +167,9 @@ public final class HttpGitHubClient implements GitHubClient {
     this.permits = new Semaphore(settings.maxConcurrentRequests(), true);
     this.secondaryLimit = new SecondaryLimitGate(settings.secondaryLimitPause(), ticker, sleeper);
     this.budget = new RequestBudget(credential, settings.rateLimitReserve(), clock);
-    this.pacer = new ServerTimePacer(settings.serverTimeBudget(), settings.serverTimeWindow(), ticker, sleeper);
+    // null when the settings turn pacing off (a server known to enforce no server-time budget)
+    this.pacer = settings.serverTimeBudget() == null ? null
+        : new ServerTimePacer(settings.serverTimeBudget(), settings.serverTimeWindow(), ticker, sleeper);
     // The cache is a plain (synchronous) Caffeine cache: no loader runs inside it, because every
     // lookup must revalidate with a conditional request made outside the cache, so no virtual thread
     // is ever pinned on I/O within a cache operation.
@@ -487,7 +489,9 @@ public final class HttpGitHubClient implements GitHubClient {
       secondaryLimit.awaitOpen();
       budget.acquire();
       try {
-        pacer.acquire();
+        if (pacer != null) {
+          pacer.acquire();
+        }
       } catch (InterruptedException e) {
         budget.release(null, false);
         throw e;
@@ -513,7 +517,9 @@ public final class HttpGitHubClient implements GitHubClient {
             : "connection failed: " + e.getClass().getSimpleName(), status, e, false);
       } finally {
         Duration elapsed = Duration.ofNanos(ticker.nanoTime() - start);
-        pacer.release(elapsed);
+        if (pacer != null) {
+          pacer.release(elapsed);
+        }
         budget.release(observed, answered);
         listener.onResponse(call.endpoint(), status, answered && status != 304, elapsed,
             wire == null ? 0 : wire.count());

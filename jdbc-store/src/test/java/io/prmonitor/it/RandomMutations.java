@@ -72,7 +72,7 @@ final class RandomMutations {
     int n = pr.number();
     String unique = "m" + (++serial);
     if (pr.state() == PullRequestState.CLOSED) {
-      if (random.nextBoolean()) {
+      if (pr.draft() || random.nextBoolean()) {
         simulator.reopen(r, n);
         return new ChangeKind[] {ChangeKind.REOPENED};
       }

@@ -23,7 +23,8 @@ import java.util.Objects;
  * @param rateLimitReserve requests per credential that are never spent; a request that would dip into
  *     them is refused with {@link RateLimitExceededException} so the caller defers instead
  * @param serverTimeBudget summed response time GitHub allows per {@code serverTimeWindow}; the client
- *     paces itself to stay under it
+ *     paces itself to stay under it. Null turns pacing off: only for servers known to enforce no such
+ *     budget (a simulator, a benchmark of the engine alone); github.com and GitHub Enterprise Server do
  * @param serverTimeWindow the window of {@code serverTimeBudget}
  * @param secondaryLimitPause the least pause after a secondary limit without {@code Retry-After}
  * @param clock the time source
@@ -68,7 +69,9 @@ public record GitHubClientSettings(
     positive("requestTimeout", requestTimeout);
     positive("retryInitialDelay", retryInitialDelay);
     positive("cacheTtl", cacheTtl);
-    positive("serverTimeBudget", serverTimeBudget);
+    if (serverTimeBudget != null) {
+      positive("serverTimeBudget", serverTimeBudget);
+    }
     positive("serverTimeWindow", serverTimeWindow);
     positive("secondaryLimitPause", secondaryLimitPause);
     if (maxConcurrentRequests < 1 || maxConcurrentRequests > 100) {
@@ -195,6 +198,7 @@ public record GitHubClientSettings(
       return this;
     }
 
+    /** Sets the server-time budget per window; a null budget turns pacing off. */
     public Builder serverTimeBudget(Duration budget, Duration window) {
       this.serverTimeBudget = budget;
       this.serverTimeWindow = window;
