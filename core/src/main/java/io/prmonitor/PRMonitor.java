@@ -9,6 +9,7 @@ import io.prmonitor.core.health.HealthEvaluator;
 import io.prmonitor.core.metrics.MonitorMetrics;
 import io.prmonitor.core.metrics.TimedPullRequestStore;
 import io.prmonitor.core.plugin.ProviderResolver;
+import io.prmonitor.core.sync.OrderedRepositoryQueue;
 import io.prmonitor.core.sync.PassProcessor;
 import io.prmonitor.core.sync.RepositoryOutcome;
 import io.prmonitor.core.sync.RepositorySynchronizer;
@@ -128,7 +129,7 @@ public final class PRMonitor implements AutoCloseable {
         Thread.ofVirtual().name("prmonitor-" + config.monitorName() + "-sync-", 0).factory());
     RepositorySynchronizer synchronizer = new RepositorySynchronizer(client, store, new ChangeDetector(),
         config.emitOpenedOnBaseline(), clock);
-    this.processor = new PassProcessor(synchronizer, store, repositoryExecutor,
+    this.processor = new PassProcessor(synchronizer, repositoryExecutor,
         config.maxConcurrentRepositories(), config.passDeadline(), clock);
     this.dispatcher = new OutboxDispatcher(store, builder.listeners, clock);
     this.progressListeners = List.copyOf(builder.progressListeners);
@@ -196,7 +197,8 @@ public final class PRMonitor implements AutoCloseable {
       RepositoryDiscovery.Result resolved = discovery.discover(client);
       List<RepositoryId> repositories = resolved.repositories();
       Progress progress = new Progress(pass, repositories.size(), startedAt);
-      List<RepositoryOutcome> outcomes = processor.run(pass, repositories, outcome -> {
+      List<RepositoryOutcome> outcomes = processor.run(pass, new OrderedRepositoryQueue(store, repositories),
+          outcome -> {
         metrics.repository(outcome);
         progress.record(outcome);
       });
