@@ -205,9 +205,11 @@ final class ApiHandler implements HttpHandler {
       if (pending != null && pending.sink != null) {
         release(pending.sink);
       }
+      long serverNanos = System.nanoTime() - started;
       if (entered) {
-        rateLimits.exit(key, System.nanoTime() - started);
+        rateLimits.exit(key, serverNanos);
       }
+      stats.serverTime(serverNanos);
       stats.finished(template, status);
     }
   }

@@ -10,6 +10,9 @@ import java.util.SplittableRandom;
  */
 final class Payloads {
 
+  /** GitHub's placeholder for deleted accounts. */
+  static final String GHOST = "ghost";
+
   private final World world;
 
   Payloads(World world) {
@@ -18,13 +21,13 @@ final class Payloads {
 
   /** One {@code pull-request-simple} item as in a list response. */
   void listItem(ByteSink out, SimRepository repo, SimPullRequest pr) {
-    common(out, repo, pr);
+    common(out, repo, pr, false);
     out.ascii(",\"draft\":").bool(pr.draft).ch('}');
   }
 
   /** The full {@code pull-request} of {@code GET /repos/{owner}/{repo}/pulls/{number}}. */
   void full(ByteSink out, SimRepository repo, SimPullRequest pr) {
-    common(out, repo, pr);
+    common(out, repo, pr, true);
     boolean merged = pr.state == PullRequestState.MERGED;
     boolean open = pr.state == PullRequestState.OPEN;
     out.ascii(",\"draft\":").bool(pr.draft);
@@ -59,7 +62,11 @@ final class Payloads {
     out.ch('}');
   }
 
-  private void common(ByteSink out, SimRepository repo, SimPullRequest pr) {
+  /**
+   * The fields both forms share. The full form's schema has a non-null {@code user}: there GitHub shows a
+   * deleted author as its placeholder account {@code ghost}, while list items may carry null.
+   */
+  private void common(ByteSink out, SimRepository repo, SimPullRequest pr, boolean fullForm) {
     byte[] api = repo.apiPrefix;
     byte[] html = repo.htmlPrefix;
     int n = pr.number;
@@ -80,7 +87,7 @@ final class Payloads {
     out.ascii(",\"locked\":").bool(pr.locked);
     out.ascii(",\"title\":").str(pr.title);
     out.ascii(",\"user\":");
-    userOrNull(out, pr.author);
+    userOrNull(out, pr.author == null && fullForm ? GHOST : pr.author);
     out.ascii(",\"body\":");
     if (pr.bodyGenerated) {
       Texts.writeBody(out, pr.bodySeed);

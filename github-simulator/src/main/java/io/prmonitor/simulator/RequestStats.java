@@ -15,6 +15,7 @@ final class RequestStats {
   private final LongAdder secondaryLimited = new LongAdder();
   private final LongAdder primaryLimited = new LongAdder();
   private final LongAdder bytesSent = new LongAdder();
+  private final LongAdder serverNanos = new LongAdder();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger peak = new AtomicInteger();
   private final Map<String, LongAdder> byEndpoint = new ConcurrentHashMap<>();
@@ -48,6 +49,10 @@ final class RequestStats {
     primaryLimited.increment();
   }
 
+  void serverTime(long nanos) {
+    serverNanos.add(nanos);
+  }
+
   void sent(long bytes) {
     bytesSent.add(bytes);
   }
@@ -57,7 +62,7 @@ final class RequestStats {
     byEndpoint.forEach((k, v) -> endpoints.put(k, v.sum()));
     long maxPerUrl = byUrl.values().stream().mapToLong(LongAdder::sum).max().orElse(0);
     return new SimulatorStats(requests.sum(), notModified.sum(), charged.sum(), secondaryLimited.sum(),
-        primaryLimited.sum(), bytesSent.sum(), peak.get(), endpoints, maxPerUrl);
+        primaryLimited.sum(), bytesSent.sum(), serverNanos.sum() / 1_000_000, peak.get(), endpoints, maxPerUrl);
   }
 
   void reset() {
@@ -67,6 +72,7 @@ final class RequestStats {
     secondaryLimited.reset();
     primaryLimited.reset();
     bytesSent.reset();
+    serverNanos.reset();
     peak.set(inFlight.get());
     byEndpoint.clear();
     byUrl.clear();

@@ -12,6 +12,9 @@ import java.util.Map;
  * @param secondaryLimited requests refused by a secondary rate limit (concurrency, server time or a burst)
  * @param primaryLimited requests refused because the token's primary budget was exhausted
  * @param bytesSent response body bytes written, after compression
+ * @param serverTimeMillis summed response time of the API requests, in milliseconds: from the request's
+ *     arrival until its response was written (added latency included), the time GitHub's server-time secondary
+ *     limit counts; a client's floor for a pass under a budget of B per window W is {@code serverTimeMillis * W / B}
  * @param peakConcurrency the most API requests in flight at once
  * @param byEndpoint counts keyed {@code "<method> <route template> <status>"}, for example
  *     {@code "GET /repos/{owner}/{repo}/pulls 200"}; status {@code 0} marks a reset connection
@@ -25,6 +28,7 @@ public record SimulatorStats(
     long secondaryLimited,
     long primaryLimited,
     long bytesSent,
+    long serverTimeMillis,
     int peakConcurrency,
     Map<String, Long> byEndpoint,
     long maxRequestsForOneUrl) {

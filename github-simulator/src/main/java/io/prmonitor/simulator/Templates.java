@@ -89,7 +89,7 @@ final class Templates {
     repo.put("updated_at", ByteSink.timestamp(pushedAt));
     repo.put("pushed_at", ByteSink.timestamp(pushedAt));
     repo.put("mirror_url", (String) null);
-    repo.put("temp_clone_token", (String) null);
+    repo.put("temp_clone_token", "");
     repo.put("language", "Java");
     // put owner right after full_name, where GitHub has it
     ObjectNode ordered = mapper.createObjectNode();
