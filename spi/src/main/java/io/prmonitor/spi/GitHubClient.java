@@ -34,6 +34,17 @@ public interface GitHubClient extends AutoCloseable {
   /** The rate-limit state last observed for each credential this client uses; empty before any request. */
   List<RateLimitStatus> rateLimits();
 
+  /**
+   * Takes in rate-limit states that others (the other monitors of a fleet sharing these credentials)
+   * observed, so that this client paces itself on what the whole fleet spends. A status for a credential
+   * the client does not use is ignored; within one window the lower {@code remaining} wins. The default
+   * ignores them all.
+   *
+   * @param statuses statuses keyed by the credentials' labels ({@link GitHubCredentials#label()})
+   */
+  default void observeRateLimits(List<RateLimitStatus> statuses) {
+  }
+
   /** Releases what the client created (its HTTP client and threads). Idempotent. */
   @Override
   void close();

@@ -1,6 +1,9 @@
 package io.prmonitor.spi;
 
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * How a {@link GitHubClient} authenticates. {@code toString()} never shows a secret.
@@ -70,6 +73,43 @@ public sealed interface GitHubCredentials {
     @Override
     public String toString() {
       return "App[" + label() + "]";
+    }
+  }
+
+  /**
+   * A pool of tokens or app installations used together: a client sends each request with the member
+   * that has the most rate-limit budget left, so a fleet's budget is the sum of its members'.
+   *
+   * @param members two or more {@link Token}s or {@link App}s, with distinct labels
+   */
+  record Pool(List<GitHubCredentials> members) implements GitHubCredentials {
+    public Pool {
+      Objects.requireNonNull(members, "null members");
+      members = List.copyOf(members);
+      if (members.size() < 2) {
+        throw new IllegalArgumentException("a credential pool needs at least 2 members: " + members.size());
+      }
+      Set<String> labels = new HashSet<>();
+      for (GitHubCredentials member : members) {
+        if (!(member instanceof Token) && !(member instanceof App)) {
+          throw new IllegalArgumentException("a credential pool holds tokens and apps only, not "
+              + member.label());
+        }
+        if (!labels.add(member.label())) {
+          throw new IllegalArgumentException("a credential pool holds two members labelled " + member.label());
+        }
+      }
+    }
+
+    /** {@code pool:} plus the members' labels. */
+    @Override
+    public String label() {
+      return "pool:" + members.stream().map(GitHubCredentials::label).toList();
+    }
+
+    @Override
+    public String toString() {
+      return "Pool[" + label() + "]";
     }
   }
 }
