@@ -146,6 +146,9 @@ public final class HttpGitHubClient implements GitHubClient {
 
   HttpGitHubClient(GitHubClientSettings settings, Ticker ticker, Sleeper sleeper, Backoff backoff) {
     this.settings = Objects.requireNonNull(settings, "null settings");
+    if (settings.credentials() instanceof GitHubCredentials.Pool pool) {
+      throw poolRefused(pool);
+    }
     this.baseUrl = checkBaseUrl(settings.baseUrl());
     String text = baseUrl.toString();
     this.base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
@@ -198,7 +201,13 @@ public final class HttpGitHubClient implements GitHubClient {
           Map.of("Accept", "application/vnd.github+json", "X-GitHub-Api-Version", API_VERSION,
               "User-Agent", USER_AGENT),
           clock, json);
+      case GitHubCredentials.Pool pool -> throw poolRefused(pool);
     };
+  }
+
+  private static IllegalArgumentException poolRefused(GitHubCredentials.Pool pool) {
+    return new IllegalArgumentException(
+        "HttpGitHubClient sends with one credential; a pool (" + pool.label() + ") needs a PooledGitHubClient");
   }
 
   private static URI checkBaseUrl(URI url) {
@@ -352,6 +361,24 @@ public final class HttpGitHubClient implements GitHubClient {
   public List<RateLimitStatus> rateLimits() {
     RateLimitStatus status = latestRateLimit.get();
     return status == null ? List.of() : List.of(status);
+  }
+
+  /** Feeds the statuses of this client's credential, as others observed them, into its budget. */
+  @Override
+  public void observeRateLimits(List<RateLimitStatus> statuses) {
+    for (RateLimitStatus status : statuses) {
+      if (status.credential().equals(credential)) {
+        budget.observe(status);
+      }
+    }
+  }
+
+  /**
+   * Requests this client's credential could still send before dipping into its reserve; see
+   * {@link RequestBudget#available()}.
+   */
+  int availableBudget() {
+    return budget.available();
   }
 
   @Override

@@ -3,10 +3,12 @@ package io.prmonitor.github;
 import io.prmonitor.spi.GitHubClient;
 import io.prmonitor.spi.GitHubClientProvider;
 import io.prmonitor.spi.GitHubClientSettings;
+import io.prmonitor.spi.GitHubCredentials;
 import java.util.Objects;
 
 /**
- * The {@link GitHubClientProvider} named {@value #NAME}: creates {@link HttpGitHubClient}s. Found by
+ * The {@link GitHubClientProvider} named {@value #NAME}: creates {@link HttpGitHubClient}s (a
+ * {@link PooledGitHubClient} of them for {@link GitHubCredentials.Pool} credentials). Found by
  * {@link java.util.ServiceLoader}; stateless and thread-safe.
  */
 public final class HttpGitHubClientProvider implements GitHubClientProvider {
@@ -25,6 +27,10 @@ public final class HttpGitHubClientProvider implements GitHubClientProvider {
 
   @Override
   public GitHubClient create(GitHubClientSettings settings) {
-    return new HttpGitHubClient(Objects.requireNonNull(settings, "null settings"));
+    Objects.requireNonNull(settings, "null settings");
+    if (settings.credentials() instanceof GitHubCredentials.Pool) {
+      return new PooledGitHubClient(settings);
+    }
+    return new HttpGitHubClient(settings);
   }
 }

@@ -106,6 +106,42 @@ public final class RequestBudget {
     }
   }
 
+  /**
+   * Takes in a status observed elsewhere (by another monitor of a fleet sharing the credential) under
+   * the same rule as an answer's: a later reset replaces the known status, and within one window the
+   * lower {@code remaining} wins. Requests in flight are not touched.
+   */
+  public void observe(RateLimitStatus observed) {
+    Objects.requireNonNull(observed, "null observed");
+    lock.lock();
+    try {
+      if (last == null || observed.resetAt().isAfter(last.resetAt())
+          || (observed.resetAt().equals(last.resetAt()) && observed.remaining() < last.remaining())) {
+        last = observed;
+        probeAnswered.signalAll();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Requests that could still be sent before dipping into the reserve: the last known {@code remaining}
+   * minus the reserve and the requests in flight; {@link Integer#MAX_VALUE} minus the requests in flight
+   * while the budget is unknown, its window has reset, or the server sends no rate-limit headers.
+   */
+  public int available() {
+    lock.lock();
+    try {
+      if (last == null || headerless || !clock.instant().isBefore(last.resetAt())) {
+        return Integer.MAX_VALUE - inFlight;
+      }
+      return last.remaining() - reserve - inFlight;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** The last status seen, if any. */
   public Optional<RateLimitStatus> status() {
     lock.lock();
