@@ -92,6 +92,9 @@ final class ApiHandler implements HttpHandler {
   private final CountDownLatch closed;
   private final String baseUrl;
   private final SplittableRandom jitter;
+  private final SplicedGzip splicedGzip = new SplicedGzip();
+  private final java.util.concurrent.atomic.AtomicLong requestIds = new java.util.concurrent.atomic.AtomicLong(
+      0x1A2B_0000_0000L);
   /** Page buffers reused across requests: pages are ~2 MB, and allocating each afresh churns the heap. */
   private final java.util.concurrent.ArrayBlockingQueue<ByteSink> sinks =
       new java.util.concurrent.ArrayBlockingQueue<>(16);
@@ -417,6 +420,10 @@ final class ApiHandler implements HttpHandler {
         PageCache.Entry entry = cache.get(reply.etag);
         if (entry == null) {
           ByteSink out = acquire();
+          boolean gzip = acceptsGzip(request);
+          if (gzip) {
+            out.trackTemplates();
+          }
           out.ch('[');
           for (int i = from; i < to; i++) {
             if (i > from) {
@@ -428,8 +435,13 @@ final class ApiHandler implements HttpHandler {
           reply.sink = out;
           reply.body = out.array();
           reply.length = out.size();
-          if (cache.admit(reply.etag)) {
+          if (cache.admit(reply.etag, out.size())) {
             entry = new PageCache.Entry(repo.index, out.toByteArray());
+            if (gzip) {
+              ByteSink zipped = new ByteSink(out.size() / 2);
+              splicedGzip.write(out, zipped);
+              entry.gzip = zipped.toByteArray();
+            }
             cache.put(reply.etag, entry);
           }
         }
@@ -450,6 +462,11 @@ final class ApiHandler implements HttpHandler {
     } finally {
       lock.unlock();
     }
+  }
+
+  private static boolean acceptsGzip(Request request) {
+    String acceptEncoding = request.exchange().getRequestHeaders().getFirst("Accept-Encoding");
+    return acceptEncoding != null && acceptEncoding.toLowerCase(Locale.ROOT).contains("gzip");
   }
 
   private ByteSink acquire() {
@@ -675,18 +692,18 @@ final class ApiHandler implements HttpHandler {
 
   // ---------------------------------------------------------------- errors and faults
 
-  private static Reply error(int status, String message) {
+  private Reply error(int status, String message) {
     return error(status, message, DOCS);
   }
 
-  private static Reply error(int status, String message, String documentation) {
+  private Reply error(int status, String message, String documentation) {
     ByteSink out = new ByteSink(256);
     out.ascii("{\"message\":").str(message).ascii(",\"documentation_url\":").str(documentation)
         .ascii(",\"status\":\"").num(status).ascii("\"}");
     return new Reply(status, out.toByteArray());
   }
 
-  private static Reply serverError(Fault fault) {
+  private Reply serverError(Fault fault) {
     return switch (fault) {
       case BAD_GATEWAY -> {
         Reply reply = new Reply(502, ByteSink.utf8("<html><head><title>502 Bad Gateway</title></head><body>"
@@ -749,9 +766,8 @@ final class ApiHandler implements HttpHandler {
     byte[] wire = plain;
     int wireLength = plainLength;
     ByteSink gzipSink = null;
-    String acceptEncoding = request.exchange().getRequestHeaders().getFirst("Accept-Encoding");
     try {
-      if (plainLength > 0 && acceptEncoding != null && acceptEncoding.toLowerCase(Locale.ROOT).contains("gzip")) {
+      if (plainLength > 0 && acceptsGzip(request)) {
         if (reply.cached != null && plain == reply.cached.plain) {
           boolean fresh = reply.cached.gzip == null;
           wire = reply.cached.gzip();
@@ -759,6 +775,11 @@ final class ApiHandler implements HttpHandler {
             cache.grew(reply.cacheKey, reply.cached);
           }
           wireLength = wire.length;
+        } else if (reply.sink != null && reply.sink.tracking() && plain == reply.sink.array()) {
+          gzipSink = acquire();
+          splicedGzip.write(reply.sink, gzipSink);
+          wire = gzipSink.array();
+          wireLength = gzipSink.size();
         } else {
           gzipSink = acquire();
           PageCache.gzip(plain, plainLength, gzipSink);
@@ -869,9 +890,9 @@ final class ApiHandler implements HttpHandler {
     }
   }
 
-  private static String requestId() {
-    UUID id = UUID.randomUUID();
-    return Long.toHexString(id.getMostSignificantBits()).toUpperCase(Locale.ROOT).substring(0, 4) + ":"
-        + Long.toHexString(id.getLeastSignificantBits()).toUpperCase(Locale.ROOT).substring(0, 8);
+  private String requestId() {
+    // GitHub's shape (XXXX:XXXXXXXX); a counter, because a random UUID costs a SecureRandom call per request
+    long n = requestIds.incrementAndGet();
+    return String.format("%04X:%08X", (n >>> 32) & 0xFFFF, n & 0xFFFFFFFFL);
   }
 }

@@ -21,6 +21,11 @@ final class ByteSink {
 
   private byte[] buf;
   private int size;
+  /** Where templates were appended, so {@link SplicedGzip} can reuse their precompressed form. */
+  private boolean tracking;
+  private int[] templateOffsets = new int[0];
+  private byte[][] templates = new byte[0][];
+  private int templateCount;
 
   ByteSink(int initialCapacity) {
     buf = new byte[Math.max(16, initialCapacity)];
@@ -32,6 +37,44 @@ final class ByteSink {
 
   void reset() {
     size = 0;
+    templateCount = 0;
+    tracking = false;
+  }
+
+  /** Starts recording template positions (for a gzip response). */
+  void trackTemplates() {
+    tracking = true;
+    templateCount = 0;
+  }
+
+  boolean tracking() {
+    return tracking;
+  }
+
+  int templateCount() {
+    return templateCount;
+  }
+
+  int templateOffset(int i) {
+    return templateOffsets[i];
+  }
+
+  byte[] template(int i) {
+    return templates[i];
+  }
+
+  /** Appends a shared, immutable template (a user, repository, label...), recording it when tracking. */
+  ByteSink template(byte[] template) {
+    if (tracking) {
+      if (templateCount == templateOffsets.length) {
+        int grown = Math.max(64, templateCount * 2);
+        templateOffsets = Arrays.copyOf(templateOffsets, grown);
+        templates = Arrays.copyOf(templates, grown);
+      }
+      templateOffsets[templateCount] = size;
+      templates[templateCount++] = template;
+    }
+    return raw(template);
   }
 
   /** The backing array; valid up to {@link #size()} until the next write. */
@@ -72,6 +115,13 @@ final class ByteSink {
     }
   }
 
+  ByteSink raw(byte[] bytes, int offset, int length) {
+    ensure(length);
+    System.arraycopy(bytes, offset, buf, size, length);
+    size += length;
+    return this;
+  }
+
   ByteSink raw(byte[] bytes) {
     ensure(bytes.length);
     System.arraycopy(bytes, 0, buf, size, bytes.length);
@@ -97,7 +147,24 @@ final class ByteSink {
   }
 
   ByteSink num(long value) {
-    return ascii(Long.toString(value));
+    if (value < 0) {
+      if (value == Long.MIN_VALUE) {
+        return ascii(Long.toString(value));
+      }
+      ch('-');
+      value = -value;
+    }
+    int width = 1;
+    for (long v = value; v >= 10; v /= 10) {
+      width++;
+    }
+    ensure(width);
+    for (int i = size + width - 1; i >= size; i--) {
+      buf[i] = (byte) ('0' + value % 10);
+      value /= 10;
+    }
+    size += width;
+    return this;
   }
 
   ByteSink bool(boolean value) {

@@ -22,6 +22,8 @@ final class PageCache {
     volatile byte[] gzip;
     /** The weight the cache counted for this entry, guarded by the cache's monitor. */
     long accounted;
+    /** When the entry was last served ({@link System#nanoTime()}), guarded by the cache's monitor. */
+    long lastAccess;
 
     Entry(int repository, byte[] plain) {
       this.repository = repository;
@@ -43,6 +45,9 @@ final class PageCache {
     }
   }
 
+  /** Entries served within this long are not evicted to make room for new ones. */
+  private static final long IDLE_NANOS = 10_000_000_000L;
+
   private final long maxBytes;
   private long bytes;
   private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
@@ -62,15 +67,32 @@ final class PageCache {
   }
 
   synchronized Entry get(String etag) {
-    return entries.get(etag);
+    Entry entry = entries.get(etag);
+    if (entry != null) {
+      entry.lastAccess = System.nanoTime();
+    }
+    return entry;
   }
 
-  /** Whether a body with this ETag was built recently, recording that it now is. */
-  synchronized boolean admit(String etag) {
-    if (maxBytes <= 0) {
+  /**
+   * Whether a body with this ETag and size should be cached: it was built recently (this is the second
+   * time) and fits, if need be after evicting entries idle for {@link #IDLE_NANOS}. Never evicting busy
+   * entries keeps a pass over a world larger than the cache from thrashing it with copies.
+   */
+  synchronized boolean admit(String etag, int size) {
+    if (maxBytes <= 0 || seen.put(etag, Boolean.TRUE) == null) {
       return false;
     }
-    return seen.put(etag, Boolean.TRUE) != null;
+    long now = System.nanoTime();
+    for (Iterator<Entry> it = entries.values().iterator(); bytes + size > maxBytes && it.hasNext(); ) {
+      Entry eldest = it.next();
+      if (now - eldest.lastAccess < IDLE_NANOS) {
+        break;
+      }
+      bytes -= eldest.accounted;
+      it.remove();
+    }
+    return bytes + size <= maxBytes;
   }
 
   synchronized void put(String etag, Entry entry) {
@@ -82,6 +104,7 @@ final class PageCache {
       bytes -= old.accounted;
     }
     entry.accounted = entry.weight();
+    entry.lastAccess = System.nanoTime();
     bytes += entry.accounted;
     evict();
   }

@@ -48,7 +48,7 @@ final class Payloads {
         : "unknown");
     out.ascii(",\"merged_by\":");
     if (merged && pr.mergedBy != null) {
-      out.raw(world.user(pr.mergedBy));
+      out.template(world.user(pr.mergedBy));
     } else {
       out.nul();
     }
@@ -99,11 +99,11 @@ final class Payloads {
       if (i > 0) {
         out.ch(',');
       }
-      out.raw(world.labelJson(repo, pr.labels.get(i)));
+      out.template(world.labelJson(repo, pr.labels.get(i)));
     }
     out.ascii("],\"milestone\":");
     if (pr.milestone >= 0) {
-      out.raw(repo.milestoneJson[pr.milestone]);
+      out.template(repo.milestoneJson[pr.milestone]);
     } else {
       out.nul();
     }
@@ -124,7 +124,7 @@ final class Payloads {
       if (i > 0) {
         out.ch(',');
       }
-      out.raw(world.teamJson(repo, pr.teams.get(i)));
+      out.template(world.teamJson(repo, pr.teams.get(i)));
     }
     out.ascii("],\"head\":{\"label\":");
     String headOwner = switch (pr.headKind) {
@@ -138,16 +138,16 @@ final class Payloads {
     userOrNull(out, headOwner);
     out.ascii(",\"repo\":");
     switch (pr.headKind) {
-      case SAME_REPOSITORY -> out.raw(repo.repoJson);
-      case FORK -> out.raw(world.forkRepoJson(repo, pr.forkOwner));
+      case SAME_REPOSITORY -> out.template(repo.repoJson);
+      case FORK -> out.template(world.forkRepoJson(repo, pr.forkOwner));
       case DELETED_FORK -> out.nul();
     }
     String baseOwner = repo.repositoryId.owner();
     out.ascii("},\"base\":{\"label\":").str(baseOwner + ":" + pr.baseRef);
     out.ascii(",\"ref\":").str(pr.baseRef);
     out.ascii(",\"sha\":\"").ascii(pr.baseSha).ch('"');
-    out.ascii(",\"user\":").raw(world.user(baseOwner));
-    out.ascii(",\"repo\":").raw(repo.repoJson);
+    out.ascii(",\"user\":").template(world.user(baseOwner));
+    out.ascii(",\"repo\":").template(repo.repoJson);
     out.ascii("},\"_links\":{\"self\":{\"href\":\"").raw(api).ascii("/pulls/").num(n);
     out.ascii("\"},\"html\":{\"href\":\"").raw(html).ascii("/pull/").num(n);
     out.ascii("\"},\"issue\":{\"href\":\"").raw(api).ascii("/issues/").num(n);
@@ -164,7 +164,7 @@ final class Payloads {
     if (login == null) {
       out.nul();
     } else {
-      out.raw(world.user(login));
+      out.template(world.user(login));
     }
   }
 
@@ -173,7 +173,7 @@ final class Payloads {
       if (i > 0) {
         out.ch(',');
       }
-      out.raw(world.user(logins.get(i)));
+      out.template(world.user(logins.get(i)));
     }
   }
 

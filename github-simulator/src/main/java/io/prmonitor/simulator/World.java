@@ -48,7 +48,7 @@ final class World {
   private final Map<String, SimRepository> byLowerName = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<RepositoryId, RepositoryId> renamed = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<Long, SimRepository> byId = new HashMap<>();
-  private final Map<String, byte[]> users = new HashMap<>();
+  private final Map<String, byte[]> users = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<String, Long> userIds = new HashMap<>();
   private final List<String> userPool = new ArrayList<>();
   private Instant lastUpdated = Instant.EPOCH;
@@ -245,16 +245,11 @@ final class World {
         s -> templates.team(repo.repositoryId.owner(), s, 4_000_000L + (s.hashCode() & 0xFFFFF)));
   }
 
-  /** Serialized user; callers holding only the read lock may race to fill the map, hence synchronized. */
+  /** Serialized user; request handlers call this under the read lock only, hence the concurrent map. */
   byte[] user(String login) {
-    synchronized (users) {
-      byte[] json = users.get(login);
-      if (json == null) {
-        json = templates.user(login, userId(login), login.startsWith("org-"));
-        users.put(login, json);
-      }
-      return json;
-    }
+    byte[] json = users.get(login);
+    return json != null ? json
+        : users.computeIfAbsent(login, l -> templates.user(l, userId(l), l.startsWith("org-")));
   }
 
   long userId(String login) {
