@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One simulated repository: its pull requests in number order, lazily sorted views of them, and the byte
@@ -28,7 +29,8 @@ final class SimRepository {
   String defaultBranch = "main";
   /** Pull requests by number - 1 (numbers are dense, as on GitHub where issues share the sequence). */
   final List<SimPullRequest> pulls = new ArrayList<>();
-  final Map<String, LabelDef> labels = new HashMap<>();
+  /** Filled lazily by request handlers under the read lock, hence concurrent (as the template maps). */
+  final Map<String, LabelDef> labels = new ConcurrentHashMap<>();
   final List<String> forkOwners = new ArrayList<>();
   /** Bumped on every change of this repository's content; sorted views and templates key on it. */
   long version;
@@ -40,9 +42,9 @@ final class SimRepository {
   byte[] apiPrefix;
   byte[] htmlPrefix;
   byte[][] milestoneJson;
-  final Map<String, byte[]> labelJson = new HashMap<>();
-  final Map<String, byte[]> forkRepoJson = new HashMap<>();
-  final Map<String, byte[]> teamJson = new HashMap<>();
+  final Map<String, byte[]> labelJson = new ConcurrentHashMap<>();
+  final Map<String, byte[]> forkRepoJson = new ConcurrentHashMap<>();
+  final Map<String, byte[]> teamJson = new ConcurrentHashMap<>();
 
   private final Map<String, SimPullRequest[]> views = new HashMap<>();
   private long viewsVersion = -1;

@@ -220,24 +220,19 @@ final class World {
 
   byte[] labelJson(SimRepository repo, String name) {
     byte[] json = repo.labelJson.get(name);
-    if (json == null) {
-      SimRepository.LabelDef def = repo.labels.computeIfAbsent(name,
-          n -> new SimRepository.LabelDef(labelId(repo, n), n, null, "ededed", false));
-      json = templates.label(repo.repositoryId.fullName(), def);
-      repo.labelJson.put(name, json);
-    }
-    return json;
+    return json != null ? json : repo.labelJson.computeIfAbsent(name, n -> {
+      SimRepository.LabelDef def = repo.labels.computeIfAbsent(n,
+          k -> new SimRepository.LabelDef(labelId(repo, k), k, null, "ededed", false));
+      return templates.label(repo.repositoryId.fullName(), def);
+    });
   }
 
   byte[] forkRepoJson(SimRepository repo, String forkOwner) {
     byte[] json = repo.forkRepoJson.get(forkOwner);
-    if (json == null) {
-      long forkId = 700_000_000L + repo.index * 1_000L + (forkOwner.hashCode() & 0x3FF);
-      json = templates.repository(forkId, forkOwner, userId(forkOwner), false, repo.repositoryId.name(), true,
-          false, repo.defaultBranch, repo.createdAt.plus(Duration.ofDays(10)), repo.createdAt.plus(Duration.ofDays(20)));
-      repo.forkRepoJson.put(forkOwner, json);
-    }
-    return json;
+    return json != null ? json : repo.forkRepoJson.computeIfAbsent(forkOwner, owner -> templates.repository(
+        700_000_000L + repo.index * 1_000L + (owner.hashCode() & 0x3FF), owner, userId(owner), false,
+        repo.repositoryId.name(), true, false, repo.defaultBranch, repo.createdAt.plus(Duration.ofDays(10)),
+        repo.createdAt.plus(Duration.ofDays(20))));
   }
 
   byte[] teamJson(SimRepository repo, String slug) {
