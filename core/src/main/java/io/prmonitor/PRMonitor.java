@@ -6,6 +6,7 @@ import io.prmonitor.core.delivery.OutboxDispatcher;
 import io.prmonitor.core.detect.ChangeDetector;
 import io.prmonitor.core.discovery.RepositoryDiscovery;
 import io.prmonitor.core.health.HealthEvaluator;
+import io.prmonitor.core.http.MonitorHttpServer;
 import io.prmonitor.core.metrics.MonitorMetrics;
 import io.prmonitor.core.metrics.TimedPullRequestStore;
 import io.prmonitor.core.plugin.ProviderResolver;
@@ -25,6 +26,7 @@ import io.prmonitor.spi.RepositoryId;
 import io.prmonitor.spi.RepositoryInfo;
 import io.prmonitor.spi.RepositorySelector;
 import io.prmonitor.spi.StoreSettings;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -93,7 +95,8 @@ public final class PRMonitor implements AutoCloseable {
   private final AtomicReference<RunReport> lastReport = new AtomicReference<>();
   private final AtomicReference<Thread> passThread = new AtomicReference<>();
   private final ReentrantLock lifecycleLock = new ReentrantLock();
-  private ScheduledExecutorService scheduler;
+  private volatile ScheduledExecutorService scheduler;
+  private final MonitorHttpServer httpServer;
 
   private PRMonitor(Builder builder) {
     this.config = builder.config;
@@ -134,6 +137,19 @@ public final class PRMonitor implements AutoCloseable {
     this.dispatcher = new OutboxDispatcher(store, builder.listeners, clock);
     this.progressListeners = List.copyOf(builder.progressListeners);
     this.health = new HealthEvaluator(store, client, config, clock);
+    MonitorHttpServer server = null;
+    if (builder.httpAddress != null) {
+      try {
+        server = MonitorHttpServer.start(builder.httpAddress, this::health, registry);
+      } catch (RuntimeException e) {
+        repositoryExecutor.shutdownNow();
+        closeQuietly(createdClient, e);
+        closeQuietly(createdStore, e);
+        metrics.close();
+        throw e;
+      }
+    }
+    this.httpServer = server;
     log.info("prmonitor '{}' ready: {} named repositories{}, client {}, store {}", config.monitorName(),
         config.repositories().size(), config.usesDiscovery() ? " plus discovery" : "",
         client.getClass().getSimpleName(), rawStore.getClass().getSimpleName());
@@ -152,6 +168,11 @@ public final class PRMonitor implements AutoCloseable {
   /** The store the monitor synchronizes into (the one given to the builder, or the one it created). */
   public PullRequestStore store() {
     return rawStore;
+  }
+
+  /** Where the HTTP endpoint listens, if the builder asked for one. */
+  public Optional<InetSocketAddress> httpAddress() {
+    return Optional.ofNullable(httpServer).map(MonitorHttpServer::address);
   }
 
   /** The report of the last pass that finished, if any. */
@@ -202,9 +223,7 @@ public final class PRMonitor implements AutoCloseable {
         metrics.repository(outcome);
         progress.record(outcome);
       });
-      OutboxDispatcher.Round round = dispatcher.deliverPending();
-      metrics.delivery(round.delivered(), round.failed());
-      store.purgeDelivered(clock.instant().minus(config.outboxRetention()));
+      OutboxDispatcher.Round round = deliver();
       RunReport report = report(pass, startedAt, repositories.size(), outcomes, resolved.failures(), round);
       lastReport.set(report);
       metrics.pass(report.duration());
@@ -219,6 +238,23 @@ public final class PRMonitor implements AutoCloseable {
       throw e;
     } finally {
       MDC.remove("pass");
+    }
+  }
+
+  /**
+   * Delivers pending changes and purges old delivered ones. A store that fails here fails no repository:
+   * the changes stay pending for the next pass.
+   */
+  private OutboxDispatcher.Round deliver() {
+    try {
+      OutboxDispatcher.Round round = dispatcher.deliverPending();
+      metrics.delivery(round.delivered(), round.failed());
+      store.purgeDelivered(clock.instant().minus(config.outboxRetention()));
+      return round;
+    } catch (RuntimeException e) {
+      metrics.error(e.getClass().getSimpleName());
+      log.warn("delivering changes failed; they stay pending for the next pass: {}", e.toString());
+      return new OutboxDispatcher.Round(0, 0, 0);
     }
   }
 
@@ -299,6 +335,9 @@ public final class PRMonitor implements AutoCloseable {
       return;
     }
     log.info("prmonitor '{}' closing", config.monitorName());
+    if (httpServer != null) {
+      httpServer.close();
+    }
     lifecycleLock.lock();
     try {
       if (scheduler != null) {
@@ -468,6 +507,7 @@ public final class PRMonitor implements AutoCloseable {
     private MeterRegistry meterRegistry;
     private Clock clock = Clock.systemUTC();
     private ClassLoader classLoader = PRMonitor.class.getClassLoader();
+    private InetSocketAddress httpAddress;
 
     private Builder() {
     }
@@ -511,6 +551,16 @@ public final class PRMonitor implements AutoCloseable {
     /** The time source; default the system UTC clock. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "null clock");
+      return this;
+    }
+
+    /**
+     * Serves {@code GET /health} (JSON; 503 when DOWN) and {@code GET /metrics} (Prometheus text, when the
+     * registry given to {@link #meterRegistry} is a {@code PrometheusMeterRegistry}) on this address, from
+     * {@code build()} until {@code close()}. Off by default. Bind to loopback unless a proxy guards it.
+     */
+    public Builder httpEndpoint(InetSocketAddress address) {
+      this.httpAddress = Objects.requireNonNull(address, "null address");
       return this;
     }
 

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A {@link GitHubClient} for core's unit tests that answers each repository's first page with a fixed
  * list of pull requests and counts the requests. The real HTTP client is tested against the simulator.
  */
-public final class StaticGitHubClient implements GitHubClient {
+public class StaticGitHubClient implements GitHubClient {
 
   private final Map<RepositoryId, List<PullRequest>> pullRequests = new ConcurrentHashMap<>();
   private final AtomicInteger requests = new AtomicInteger();

@@ -58,6 +58,7 @@ public final class MonitorMetrics implements GitHubClientListener, AutoCloseable
     } else if (outcome.status() == RepositoryOutcome.Status.FAILED) {
       keep(Counter.builder("prmonitor.repositories.failed").description("Repository synchronizations that failed")
           .tags(common).register(registry)).increment();
+      error(outcome.errorType() == null ? "unknown" : outcome.errorType());
     }
   }
 

@@ -32,7 +32,7 @@ public final class OrderedRepositoryQueue implements RepositoryQueue {
       } catch (RuntimeException e) {
         failed.add(new RepositoryOutcome(repository, RepositoryOutcome.Status.FAILED,
             "reading its state failed: " + e.getClass().getSimpleName() + ": " + e.getMessage(), 0, 0, Map.of(),
-            0, 0, Duration.ZERO));
+            0, 0, Duration.ZERO, e.getClass().getSimpleName()));
       }
     }
     states.sort(Comparator.comparing(RepositoryState::lastCompletedAt,

@@ -149,7 +149,8 @@ public final class PassProcessor {
 
   private static RepositoryOutcome notStarted(RepositoryId repository, RepositoryOutcome.Status status,
       String reason) {
-    return new RepositoryOutcome(repository, status, reason, 0, 0, Map.of(), 0, 0, Duration.ZERO);
+    return new RepositoryOutcome(repository, status, reason, 0, 0, Map.of(), 0, 0, Duration.ZERO,
+        status == RepositoryOutcome.Status.FAILED ? GitHubAuthenticationException.class.getSimpleName() : null);
   }
 
   private static void logOutcome(RepositoryOutcome outcome) {

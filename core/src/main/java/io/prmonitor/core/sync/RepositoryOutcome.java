@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param requests HTTP requests made, retries included
  * @param notModified requests answered {@code 304 Not Modified}
  * @param elapsed wall time spent
+ * @param errorType the simple class name of the error that failed it; null unless failed
  */
 public record RepositoryOutcome(
     RepositoryId repository,
@@ -28,7 +29,8 @@ public record RepositoryOutcome(
     Map<ChangeKind, Integer> changes,
     int requests,
     int notModified,
-    Duration elapsed) {
+    Duration elapsed,
+    String errorType) {
 
   /** How a repository's pass ended. */
   public enum Status {

@@ -120,7 +120,7 @@ public final class RepositorySynchronizer {
     } catch (RuntimeException e) {
       log.warn("synchronizing {} failed after {} requests: {}", repository, tally.requests, e.toString(),
           log.isDebugEnabled() ? e : null);
-      return tally.outcome(RepositoryOutcome.Status.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage());
+      return tally.failed(e);
     }
   }
 
@@ -213,7 +213,13 @@ public final class RepositorySynchronizer {
 
     RepositoryOutcome outcome(RepositoryOutcome.Status status, String reason) {
       return new RepositoryOutcome(repository, status, reason, seen, skipped, changes, requests, notModified,
-          Duration.between(startedAt, clock.instant()));
+          Duration.between(startedAt, clock.instant()), null);
+    }
+
+    RepositoryOutcome failed(RuntimeException e) {
+      return new RepositoryOutcome(repository, RepositoryOutcome.Status.FAILED,
+          e.getClass().getSimpleName() + ": " + e.getMessage(), seen, skipped, changes, requests, notModified,
+          Duration.between(startedAt, clock.instant()), e.getClass().getSimpleName());
     }
   }
 }
