@@ -70,8 +70,10 @@ class JdbcPullRequestStoreTest {
       try (Connection connection = DriverManager.getConnection(url, "sa", null);
           Statement statement = connection.createStatement();
           ResultSet rs = statement.executeQuery("SELECT version FROM prmonitor_schema_version ORDER BY version")) {
-        assertThat(rs.next()).isTrue();
-        assertThat(rs.getInt(1)).isEqualTo(1);
+        for (SchemaMigrator.Migration migration : SchemaMigrator.MIGRATIONS) {
+          assertThat(rs.next()).isTrue();
+          assertThat(rs.getInt(1)).isEqualTo(migration.version());
+        }
         assertThat(rs.next()).as("one row per migration").isFalse();
       }
     }

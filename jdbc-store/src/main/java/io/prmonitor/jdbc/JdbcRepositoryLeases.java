@@ -1,0 +1,292 @@
+package io.prmonitor.jdbc;
+
+import io.prmonitor.spi.ListingCursor;
+import io.prmonitor.spi.RateLimitStatus;
+import io.prmonitor.spi.RepositoryId;
+import io.prmonitor.spi.RepositoryLeases;
+import io.prmonitor.spi.RepositoryState;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.SqlStatement;
+
+/**
+ * The SQL of repository leases and of the shared rate-limit board, for {@link JdbcPullRequestStore}.
+ *
+ * <p>Claims differ per database. PostgreSQL selects the due, free rows oldest first with
+ * {@code FOR UPDATE SKIP LOCKED}, so concurrent claimers (other JVMs) never wait on each other nor get the
+ * same row, then leases them in the same transaction. H2 (an embedded database, one JVM) has no
+ * {@code SKIP LOCKED}; there the due, free rows are read and each is leased by a conditional
+ * {@code UPDATE} that re-checks that it is still due and free, so of two racing claimers one updates the
+ * row and the other updates nothing and moves on.
+ *
+ * <p>Repositories are matched by {@code owner || '/' || name} against an array parameter, one bind for any
+ * number of candidates. Thread-safe.
+ */
+final class JdbcRepositoryLeases {
+
+  /** How a worker id may look: anything printable, at most the column's 200 characters. */
+  private static final int MAX_WORKER_LENGTH = 200;
+
+  private static final String DUE_AND_FREE = """
+      owner || '/' || name = ANY(:candidates)
+        AND (last_completed_at IS NULL OR last_completed_at <= :dueBefore)
+        AND (lease_expires_at IS NULL OR lease_expires_at <= :now)""";
+  private static final String ORDER_OLDEST_FIRST = "ORDER BY last_completed_at NULLS FIRST, owner, name";
+
+  /** Runs a unit of work in one transaction (writes) or on one handle (reads), wrapping failures. */
+  interface Transactions {
+    <R> R read(String operation, RepositoryId repository, HandleCallback<R, SQLException> work);
+
+    <R> R write(String operation, RepositoryId repository, HandleCallback<R, SQLException> work);
+  }
+
+  private final SqlDialect dialect;
+  private final Transactions transactions;
+  /** Repositories known to have a row, so that registering the same fleet on every claim costs nothing. */
+  private final Set<RepositoryId> registered = ConcurrentHashMap.newKeySet();
+
+  JdbcRepositoryLeases(SqlDialect dialect, Transactions transactions) {
+    this.dialect = dialect;
+    this.transactions = transactions;
+  }
+
+  List<RepositoryState> claimDue(String worker, Collection<RepositoryId> candidates, Instant dueBefore,
+      Instant now, Duration leaseDuration, int limit) {
+    checkWorker(worker);
+    Objects.requireNonNull(candidates, "null candidates");
+    Objects.requireNonNull(dueBefore, "null dueBefore");
+    Objects.requireNonNull(now, "null now");
+    Objects.requireNonNull(leaseDuration, "null leaseDuration");
+    if (leaseDuration.isNegative() || leaseDuration.isZero()) {
+      throw new IllegalArgumentException("leaseDuration must be positive: " + leaseDuration);
+    }
+    if (limit <= 0) {
+      throw new IllegalArgumentException("limit must be positive: " + limit);
+    }
+    if (candidates.isEmpty()) {
+      return List.of();
+    }
+    register(candidates);
+    String[] names = names(candidates);
+    Instant expiresAt = now.plus(leaseDuration);
+    return transactions.write("claim repositories", null, handle -> dialect == SqlDialect.POSTGRESQL
+        ? claimSkippingLocked(handle, worker, names, dueBefore, now, expiresAt, limit)
+        : claimConditionally(handle, worker, names, dueBefore, now, expiresAt, limit));
+  }
+
+  private List<RepositoryState> claimSkippingLocked(Handle handle, String worker, String[] names,
+      Instant dueBefore, Instant now, Instant expiresAt, int limit) {
+    List<RepositoryState> claimed = selectDue(handle, names, dueBefore, now, limit, " FOR UPDATE SKIP LOCKED");
+    if (!claimed.isEmpty()) {
+      PreparedBatch lease = handle.prepareBatch("UPDATE prmonitor_repositories SET lease_owner = :worker, "
+          + "lease_expires_at = :expiresAt WHERE owner = :owner AND name = :name");
+      for (RepositoryState state : claimed) {
+        lease.bind("worker", worker).bind("expiresAt", SqlValues.timestamp(expiresAt))
+            .bind("owner", state.repository().owner()).bind("name", state.repository().name()).add();
+      }
+      lease.execute();
+    }
+    return claimed;
+  }
+
+  private List<RepositoryState> claimConditionally(Handle handle, String worker, String[] names,
+      Instant dueBefore, Instant now, Instant expiresAt, int limit) {
+    List<RepositoryState> claimed = new ArrayList<>();
+    for (RepositoryState state : selectDue(handle, names, dueBefore, now, limit, "")) {
+      int updated = handle.createUpdate("UPDATE prmonitor_repositories SET lease_owner = :worker, "
+              + "lease_expires_at = :expiresAt WHERE owner = :owner AND name = :name "
+              + "AND (last_completed_at IS NULL OR last_completed_at <= :dueBefore) "
+              + "AND (lease_expires_at IS NULL OR lease_expires_at <= :now)")
+          .bind("worker", worker)
+          .bind("expiresAt", SqlValues.timestamp(expiresAt))
+          .bind("owner", state.repository().owner())
+          .bind("name", state.repository().name())
+          .bind("dueBefore", SqlValues.timestamp(dueBefore))
+          .bind("now", SqlValues.timestamp(now))
+          .execute();
+      if (updated == 1) {
+        claimed.add(state);
+      }
+    }
+    return claimed;
+  }
+
+  private static List<RepositoryState> selectDue(Handle handle, String[] names, Instant dueBefore, Instant now,
+      int limit, String locking) {
+    return handle.createQuery("SELECT owner, name, cursor_updated_at, cursor_etag, last_completed_at "
+            + "FROM prmonitor_repositories WHERE " + DUE_AND_FREE + " " + ORDER_OLDEST_FIRST
+            + " LIMIT :limit" + locking)
+        .bindArray("candidates", String.class, (Object[]) names)
+        .bind("dueBefore", SqlValues.timestamp(dueBefore))
+        .bind("now", SqlValues.timestamp(now))
+        .bind("limit", limit)
+        .map((rs, ctx) -> new RepositoryState(new RepositoryId(rs.getString("owner"), rs.getString("name")),
+            new ListingCursor(SqlValues.instant(rs, "cursor_updated_at"), rs.getString("cursor_etag")),
+            SqlValues.instant(rs, "last_completed_at")))
+        .list();
+  }
+
+  Set<RepositoryId> renew(String worker, Collection<RepositoryId> repositories, Instant now,
+      Duration leaseDuration) {
+    checkWorker(worker);
+    Objects.requireNonNull(repositories, "null repositories");
+    Objects.requireNonNull(now, "null now");
+    Objects.requireNonNull(leaseDuration, "null leaseDuration");
+    if (leaseDuration.isNegative() || leaseDuration.isZero()) {
+      throw new IllegalArgumentException("leaseDuration must be positive: " + leaseDuration);
+    }
+    if (repositories.isEmpty()) {
+      return Set.of();
+    }
+    String[] names = names(repositories);
+    return transactions.write("renew leases", null, handle -> {
+      // locked first, so that what is reported renewed is exactly what the update below extends
+      Set<RepositoryId> held = new LinkedHashSet<>(handle.createQuery("SELECT owner, name FROM "
+              + "prmonitor_repositories WHERE lease_owner = :worker AND owner || '/' || name = ANY(:names) "
+              + "FOR UPDATE")
+          .bind("worker", worker)
+          .bindArray("names", String.class, (Object[]) names)
+          .map((rs, ctx) -> new RepositoryId(rs.getString("owner"), rs.getString("name")))
+          .list());
+      if (!held.isEmpty()) {
+        handle.createUpdate("UPDATE prmonitor_repositories SET lease_expires_at = :expiresAt "
+                + "WHERE lease_owner = :worker AND owner || '/' || name = ANY(:names)")
+            .bind("expiresAt", SqlValues.timestamp(now.plus(leaseDuration)))
+            .bind("worker", worker)
+            .bindArray("names", String.class, (Object[]) names(held))
+            .execute();
+      }
+      return Set.copyOf(held);
+    });
+  }
+
+  void release(String worker, RepositoryId repository) {
+    checkWorker(worker);
+    Objects.requireNonNull(repository, "null repository");
+    transactions.write("release lease", repository, handle -> handle.createUpdate(
+            "UPDATE prmonitor_repositories SET lease_owner = NULL, lease_expires_at = NULL "
+                + "WHERE owner = :owner AND name = :name AND lease_owner = :worker")
+        .bind("owner", repository.owner())
+        .bind("name", repository.name())
+        .bind("worker", worker)
+        .execute());
+  }
+
+  RepositoryLeases.LeasedElsewhere leasedElsewhere(String worker, Collection<RepositoryId> candidates,
+      Instant dueBefore, Instant now) {
+    checkWorker(worker);
+    Objects.requireNonNull(candidates, "null candidates");
+    Objects.requireNonNull(dueBefore, "null dueBefore");
+    Objects.requireNonNull(now, "null now");
+    if (candidates.isEmpty()) {
+      return RepositoryLeases.LeasedElsewhere.NONE;
+    }
+    return transactions.read("count leased repositories", null, handle -> handle.createQuery(
+            "SELECT COUNT(*) AS leased, MIN(lease_expires_at) AS earliest FROM prmonitor_repositories "
+                + "WHERE owner || '/' || name = ANY(:candidates) "
+                + "AND (last_completed_at IS NULL OR last_completed_at <= :dueBefore) "
+                + "AND lease_expires_at > :now AND lease_owner <> :worker")
+        .bindArray("candidates", String.class, (Object[]) names(candidates))
+        .bind("dueBefore", SqlValues.timestamp(dueBefore))
+        .bind("now", SqlValues.timestamp(now))
+        .bind("worker", worker)
+        .map((rs, ctx) -> {
+          int count = rs.getInt("leased");
+          return count == 0 ? RepositoryLeases.LeasedElsewhere.NONE
+              : new RepositoryLeases.LeasedElsewhere(count, SqlValues.instant(rs, "earliest"));
+        })
+        .one());
+  }
+
+  void publishRateLimits(Collection<RateLimitStatus> statuses) {
+    Objects.requireNonNull(statuses, "null statuses");
+    if (statuses.isEmpty()) {
+      return;
+    }
+    transactions.write("publish rate limits", null, handle -> {
+      for (RateLimitStatus status : statuses) {
+        Objects.requireNonNull(status, "null status");
+        if (dialect == SqlDialect.POSTGRESQL) {
+          bindStatus(handle.createUpdate("""
+              INSERT INTO prmonitor_rate_limits (credential, rate_limit, remaining, reset_at)
+              VALUES (:credential, :limit, :remaining, :resetAt)
+              ON CONFLICT (credential) DO UPDATE SET rate_limit = EXCLUDED.rate_limit,
+                remaining = EXCLUDED.remaining, reset_at = EXCLUDED.reset_at
+              WHERE EXCLUDED.reset_at > prmonitor_rate_limits.reset_at
+                OR (EXCLUDED.reset_at = prmonitor_rate_limits.reset_at
+                    AND EXCLUDED.remaining < prmonitor_rate_limits.remaining)"""), status).execute();
+        } else {
+          bindStatus(handle.createUpdate("""
+              UPDATE prmonitor_rate_limits SET rate_limit = :limit, remaining = :remaining, reset_at = :resetAt
+              WHERE credential = :credential
+                AND (:resetAt > reset_at OR (:resetAt = reset_at AND :remaining < remaining))"""), status)
+              .execute();
+          bindStatus(handle.createUpdate("""
+              INSERT INTO prmonitor_rate_limits (credential, rate_limit, remaining, reset_at)
+              SELECT :credential, :limit, :remaining, :resetAt
+              WHERE NOT EXISTS (SELECT 1 FROM prmonitor_rate_limits WHERE credential = :credential)"""), status)
+              .execute();
+        }
+      }
+      return null;
+    });
+  }
+
+  List<RateLimitStatus> sharedRateLimits() {
+    return transactions.read("read shared rate limits", null, handle -> handle.createQuery(
+            "SELECT credential, rate_limit, remaining, reset_at FROM prmonitor_rate_limits ORDER BY credential")
+        .map((rs, ctx) -> new RateLimitStatus(rs.getString("credential"), rs.getInt("rate_limit"),
+            rs.getInt("remaining"), SqlValues.instant(rs, "reset_at")))
+        .list());
+  }
+
+  private static <S extends SqlStatement<S>> S bindStatus(S statement,
+      RateLimitStatus status) {
+    return statement.bind("credential", status.credential())
+        .bind("limit", status.limit())
+        .bind("remaining", status.remaining())
+        .bind("resetAt", SqlValues.timestamp(status.resetAt()));
+  }
+
+  /** Inserts a row for every candidate not yet known to have one; a lease needs a row to lock. */
+  private void register(Collection<RepositoryId> candidates) {
+    List<RepositoryId> missing = candidates.stream().filter(r -> !registered.contains(r)).distinct().toList();
+    if (missing.isEmpty()) {
+      return;
+    }
+    transactions.write("register repositories", null, handle -> {
+      PreparedBatch insert = handle.prepareBatch(dialect == SqlDialect.POSTGRESQL
+          ? "INSERT INTO prmonitor_repositories (owner, name) VALUES (:owner, :name) ON CONFLICT DO NOTHING"
+          : "MERGE INTO prmonitor_repositories (owner, name) KEY (owner, name) VALUES (:owner, :name)");
+      for (RepositoryId repository : missing) {
+        insert.bind("owner", repository.owner()).bind("name", repository.name()).add();
+      }
+      insert.execute();
+      return null;
+    });
+    registered.addAll(missing);
+  }
+
+  private static String[] names(Collection<RepositoryId> repositories) {
+    return repositories.stream().map(RepositoryId::fullName).distinct().toArray(String[]::new);
+  }
+
+  private static void checkWorker(String worker) {
+    Objects.requireNonNull(worker, "null worker");
+    if (worker.isBlank() || worker.length() > MAX_WORKER_LENGTH) {
+      throw new IllegalArgumentException("worker id must be 1 to " + MAX_WORKER_LENGTH
+          + " characters, not blank: '" + worker + "'");
+    }
+  }
+}
