@@ -10,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -93,8 +92,7 @@ final class Templates {
     repo.put("language", "Java");
     // put owner right after full_name, where GitHub has it
     ObjectNode ordered = mapper.createObjectNode();
-    for (Iterator<Map.Entry<String, JsonNode>> it = repo.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = it.next();
+    for (Map.Entry<String, JsonNode> field : repo.properties()) {
       if (field.getKey().equals("owner")) {
         continue;
       }
@@ -174,8 +172,7 @@ final class Templates {
 
   private static void rewrite(JsonNode node, Map<String, String> replacements) {
     if (node instanceof ObjectNode object) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> field = it.next();
+      for (Map.Entry<String, JsonNode> field : object.properties()) {
         if (field.getValue().isTextual()) {
           String text = field.getValue().asText();
           for (Map.Entry<String, String> r : replacements.entrySet()) {
