@@ -196,6 +196,12 @@ final class ApiHandler implements HttpHandler {
       }
       if (fault == Fault.SERVER_ERROR || fault == Fault.BAD_GATEWAY || fault == Fault.SERVICE_UNAVAILABLE) {
         reply = serverError(fault);
+      } else if (fault == Fault.UNEXPECTED_CONTENT_TYPE) {
+        reply = new Reply(200, ByteSink.utf8("<!DOCTYPE html><html><head><title>Sign in to the network</title>"
+            + "</head><body><form action=\"/login\"><input name=\"user\"></form></body></html>"));
+        reply.contentType = "text/html; charset=utf-8";
+      } else if (fault == Fault.DEEPLY_NESTED_JSON) {
+        reply = new Reply(200, deeplyNested());
       }
       status = send(request, reply, fault, !appExchange);
     } catch (IOException e) {
@@ -714,6 +720,14 @@ final class ApiHandler implements HttpHandler {
       case SERVICE_UNAVAILABLE -> error(503, "Service Unavailable");
       default -> error(500, "Server Error");
     };
+  }
+
+  private static byte[] deeplyNested() {
+    int depth = 100_000;
+    byte[] body = new byte[2 * depth];
+    Arrays.fill(body, 0, depth, (byte) '[');
+    Arrays.fill(body, depth, 2 * depth, (byte) ']');
+    return body;
   }
 
   private static byte[] malformed(byte[] body) {

@@ -122,6 +122,8 @@ final class ControlHandler implements HttpHandler {
       case "close" -> simulator.close(repo, n);
       case "merge" -> simulator.merge(repo, n);
       case "reopen" -> simulator.reopen(repo, n);
+      case "corruptPullRequest" -> simulator.corruptPullRequest(repo, n, Corruption.valueOf(value));
+      case "repairPullRequest" -> simulator.repairPullRequest(repo, n);
       default -> throw new IllegalArgumentException("unknown op: '" + op + "'");
     }
     return Map.of("ok", true);

@@ -17,5 +17,9 @@ public enum Fault {
   /** A {@code 200} with a complete but syntactically broken JSON body. */
   MALFORMED_JSON,
   /** A {@code 403} secondary rate limit with {@code Retry-After}. */
-  SECONDARY_LIMIT
+  SECONDARY_LIMIT,
+  /** A {@code 200} with {@code Content-Type: text/html} and an HTML page, as a proxy or captive portal sends. */
+  UNEXPECTED_CONTENT_TYPE,
+  /** A {@code 200} whose JSON body nests arrays 100,000 deep (a parser without a depth limit overflows). */
+  DEEPLY_NESTED_JSON
 }

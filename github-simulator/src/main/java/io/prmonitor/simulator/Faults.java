@@ -13,7 +13,8 @@ import java.util.SplittableRandom;
  * random sequence, and schedules that hit the next N requests. Control endpoints and {@code GET /rate_limit}
  * are never faulted. All methods are thread-safe; setters return {@code this} for chaining.
  *
- * <p>Probabilities are checked in a fixed order (secondary limit, reset, stall, 5xx, truncated, malformed) and
+ * <p>Probabilities are checked in a fixed order (secondary limit, reset, stall, 5xx, truncated, malformed,
+ * content type, nesting) and
  * at most one fault hits a request. Defaults: every probability 0, stall duration 30 s.
  */
 public final class Faults {
@@ -136,7 +137,7 @@ public final class Faults {
     double cumulative = 0;
     for (Fault candidate : new Fault[] {Fault.SECONDARY_LIMIT, Fault.CONNECTION_RESET, Fault.STALL,
         Fault.SERVER_ERROR, Fault.BAD_GATEWAY, Fault.SERVICE_UNAVAILABLE, Fault.TRUNCATED_BODY,
-        Fault.MALFORMED_JSON}) {
+        Fault.MALFORMED_JSON, Fault.UNEXPECTED_CONTENT_TYPE, Fault.DEEPLY_NESTED_JSON}) {
       cumulative += rates.getOrDefault(candidate, 0.0);
       if (roll < cumulative) {
         return candidate;

@@ -321,6 +321,20 @@ public final class GitHubSimulator implements AutoCloseable {
     world.rename(repository, newName);
   }
 
+  /**
+   * Serves this pull request's list item broken in the given way until {@link #repairPullRequest}; the rest of
+   * its page stays valid. Its data, {@code updated_at} and {@link #truth} are unchanged (a client should skip
+   * and report it); page ETags change.
+   */
+  public void corruptPullRequest(RepositoryId repository, int number, Corruption corruption) {
+    world.corrupt(repository, number, Objects.requireNonNull(corruption, "null corruption"));
+  }
+
+  /** Serves the pull request's list item intact again. */
+  public void repairPullRequest(RepositoryId repository, int number) {
+    world.corrupt(repository, number, null);
+  }
+
   /** Marks a repository archived or not, as reported in its repository object. */
   public void setArchived(RepositoryId repository, boolean archived) {
     world.setRepositoryFlags(repository, archived, null);

@@ -21,6 +21,24 @@ final class Payloads {
 
   /** One {@code pull-request-simple} item as in a list response. */
   void listItem(ByteSink out, SimRepository repo, SimPullRequest pr) {
+    if (pr.corruption == Corruption.MISSING_FIELDS) {
+      out.ascii("{\"url\":\"").raw(repo.apiPrefix).ascii("/pulls/").num(pr.number).ch('"');
+      out.ascii(",\"id\":").num(pr.id).ascii(",\"number\":").num(pr.number).ascii(",\"title\":").str(pr.title)
+          .ch('}');
+      return;
+    }
+    if (pr.corruption == Corruption.WRONG_TYPES) {
+      ByteSink item = new ByteSink(24_000);
+      common(item, repo, pr, false);
+      item.ascii(",\"draft\":").bool(pr.draft).ch('}');
+      String json = new String(item.array(), 0, item.size(), java.nio.charset.StandardCharsets.UTF_8)
+          .replaceFirst("\"number\":(\\d+)", "\"number\":\"$1\"")
+          .replaceFirst("\"labels\":\\[[^\\]]*\\]", "\"labels\":{\"name\":\"bug\"}")
+          .replaceFirst("\"created_at\":\"[^\"]*\"", "\"created_at\":\"yesterday\"");
+      int draftAt = json.lastIndexOf(",\"draft\":");
+      out.raw(ByteSink.utf8(json.substring(0, draftAt) + ",\"draft\":1}"));
+      return;
+    }
     common(out, repo, pr, false);
     out.ascii(",\"draft\":").bool(pr.draft).ch('}');
   }

@@ -64,6 +64,9 @@ final class SimPullRequest {
   int reviewComments;
   int reviewCount;
 
+  /** Non-null while the list item is served broken on purpose. */
+  Corruption corruption;
+
   /** Changes on every mutation; identifies the serialized content together with the repository's name. */
   long revision;
 

@@ -405,6 +405,22 @@ final class World {
     return number;
   }
 
+  /** Serves a pull request's list item broken (or intact again for null); its data and updated_at stay. */
+  void corrupt(RepositoryId id, int number, Corruption corruption) {
+    SimRepository repo;
+    lock.writeLock().lock();
+    try {
+      repo = require(id);
+      SimPullRequest pr = require(repo, number);
+      pr.corruption = corruption;
+      pr.revision = ++revisions;
+      repo.version++;
+    } finally {
+      lock.writeLock().unlock();
+    }
+    onChange.accept(repo);
+  }
+
   void rename(RepositoryId id, String newName) {
     SimRepository repo;
     lock.writeLock().lock();
