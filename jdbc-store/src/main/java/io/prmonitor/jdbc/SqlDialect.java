@@ -64,6 +64,15 @@ enum SqlDialect {
   final String upsertPullRequest;
   /** Appends one change to the outbox unless its key is already there; bound by name. */
   final String insertChangeIfAbsent;
+  /** {@link #upsertPullRequest} with positional parameters, in column order. */
+  final String upsertPullRequestPositional;
+  /**
+   * {@link #insertChangeIfAbsent} with positional parameters: key, owner, name, number, kind, field, before,
+   * after, updatedAt, createdAt, and the key once more if {@link #insertChangeRepeatsKey}.
+   */
+  final String insertChangeIfAbsentPositional;
+  /** Whether {@link #insertChangeIfAbsentPositional} takes the key a second time, last. */
+  final boolean insertChangeRepeatsKey;
   /** Inserts or updates a repository's cursor and completion time, leaving its lease alone. */
   final String upsertRepositoryPass;
   /** Blocks until this transaction holds the database-wide migration lock, or null if the dialect has none. */
@@ -75,9 +84,17 @@ enum SqlDialect {
       String migrationLock, String transactionStatementTimeout) {
     this.upsertPullRequest = upsertPullRequest;
     this.insertChangeIfAbsent = insertChangeIfAbsent;
+    this.upsertPullRequestPositional = positional(upsertPullRequest);
+    this.insertChangeIfAbsentPositional = positional(insertChangeIfAbsent);
+    this.insertChangeRepeatsKey = insertChangeIfAbsent.indexOf(":key") != insertChangeIfAbsent.lastIndexOf(":key");
     this.upsertRepositoryPass = upsertRepositoryPass;
     this.migrationLock = migrationLock;
     this.transactionStatementTimeout = transactionStatementTimeout;
+  }
+
+  /** The statement with each {@code :name} parameter replaced by {@code ?}, in the order they appear. */
+  static String positional(String named) {
+    return named.replaceAll(":[A-Za-z][A-Za-z0-9]*", "?");
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.prmonitor.jdbc;
 
 import io.prmonitor.spi.PullRequestChange;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -30,6 +31,15 @@ final class SqlValues {
     OffsetDateTime utc = instant.atOffset(ZoneOffset.UTC);
     return (position, statement, context) ->
         statement.setObject(position, utc, Types.TIMESTAMP_WITH_TIMEZONE);
+  }
+
+  /** Sets a {@code TIMESTAMP WITH TIME ZONE} parameter as {@link #timestamp} binds it. */
+  static void setTimestamp(PreparedStatement statement, int position, Instant instant) throws SQLException {
+    if (instant == null) {
+      statement.setNull(position, Types.TIMESTAMP_WITH_TIMEZONE);
+    } else {
+      statement.setObject(position, instant.atOffset(ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
+    }
   }
 
   /** Reads a {@code TIMESTAMP WITH TIME ZONE} column; null stays null. */
