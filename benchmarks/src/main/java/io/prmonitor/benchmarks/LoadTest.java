@@ -1,0 +1,351 @@
+package io.prmonitor.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.prmonitor.PRMonitor;
+import io.prmonitor.ProcessorConfig;
+import io.prmonitor.RunReport;
+import io.prmonitor.spi.RepositoryId;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * The load test: runs each scenario once against a GitHub simulator in a separate JVM and prints one JSON
+ * line per scenario on standard output.
+ *
+ * <pre>
+ * JAVA_OPTS=-Xmx128m ./dev loadtest --scenarios cold,warm,churn --profiles engine,github --stores h2,postgres \
+ *     --repos 100 --prs 1000
+ * </pre>
+ *
+ * <p>Scenarios, run in this order on one store per profile and store: {@code cold} (empty store: every page
+ * of every repository), {@code warm} (nothing changed: one conditional request per repository) and
+ * {@code churn} (1% of the pull requests changed, spread evenly over the repositories, through the
+ * simulator's control API before the pass). A {@code warm} or {@code churn} without a {@code cold} before it
+ * runs an unreported cold pass first.
+ *
+ * <p>Profiles: {@code engine} measures prmonitor alone (no latency, no server-time budget, client pacing
+ * off); {@code github} measures pacing (50 ms + 0.1 ms per KiB of body + up to {@code --jitter-ms} of
+ * jitter, 5,000 requests per hour, 90 s of server time per 60 s, client pacing on at the same budget).
+ * Stores: {@code h2} (a file database under {@code --work}) and {@code postgres} (a schema of its own in
+ * {@code --pg-url}, dropped afterwards).
+ *
+ * <p>Each line holds {@code scenario, store, profile, repos, prs, wallMs} (the pass alone, as seen by the
+ * caller of {@link PRMonitor#run()}), {@code requests, notModified, charged, secondaryLimited} (the
+ * simulator's counts, the truth), {@code changes} (the pass's report), {@code peakHeapMb} (the peak of this
+ * JVM's heap pools during the pass, reset before it), then {@code serverTimeMs} (the simulator's summed
+ * response time), {@code floorMs} (the server-time floor {@code serverTimeMs * 60 / 90} under the github
+ * profile, else null), {@code complete} (whether every repository finished), {@code cpuMs} and
+ * {@code simulatorCpuMs} (CPU time this JVM and the simulator's used during the pass: on a shared machine
+ * these vary less than the wall time) and {@code loadAvg} (the system's one-minute load average after it).
+ *
+ * <p>Other options: {@code --seed N} (world seed, 42), {@code --jitter-ms N} (20), {@code --concurrency N}
+ * (maxConcurrentRepositories, default ProcessorConfig's), {@code --max-requests N} (maxConcurrentRequests),
+ * {@code --simulator-jvm "-Xmx2g ..."}, {@code --work DIR} ({@code target/loadtest}),
+ * {@code --pg-url URL}, {@code --pg-user USER}. Exits 2 on a bad argument, 1 if a scenario fails.
+ */
+public final class LoadTest {
+
+  private static final String TOKEN = "loadtest-token-not-a-secret";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<String> SCENARIOS = List.of("cold", "warm", "churn");
+
+  private LoadTest() {
+  }
+
+  /** A simulator and client setting: what a pass is measured against. */
+  enum Profile {
+    /** No latency, no budgets, no client pacing: the engine's own speed. */
+    ENGINE,
+    /** GitHub's latency shape and budgets, client pacing on: the pacing's efficiency. */
+    GITHUB;
+
+    List<String> simulatorFlags(Options options) {
+      List<String> flags = new ArrayList<>(List.of("--repos", Integer.toString(options.repos),
+          "--prs", Integer.toString(options.prs), "--seed", Long.toString(options.seed), "--token", TOKEN));
+      if (this == GITHUB) {
+        flags.addAll(List.of("--latency-ms", "50", "--per-kb-ms", "0.1", "--jitter-ms",
+            Long.toString(options.jitterMs), "--budget", "5000", "--server-time-budget-s", "90",
+            "--server-time-window-s", "60"));
+      } else {
+        flags.addAll(List.of("--budget", Integer.toString(Integer.MAX_VALUE)));
+      }
+      return flags;
+    }
+
+    String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** The parsed command line. */
+  static final class Options {
+    List<String> scenarios = SCENARIOS;
+    List<Profile> profiles = List.of(Profile.ENGINE, Profile.GITHUB);
+    List<String> stores = List.of("h2", "postgres");
+    int repos = 100;
+    int prs = 1000;
+    long seed = 42;
+    long jitterMs = 20;
+    Integer concurrency;
+    Integer maxRequests;
+    List<String> simulatorJvm = List.of("-Xmx3g", "-XX:+UseParallelGC");
+    Path work = Path.of("target", "loadtest");
+    String pgUrl = "jdbc:postgresql://127.0.0.1:5432/test";
+    String pgUser = "postgres";
+  }
+
+  /** Runs the scenarios; see the class documentation for the arguments. */
+  public static void main(String[] args) {
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+        System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+    Options options;
+    try {
+      options = parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("loadtest: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    try {
+      for (Profile profile : options.profiles) {
+        for (String store : options.stores) {
+          run(options, profile, store);
+        }
+      }
+    } catch (Exception e) {
+      System.err.println("loadtest failed: " + e);
+      e.printStackTrace(System.err);
+      System.exit(1);
+    }
+  }
+
+  static Options parse(String[] args) {
+    Options o = new Options();
+    for (int i = 0; i < args.length; i++) {
+      String flag = args[i];
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException("missing value for " + flag);
+      }
+      String value = args[++i];
+      try {
+        switch (flag) {
+          case "--scenarios" -> o.scenarios = list(value, SCENARIOS, "scenario");
+          case "--profiles" -> o.profiles = list(value, List.of("engine", "github"), "profile").stream()
+              .map(p -> Profile.valueOf(p.toUpperCase(Locale.ROOT))).toList();
+          case "--stores" -> o.stores = list(value, List.of("h2", "postgres"), "store");
+          case "--repos" -> o.repos = positive(flag, Integer.parseInt(value));
+          case "--prs" -> o.prs = positive(flag, Integer.parseInt(value));
+          case "--seed" -> o.seed = Long.parseLong(value);
+          case "--jitter-ms" -> o.jitterMs = Long.parseLong(value);
+          case "--concurrency" -> o.concurrency = positive(flag, Integer.parseInt(value));
+          case "--max-requests" -> o.maxRequests = positive(flag, Integer.parseInt(value));
+          case "--simulator-jvm" -> o.simulatorJvm = Arrays.stream(value.trim().split("\\s+"))
+              .filter(s -> !s.isEmpty()).toList();
+          case "--work" -> o.work = Path.of(value);
+          case "--pg-url" -> o.pgUrl = value;
+          case "--pg-user" -> o.pgUser = value;
+          default -> throw new IllegalArgumentException("unknown flag: " + flag);
+        }
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("bad value for " + flag + ": '" + value + "'");
+      }
+    }
+    return o;
+  }
+
+  private static List<String> list(String value, List<String> allowed, String what) {
+    List<String> items = Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    for (String item : items) {
+      if (!allowed.contains(item)) {
+        throw new IllegalArgumentException("unknown " + what + " '" + item + "' (expected one of " + allowed + ")");
+      }
+    }
+    if (items.isEmpty()) {
+      throw new IllegalArgumentException("no " + what + " given");
+    }
+    return items;
+  }
+
+  private static int positive(String flag, int value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(flag + " must be positive: " + value);
+    }
+    return value;
+  }
+
+  /** One profile on one store: a fresh simulator, a fresh database, the scenarios in order. */
+  private static void run(Options options, Profile profile, String storeName) throws Exception {
+    try (SimulatorProcess simulator = SimulatorProcess.start(options.simulatorJvm, profile.simulatorFlags(options));
+        TargetDatabase database = TargetDatabase.open(storeName, options)) {
+      List<RepositoryId> repositories = simulator.repositories();
+      ProcessorConfig.Builder config = ProcessorConfig.builder()
+          .repositories(repositories)
+          .githubBaseUrl(simulator.baseUrl())
+          .githubToken(TOKEN)
+          .jdbcUrl(database.jdbcUrl())
+          .databaseCredentials(database.user(), null);
+      if (profile == Profile.ENGINE) {
+        config.serverTimeBudget(null, ProcessorConfig.DEFAULT_SERVER_TIME_WINDOW);
+      }
+      if (options.concurrency != null) {
+        config.maxConcurrentRepositories(options.concurrency);
+      }
+      if (options.maxRequests != null) {
+        config.maxConcurrentRequests(options.maxRequests);
+      }
+      AtomicLong delivered = new AtomicLong();
+      try (PRMonitor monitor = PRMonitor.builder().config(config.build())
+          .listener(change -> delivered.incrementAndGet()).build()) {
+        boolean populated = false;
+        int churnRound = 0;
+        for (String scenario : SCENARIOS) {
+          boolean wanted = options.scenarios.contains(scenario);
+          boolean later = options.scenarios.stream().anyMatch(s -> SCENARIOS.indexOf(s) > SCENARIOS.indexOf(scenario));
+          if (scenario.equals("cold") && !wanted && later) {
+            monitor.run();
+            populated = true;
+            continue;
+          }
+          if (!wanted) {
+            continue;
+          }
+          if (!scenario.equals("cold") && !populated) {
+            monitor.run();
+            populated = true;
+          }
+          if (scenario.equals("churn")) {
+            churn(simulator, repositories, options.prs, ++churnRound);
+          }
+          measure(monitor, simulator, options, profile, storeName, scenario);
+          populated = true;
+        }
+      }
+    }
+  }
+
+  /** Changes 1% of the pull requests, the same number in each repository, spread over its numbers. */
+  private static void churn(SimulatorProcess simulator, List<RepositoryId> repositories, int prs, int round)
+      throws IOException {
+    int perRepository = Math.max(1, prs / 100);
+    int stride = Math.max(1, prs / perRepository);
+    for (int r = 0; r < repositories.size(); r++) {
+      RepositoryId repository = repositories.get(r);
+      for (int j = 0; j < perRepository; j++) {
+        int number = 1 + j * stride + (r % stride);
+        switch ((r + j) % 3) {
+          case 0 -> simulator.mutate("editTitle", repository, number, "Churn " + round + " of #" + number);
+          case 1 -> simulator.mutate("pushCommits", repository, number, null);
+          default -> simulator.mutate("addLabel", repository, number, "churn-" + round);
+        }
+      }
+    }
+  }
+
+  private static void measure(PRMonitor monitor, SimulatorProcess simulator, Options options, Profile profile,
+      String store, String scenario) throws IOException {
+    simulator.resetStats();
+    System.gc();
+    List<MemoryPoolMXBean> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
+        .filter(p -> p.getType() == MemoryType.HEAP).toList();
+    heapPools.forEach(MemoryPoolMXBean::resetPeakUsage);
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    long simulatorCpuBefore = simulator.cpuMillis();
+    long cpuBefore = os.getProcessCpuTime();
+    long started = System.nanoTime();
+    RunReport report = monitor.run();
+    long wallMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
+    long cpuMs = (os.getProcessCpuTime() - cpuBefore) / 1_000_000;
+    long simulatorCpuMs = simulator.cpuMillis() - simulatorCpuBefore;
+    double load = os.getSystemLoadAverage();
+    long peakHeap = heapPools.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+    JsonNode stats = simulator.stats();
+    long serverTimeMs = stats.path("serverTimeMillis").asLong();
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("scenario", scenario);
+    line.put("store", store);
+    line.put("profile", profile.label());
+    line.put("repos", options.repos);
+    line.put("prs", options.prs);
+    line.put("wallMs", wallMs);
+    line.put("requests", stats.path("requests").asLong());
+    line.put("notModified", stats.path("notModified").asLong());
+    line.put("charged", stats.path("charged").asLong());
+    line.put("secondaryLimited", stats.path("secondaryLimited").asLong());
+    line.put("changes", report.totalChanges());
+    line.put("peakHeapMb", Math.round(peakHeap / (1024.0 * 1024.0) * 10) / 10.0);
+    line.put("serverTimeMs", serverTimeMs);
+    line.put("floorMs", profile == Profile.GITHUB ? serverTimeMs * 60 / 90 : null);
+    line.put("complete", report.isComplete());
+    line.put("cpuMs", cpuMs);
+    line.put("simulatorCpuMs", simulatorCpuMs);
+    line.put("loadAvg", Math.round(load * 10) / 10.0);
+    System.out.println(JSON.writeValueAsString(line));
+    System.out.flush();
+    if (!report.isComplete()) {
+      System.err.println("incomplete pass: " + report.toJson());
+    }
+  }
+
+  /** The database a profile's store lives in, removed again on close. */
+  private record TargetDatabase(String jdbcUrl, String user, Runnable cleanup) implements AutoCloseable {
+
+    static TargetDatabase open(String store, Options options) throws IOException, SQLException {
+      if (store.equals("h2")) {
+        Path dir = options.work.resolve("h2-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        Files.createDirectories(dir);
+        return new TargetDatabase("jdbc:h2:file:" + dir.toAbsolutePath().resolve("prmonitor"), null,
+            () -> deleteTree(dir));
+      }
+      String schema = "prmonitor_loadtest_" + ProcessHandle.current().pid() + "_" + (System.nanoTime() % 1_000_000);
+      execute(options, "CREATE SCHEMA " + schema);
+      String separator = options.pgUrl.contains("?") ? "&" : "?";
+      return new TargetDatabase(options.pgUrl + separator + "currentSchema=" + schema, options.pgUser, () -> {
+        try {
+          execute(options, "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        } catch (SQLException e) {
+          System.err.println("could not drop schema " + schema + ": " + e.getMessage());
+        }
+      });
+    }
+
+    private static void execute(Options options, String sql) throws SQLException {
+      try (Connection connection = DriverManager.getConnection(options.pgUrl, options.pgUser, null);
+          Statement statement = connection.createStatement()) {
+        statement.execute(sql);
+      }
+    }
+
+    private static void deleteTree(Path dir) {
+      try (Stream<Path> paths = Files.walk(dir)) {
+        paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        System.err.println("could not delete " + dir + ": " + e.getMessage());
+      }
+    }
+
+    @Override
+    public void close() {
+      cleanup.run();
+    }
+  }
+}
