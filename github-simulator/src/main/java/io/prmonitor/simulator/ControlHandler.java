@@ -26,7 +26,8 @@ import java.util.TreeMap;
  *       mutation method name of {@link GitHubSimulator}; {@code openPullRequest} answers {@code {"number":n}}
  *   <li>{@code POST /_sim/faults} with any of {@code serverErrorRate, connectionResetRate, truncatedBodyRate,
  *       malformedJsonRate, stallRate, secondaryLimitRate} (probabilities), {@code secondaryLimitBurst} (count),
- *       {@code stallMs}, {@code clear} (boolean, applied first)
+ *       {@code stallMs}, {@code clear} (boolean, applied first), {@code rates} (an object of {@link Fault} name to
+ *       probability), {@code failNext} ({@code {"kind":"SERVER_ERROR","count":3}})
  *   <li>{@code POST /_sim/remaining} with {@code {"token":"t","remaining":300}}
  * </ul>
  */
@@ -157,6 +158,11 @@ final class ControlHandler implements HttpHandler {
     }
     if (body.has("secondaryLimitBurst")) {
       faults.secondaryLimitBurst(body.get("secondaryLimitBurst").asInt());
+    }
+    body.path("rates").properties().forEach(e -> faults.rate(Fault.valueOf(e.getKey()), e.getValue().asDouble()));
+    JsonNode next = body.get("failNext");
+    if (next != null) {
+      faults.failNext(Fault.valueOf(text(next, "kind")), next.path("count").asInt(1));
     }
   }
 

@@ -82,6 +82,16 @@ class ControlApiTest {
   }
 
   @Test
+  void faults_failNextSchedulesAnyKind() {
+    Http.post(sim, "/_sim/faults", "{\"failNext\":{\"kind\":\"SERVICE_UNAVAILABLE\",\"count\":2}}");
+
+    assertThat(Http.get(sim, "/repos/" + repo.fullName() + "/pulls", "Authorization", "token t").statusCode())
+        .isEqualTo(503);
+    assertThat(Http.get(sim, "/repos/" + repo.fullName() + "/pulls", "Authorization", "token t").statusCode())
+        .isEqualTo(503);
+  }
+
+  @Test
   void remaining_setsATokensBudget() {
     Http.post(sim, "/_sim/remaining", "{\"token\":\"t\",\"remaining\":0}");
 
