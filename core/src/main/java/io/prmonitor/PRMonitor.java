@@ -10,9 +10,12 @@ import io.prmonitor.core.http.MonitorHttpServer;
 import io.prmonitor.core.metrics.MonitorMetrics;
 import io.prmonitor.core.metrics.TimedPullRequestStore;
 import io.prmonitor.core.plugin.ProviderResolver;
+import io.prmonitor.core.lease.FleetRateLimits;
+import io.prmonitor.core.lease.LeasedRepositoryQueue;
 import io.prmonitor.core.sync.OrderedRepositoryQueue;
 import io.prmonitor.core.sync.PassProcessor;
 import io.prmonitor.core.sync.RepositoryOutcome;
+import io.prmonitor.core.sync.RepositoryQueue;
 import io.prmonitor.core.sync.RepositorySynchronizer;
 import io.prmonitor.spi.ChangeKind;
 import io.prmonitor.spi.ChangeListener;
@@ -24,7 +27,9 @@ import io.prmonitor.spi.PullRequestStore;
 import io.prmonitor.spi.PullRequestStoreProvider;
 import io.prmonitor.spi.RepositoryId;
 import io.prmonitor.spi.RepositoryInfo;
+import io.prmonitor.spi.RepositoryLeases;
 import io.prmonitor.spi.RepositorySelector;
+import io.prmonitor.spi.SharedRateLimits;
 import io.prmonitor.spi.StoreSettings;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -153,6 +158,10 @@ public final class PRMonitor implements AutoCloseable {
     log.info("prmonitor '{}' ready: {} named repositories{}, client {}, store {}", config.monitorName(),
         config.repositories().size(), config.usesDiscovery() ? " plus discovery" : "",
         client.getClass().getSimpleName(), rawStore.getClass().getSimpleName());
+    if (config.leases() && !(rawStore instanceof RepositoryLeases)) {
+      log.warn("leases are on but the store {} has no repository leases; this monitor works alone",
+          rawStore.getClass().getSimpleName());
+    }
   }
 
   /** A new builder. */
@@ -218,11 +227,18 @@ public final class PRMonitor implements AutoCloseable {
       RepositoryDiscovery.Result resolved = discovery.discover(client);
       List<RepositoryId> repositories = resolved.repositories();
       Progress progress = new Progress(pass, repositories.size(), startedAt);
-      List<RepositoryOutcome> outcomes = processor.run(pass, new OrderedRepositoryQueue(store, repositories),
-          outcome -> {
-        metrics.repository(outcome);
-        progress.record(outcome);
-      });
+      RepositoryQueue queue = repositoryQueue(repositories);
+      List<RepositoryOutcome> outcomes;
+      try {
+        outcomes = processor.run(pass, queue, outcome -> {
+          metrics.repository(outcome);
+          progress.record(outcome);
+        });
+      } finally {
+        if (queue instanceof LeasedRepositoryQueue leased) {
+          leased.close();
+        }
+      }
       OutboxDispatcher.Round round = deliver();
       RunReport report = report(pass, startedAt, repositories.size(), outcomes, resolved.failures(), round);
       lastReport.set(report);
@@ -256,6 +272,24 @@ public final class PRMonitor implements AutoCloseable {
       log.warn("delivering changes failed; they stay pending for the next pass: {}", e.toString());
       return new OutboxDispatcher.Round(0, 0, 0);
     }
+  }
+
+  /**
+   * The repositories of a pass: with leases on and a store that has them, those this monitor claims from
+   * the fleet's due ones; otherwise all of them, least recently completed first.
+   */
+  private RepositoryQueue repositoryQueue(List<RepositoryId> repositories) {
+    if (!config.leases() || !(rawStore instanceof RepositoryLeases leases)) {
+      return new OrderedRepositoryQueue(store, repositories);
+    }
+    FleetRateLimits fleetRateLimits = rawStore instanceof SharedRateLimits board
+        ? new FleetRateLimits(board, client) : null;
+    Runnable onRenewal = fleetRateLimits == null ? () -> { } : fleetRateLimits::exchange;
+    onRenewal.run();
+    // small batches spread a fleet's repositories evenly over its monitors and hold few idle leases
+    int batchSize = Math.min(5, config.maxConcurrentRepositories());
+    return new LeasedRepositoryQueue(leases, config.workerId(), repositories, config.leaseDuration(),
+        config.repositoryInterval(), batchSize, clock, onRenewal);
   }
 
   private RunReport report(long pass, Instant startedAt, int total, List<RepositoryOutcome> outcomes,

@@ -59,6 +59,13 @@ import java.util.regex.PatternSyntaxException;
  * @param shutdownTimeout how long {@link PRMonitor#close()} lets in-flight work finish
  * @param outboxRetention how long delivered changes are kept in the store's outbox
  * @param monitorName the value of the {@code monitor} tag on every metric
+ * @param leases whether the monitor shares its repositories with other monitors through leases in the
+ *     store (which must implement {@code RepositoryLeases}); off, a pass works through every repository
+ * @param workerId this monitor's id among the monitors sharing the store, unique per running monitor;
+ *     generated when leases are on and none was set, else null when none was set
+ * @param leaseDuration how long a repository's lease lasts unless renewed (it is renewed every third of it
+ *     while the monitor works); a dead monitor's repositories go to others this long after it died
+ * @param repositoryInterval with leases, the least time between two completed passes over one repository
  */
 public record ProcessorConfig(
     List<RepositoryId> repositories,
@@ -93,7 +100,11 @@ public record ProcessorConfig(
     Duration passDeadline,
     Duration shutdownTimeout,
     Duration outboxRetention,
-    String monitorName) {
+    String monitorName,
+    boolean leases,
+    String workerId,
+    Duration leaseDuration,
+    Duration repositoryInterval) {
 
   public static final int DEFAULT_MAX_CONCURRENT_REPOSITORIES = 10;
   public static final int DEFAULT_MAX_CONCURRENT_PRS_PER_REPO = 50;
@@ -112,9 +123,12 @@ public record ProcessorConfig(
   public static final Duration DEFAULT_OUTBOX_RETENTION = Duration.ofDays(7);
   public static final String DEFAULT_JDBC_URL = "jdbc:h2:file:./prmonitor-data/prmonitor";
   public static final String DEFAULT_MONITOR_NAME = "prmonitor";
+  public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(60);
+  public static final Duration DEFAULT_REPOSITORY_INTERVAL = Duration.ZERO;
 
   private static final Pattern MONITOR_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Pattern PROVIDER_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  private static final Pattern WORKER_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,200}");
 
   public ProcessorConfig {
     repositories = List.copyOf(repositories);
@@ -165,6 +179,10 @@ public record ProcessorConfig(
     b.shutdownTimeout = shutdownTimeout;
     b.outboxRetention = outboxRetention;
     b.monitorName = monitorName;
+    b.leases = leases;
+    b.workerId = workerId;
+    b.leaseDuration = leaseDuration;
+    b.repositoryInterval = repositoryInterval;
     return b;
   }
 
@@ -194,7 +212,8 @@ public record ProcessorConfig(
         + "/" + serverTimeWindow + ", emitOpenedOnBaseline=" + emitOpenedOnBaseline
         + ", passInterval=" + passInterval + ", passDeadline=" + passDeadline
         + ", shutdownTimeout=" + shutdownTimeout + ", outboxRetention=" + outboxRetention
-        + ", monitorName=" + monitorName + "]";
+        + ", monitorName=" + monitorName + ", leases=" + leases + ", workerId=" + workerId
+        + ", leaseDuration=" + leaseDuration + ", repositoryInterval=" + repositoryInterval + "]";
   }
 
   /**
@@ -235,6 +254,10 @@ public record ProcessorConfig(
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private Duration outboxRetention = DEFAULT_OUTBOX_RETENTION;
     private String monitorName = DEFAULT_MONITOR_NAME;
+    private boolean leases;
+    private String workerId;
+    private Duration leaseDuration = DEFAULT_LEASE_DURATION;
+    private Duration repositoryInterval = DEFAULT_REPOSITORY_INTERVAL;
 
     private Builder() {
     }
@@ -499,6 +522,59 @@ public record ProcessorConfig(
     }
 
     /**
+     * Whether the monitor shares its repositories with other monitors through leases in the store; default
+     * false. On, each pass claims due repositories oldest first in small batches, holds a renewed lease on
+     * each while synchronizing it and releases it when done, and takes over the repositories of a monitor
+     * whose leases expired. The store must implement {@code io.prmonitor.spi.RepositoryLeases} (the JDBC
+     * store does); otherwise the monitor works alone, as with leases off.
+     */
+    public Builder leases(boolean leases) {
+      this.leases = leases;
+      return this;
+    }
+
+    /**
+     * This monitor's id among the monitors sharing a store: 1 to 200 of letters, digits, '.', '_', ':', '@',
+     * '-'; unique per running monitor. Default: with leases on, generated from the host name, the process id
+     * and a random part when the configuration is built.
+     */
+    public Builder workerId(String value) {
+      if (value == null || !WORKER_ID.matcher(value).matches()) {
+        throw new IllegalArgumentException(
+            "workerId must be 1 to 200 of letters, digits, '.', '_', ':', '@', '-': " + value);
+      }
+      this.workerId = value;
+      return this;
+    }
+
+    /** How long a repository lease lasts unless renewed, 100 ms to 1 hour; default 60 s. */
+    public Builder leaseDuration(Duration value) {
+      this.leaseDuration = duration("leaseDuration", value, Duration.ofHours(1));
+      if (value.toMillis() < 100) {
+        throw new IllegalArgumentException("leaseDuration must be at least 100 ms: " + value);
+      }
+      return this;
+    }
+
+    /**
+     * With leases, the least time between two completed passes over one repository, 0 to 30 days; default 0:
+     * every repository once per pass of the fleet.
+     */
+    public Builder repositoryInterval(Duration value) {
+      if (value == null) {
+        throw new IllegalArgumentException("repositoryInterval must not be null");
+      }
+      if (value.isNegative()) {
+        throw new IllegalArgumentException("repositoryInterval cannot be negative: " + value);
+      }
+      if (value.compareTo(Duration.ofDays(30)) > 0) {
+        throw new IllegalArgumentException("repositoryInterval must be at most " + Duration.ofDays(30) + ": " + value);
+      }
+      this.repositoryInterval = value;
+      return this;
+    }
+
+    /**
      * Builds the configuration.
      *
      * @throws IllegalStateException if no repository is named and none is to be discovered, or the same
@@ -525,7 +601,22 @@ public record ProcessorConfig(
           storeProvider, jdbcUrl, databaseUser, databasePassword, maxConcurrentRepositories,
           maxConcurrentPrsPerRepo, maxConcurrentRequests, githubRequestTimeout, databaseTransactionTimeout,
           enableCaching, cacheTtl, retryMaxAttempts, retryBackoffFactor, rateLimitReserve, serverTimeBudget,
-          serverTimeWindow, emitOpenedOnBaseline, passInterval, passDeadline, shutdownTimeout, outboxRetention, monitorName);
+          serverTimeWindow, emitOpenedOnBaseline, passInterval, passDeadline, shutdownTimeout, outboxRetention, monitorName,
+          leases, workerId == null && leases ? generatedWorkerId() : workerId, leaseDuration, repositoryInterval);
+    }
+
+    /** {@code host-pid-random}: unique per monitor, readable in the store's lease_owner column. */
+    private static String generatedWorkerId() {
+      String host;
+      try {
+        host = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.io.IOException e) {
+        host = "host";
+      }
+      host = host.replaceAll("[^A-Za-z0-9._-]", "-");
+      host = host.substring(0, Math.min(host.length(), 100));
+      String random = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xffffffL);
+      return host + "-" + ProcessHandle.current().pid() + "-" + random;
     }
 
     private static int range(String field, int value, int min, int max) {

@@ -181,6 +181,49 @@ class ProcessorConfigTest {
   }
 
   @Test
+  void leases_offByDefault_withoutAWorkerId() {
+    ProcessorConfig config = builder().build();
+    assertThat(config.leases()).isFalse();
+    assertThat(config.workerId()).isNull();
+    assertThat(config.leaseDuration()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(config.repositoryInterval()).isEqualTo(Duration.ZERO);
+  }
+
+  @Test
+  void leases_on_generateAUniqueWorkerId() {
+    ProcessorConfig first = builder().leases(true).build();
+    ProcessorConfig second = builder().leases(true).build();
+    assertThat(first.leases()).isTrue();
+    assertThat(first.workerId()).isNotBlank().isNotEqualTo(second.workerId());
+    assertThat(builder().workerId(first.workerId()).build().workerId()).isEqualTo(first.workerId());
+  }
+
+  @Test
+  void workerId_invalid() {
+    rejected(() -> builder().workerId("has space"), "workerId", "has space");
+    rejected(() -> builder().workerId(""), "workerId", "");
+    rejected(() -> builder().workerId("w".repeat(201)), "workerId", "w".repeat(201));
+    rejected(() -> builder().workerId(null), "workerId", "null");
+  }
+
+  @Test
+  void leaseDuration_outOfRange() {
+    rejected(() -> builder().leaseDuration(Duration.ofMillis(99)), "leaseDuration", "PT0.099S");
+    rejected(() -> builder().leaseDuration(Duration.ZERO), "leaseDuration", "PT0S");
+    rejected(() -> builder().leaseDuration(Duration.ofHours(2)), "leaseDuration", "PT2H");
+    rejected(() -> builder().leaseDuration(null), "leaseDuration", "null");
+  }
+
+  @Test
+  void repositoryInterval_negativeOrTooLong() {
+    rejected(() -> builder().repositoryInterval(Duration.ofSeconds(-1)), "repositoryInterval", "PT-1S");
+    rejected(() -> builder().repositoryInterval(Duration.ofDays(31)), "repositoryInterval", "PT744H");
+    rejected(() -> builder().repositoryInterval(null), "repositoryInterval", "null");
+    assertThat(builder().repositoryInterval(Duration.ofMinutes(15)).build().repositoryInterval())
+        .isEqualTo(Duration.ofMinutes(15));
+  }
+
+  @Test
   void discoverInstallation_needsAppCredentials() {
     assertThatThrownBy(() -> builder().discoverInstallation(true).githubToken("secret-token-1234").build())
         .isInstanceOf(IllegalStateException.class)
