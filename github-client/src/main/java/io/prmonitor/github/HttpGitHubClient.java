@@ -78,7 +78,8 @@ import org.slf4j.LoggerFactory;
  * <p>Retried, at most {@link GitHubClientSettings#retryMaxAttempts()} tries in all: 5xx, connection
  * failures, timeouts, truncated or malformed bodies, and secondary limits (after the pause). Never
  * retried: 401 ({@link GitHubAuthenticationException}), 404 ({@link RepositoryNotFoundException}), 410,
- * 422, and a 403 that is not a rate limit. A {@code 301} (a renamed repository) is followed once.
+ * 422, and a 403 that is not a rate limit. Once a personal token was answered 401, every later request
+ * with it fails with the same {@link GitHubAuthenticationException} without being sent. A {@code 301} (a renamed repository) is followed once.
  *
  * <p>Plain {@code http://} is accepted only for loopback hosts. Secrets never appear in logs, messages,
  * {@code toString()} or listener arguments. Thread-safe; {@link #close()} is idempotent, after which
@@ -132,6 +133,8 @@ public final class HttpGitHubClient implements GitHubClient {
   private final Cache<DetailsKey, CachedDetails> detailsCache;
   private final AtomicReference<RateLimitStatus> latestRateLimit = new AtomicReference<>();
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** The first 401 a fixed token got; every later request fails with it, unsent. */
+  private final AtomicReference<GitHubAuthenticationException> rejection = new AtomicReference<>();
 
   /**
    * Creates a client.
@@ -515,6 +518,11 @@ public final class HttpGitHubClient implements GitHubClient {
     try {
       secondaryLimit.awaitOpen();
       budget.acquire();
+      GitHubAuthenticationException rejected = rejection.get();
+      if (rejected != null) {
+        budget.release(null, false);
+        throw new GitHubAuthenticationException(rejected.getMessage() + "; request not sent", rejected.status());
+      }
       try {
         if (pacer != null) {
           pacer.acquire();
@@ -612,8 +620,14 @@ public final class HttpGitHubClient implements GitHubClient {
     return switch (status) {
       case 401 -> {
         authorization.invalidate();
-        throw new GitHubAuthenticationException("GitHub rejected the credentials " + credential
-            + " (HTTP 401 from GET " + call.endpoint() + "): " + message, status);
+        GitHubAuthenticationException rejected = new GitHubAuthenticationException("GitHub rejected the "
+            + "credentials " + credential + " (HTTP 401 from GET " + call.endpoint() + "): " + message, status);
+        // A fixed token that was rejected once is rejected forever: requests queued behind this one (the
+        // first answer's probe holds them) fail without being sent, so a bad token costs one request.
+        if (settings.credentials() instanceof GitHubCredentials.Token) {
+          rejection.compareAndSet(null, rejected);
+        }
+        throw rejected;
       }
       case 403, 429 -> rateLimited(call, status, headers, observed, message);
       case 404 -> {
