@@ -39,7 +39,8 @@ class HealthTest {
         .clock(clock).start();
     monitor = PRMonitor.builder()
         .config(ProcessorConfig.builder().repositories(simulator.repositories())
-            .githubBaseUrl(simulator.baseUrl()).githubToken(TOKEN).retryBackoffFactor(1.0).build())
+            .githubBaseUrl(simulator.baseUrl()).githubToken(TOKEN).retryBackoffFactor(1.0)
+            .serverTimeBudget(null, Duration.ofSeconds(60)).build())
         .store(store).clock(clock).meterRegistry(registry)
         .httpEndpoint(new InetSocketAddress("127.0.0.1", 0)).build();
   }

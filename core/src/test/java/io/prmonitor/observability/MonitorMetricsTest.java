@@ -47,7 +47,7 @@ class MonitorMetricsTest {
     List<RepositoryId> repositories = new ArrayList<>(simulator.repositories());
     repositories.add(RepositoryId.parse("nobody/missing"));
     return ProcessorConfig.builder().repositories(repositories).githubBaseUrl(simulator.baseUrl())
-        .githubToken(TOKEN).monitorName("obs").retryBackoffFactor(1.0);
+        .githubToken(TOKEN).monitorName("obs").retryBackoffFactor(1.0).serverTimeBudget(null, Duration.ofSeconds(60));
   }
 
   private Search find(String name) {

@@ -18,6 +18,7 @@ import io.prmonitor.spi.SyncBatch;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -41,11 +42,16 @@ import org.slf4j.LoggerFactory;
  * missed by this pass, but its new {@code updated_at} is later than everything this pass saw, so it is
  * later than the cursor this pass stores, and the next pass reads it.
  *
- * <p>The cursor is the greatest {@code updated_at} a completed pass saw. A later pass reads on while a
- * page holds nothing older than the cursor, and stops after the first page that does: every item beyond
- * it is older still, and was read, unchanged, by an earlier completed pass. Items whose {@code updated_at}
- * equals the cursor are read again rather than trusted, because GitHub's timestamps have one-second
- * resolution and an update within the cursor's second may have come after the read. The first page's
+ * <p>The cursor is an exclusive bound: every version of a pull request updated before it has been seen
+ * by a completed pass. A later pass reads on while a page holds nothing older than the cursor, and stops
+ * after the first page that does: every item beyond it is older still, and was read, unchanged, by an
+ * earlier completed pass. Two bounds are valid and the greater is kept. (a) The greatest
+ * {@code updated_at} the pass saw: an item the pass missed was updated after the first page was read, so
+ * its {@code updated_at} is at least that of everything read; but with GitHub's one-second resolution it
+ * may equal it, so items at the bound itself are read again, not trusted. (b) The second, on our clock,
+ * at which the first page was read, less {@link #CLOCK_SKEW_MARGIN} for the difference between our clock
+ * and GitHub's: an update after the read carries a later time. Bound (b) is usually the greater, so
+ * that a pass after {@code k <= 99} updates needs one page. The first page's
  * entity tag is kept with the cursor; since every update moves its pull request onto the first page, a
  * {@code 304} for the first page means nothing changed at all, and the pass costs one free request.
  *
@@ -59,6 +65,9 @@ import org.slf4j.LoggerFactory;
 public final class RepositorySynchronizer {
 
   private static final Logger log = LoggerFactory.getLogger(RepositorySynchronizer.class);
+
+  /** How far our clock may run ahead of GitHub's without the cursor skipping an update. */
+  public static final Duration CLOCK_SKEW_MARGIN = Duration.ofSeconds(60);
 
   private final GitHubClient client;
   private final PullRequestStore store;
@@ -91,6 +100,7 @@ public final class RepositorySynchronizer {
     ListingCursor cursor = state.cursor();
     boolean reportNew = !state.isBaseline() || emitOpenedOnBaseline;
     try {
+      Instant readAt = clock.instant();
       PullRequestPage page = client.listPullRequests(PageRequest.firstPage(repository, cursor.etag()));
       tally.count(page);
       if (page.notModified()) {
@@ -110,7 +120,8 @@ public final class RepositorySynchronizer {
         page = client.listPullRequests(PageRequest.next(repository, page.next()));
         tally.count(page);
       }
-      store.completePass(repository, new ListingCursor(newest, firstPageEtag), clock.instant());
+      Instant seenBefore = readAt.minus(CLOCK_SKEW_MARGIN).truncatedTo(ChronoUnit.SECONDS);
+      store.completePass(repository, new ListingCursor(max(newest, seenBefore), firstPageEtag), clock.instant());
       return tally.outcome(RepositoryOutcome.Status.DONE, null);
     } catch (RateLimitExceededException e) {
       return tally.outcome(RepositoryOutcome.Status.DEFERRED,
