@@ -64,7 +64,7 @@ final class ApiHandler implements HttpHandler {
 
   /** What a route needs to know about the request. */
   private record Request(HttpExchange exchange, String method, String[] segments, List<String[]> query,
-      String rawPath, String token) {
+      String rawPath, String token, String template, boolean[] recorded) {
     String param(String name) {
       for (String[] pair : query) {
         if (pair[0].equals(name)) {
@@ -140,12 +140,13 @@ final class ApiHandler implements HttpHandler {
     String key = "";
     boolean entered = false;
     Reply pending = null;
+    boolean[] recorded = {false};
     try (exchange) {
       exchange.getRequestBody().readAllBytes();
       String token = token(exchange.getRequestHeaders().getFirst("Authorization"));
       key = token == null ? "" : token;
       boolean appExchange = template.equals("POST /app/installations/{installation_id}/access_tokens");
-      Request request = new Request(exchange, method, segments, query(rawQuery), rawPath, token);
+      Request request = new Request(exchange, method, segments, query(rawQuery), rawPath, token, template, recorded);
       if (!appExchange && !authorized(token)) {
         status = send(request, error(401, "Bad credentials"), null, false);
         return;
@@ -219,7 +220,20 @@ final class ApiHandler implements HttpHandler {
         rateLimits.exit(key, serverNanos);
       }
       stats.serverTime(serverNanos);
-      stats.finished(template, status);
+      if (!recorded[0]) {
+        stats.finished(template, status);
+      }
+    }
+  }
+
+  /**
+   * Records the outcome before the response leaves, so a client that has its answer sees it in the stats.
+   */
+  private void record(Request request, int status, long bytes) {
+    stats.sent(bytes);
+    if (!request.recorded()[0]) {
+      request.recorded()[0] = true;
+      stats.finished(request.template(), status);
     }
   }
 
@@ -802,27 +816,33 @@ final class ApiHandler implements HttpHandler {
         }
         h.set("Content-Encoding", "gzip");
       }
-      delay(plainLength, fault);
+      if (!delay(plainLength, fault)) {
+        // the simulator is closing: drop the connection rather than answer late
+        return 0;
+      }
       boolean head = request.method().equals("HEAD");
       if (reply.status == 304 || wireLength == 0 || head) {
+        record(request, reply.status, 0);
         exchange.sendResponseHeaders(reply.status, -1);
         return reply.status;
       }
-      exchange.sendResponseHeaders(reply.status, wireLength);
-      OutputStream body = exchange.getResponseBody();
       if (fault == Fault.TRUNCATED_BODY) {
         int half = wireLength / 2;
+        record(request, reply.status, half);
+        exchange.sendResponseHeaders(reply.status, wireLength);
+        OutputStream body = exchange.getResponseBody();
         body.write(wire, 0, half);
         body.flush();
-        stats.sent(half);
         // closing a fixed-length stream early makes the server drop the connection: the client sees a short body
         return reply.status;
       }
+      record(request, reply.status, wireLength);
+      exchange.sendResponseHeaders(reply.status, wireLength);
+      OutputStream body = exchange.getResponseBody();
       // moderate writes keep the NIO layer's temporary direct buffers small and reusable
       for (int off = 0; off < wireLength; off += WRITE_CHUNK) {
         body.write(wire, off, Math.min(WRITE_CHUNK, wireLength - off));
       }
-      stats.sent(wireLength);
       return reply.status;
     } finally {
       if (gzipSink != null) {
@@ -831,7 +851,8 @@ final class ApiHandler implements HttpHandler {
     }
   }
 
-  private void delay(int bytes, Fault fault) {
+  /** Waits out latency and stalls; false when the simulator closed meanwhile. */
+  private boolean delay(int bytes, Fault fault) {
     long nanos = 0;
     Latency latency = settings.latency();
     if (!latency.isNone()) {
@@ -847,11 +868,13 @@ final class ApiHandler implements HttpHandler {
     if (nanos > 0) {
       try {
         // wakes early when the simulator closes, so stalled requests do not hold up shutdown
-        closed.await(nanos, TimeUnit.NANOSECONDS);
+        return !closed.await(nanos, TimeUnit.NANOSECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        return false;
       }
     }
+    return true;
   }
 
   // ---------------------------------------------------------------- helpers
