@@ -29,7 +29,8 @@ import java.util.TreeMap;
  * @param pullRequestsSeen list items read
  * @param pullRequestsSkipped list items that could not be read
  * @param changes changes detected and recorded, by kind; kinds with none are absent
- * @param requests GitHub requests made, retries included
+ * @param requests GitHub requests of the pages read, retries included (a call that ends in an error,
+ *     such as a 404, is not counted here; the {@code prmonitor.github.requests} metric counts every one)
  * @param notModified requests answered {@code 304 Not Modified} (free of rate limit)
  * @param changesDelivered outbox entries every listener accepted during this pass
  * @param deliveryFailures outbox entries a listener refused during this pass (they stay pending)
