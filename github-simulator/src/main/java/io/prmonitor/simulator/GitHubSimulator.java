@@ -382,8 +382,9 @@ public final class GitHubSimulator implements AutoCloseable {
     if (isClosed.getAndSet(true)) {
       return;
     }
-    closed.countDown();
+    // stop accepting first, so a client's automatic retry of a dropped stalled request finds no server
     server.stop(0);
+    closed.countDown();
     executor.shutdownNow();
     LOG.info("GitHub simulator at {} stopped", baseUrl);
   }
