@@ -441,7 +441,7 @@ final class ApiHandler implements HttpHandler {
         if (entry == null) {
           ByteSink out = acquire();
           boolean gzip = acceptsGzip(request);
-          if (gzip) {
+          if (gzip && settings.gzipMode() == GzipMode.SPLICED) {
             out.trackTemplates();
           }
           out.ch('[');
@@ -459,7 +459,7 @@ final class ApiHandler implements HttpHandler {
             entry = new PageCache.Entry(repo.index, out.toByteArray());
             if (gzip) {
               ByteSink zipped = new ByteSink(out.size() / 2);
-              splicedGzip.write(out, zipped);
+              gzip(out.array(), out.size(), out, zipped);
               entry.gzip = zipped.toByteArray();
             }
             cache.put(reply.etag, entry);
@@ -481,6 +481,18 @@ final class ApiHandler implements HttpHandler {
       return reply;
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** Compresses per the configured mode; {@code tracked} is the sink that recorded templates, if any. */
+  private void gzip(byte[] plain, int length, ByteSink tracked, ByteSink out) {
+    if (settings.gzipMode() == GzipMode.SPLICED && tracked != null && tracked.tracking()) {
+      splicedGzip.write(tracked, out);
+    } else if (settings.gzipMode() == GzipMode.DEFLATE) {
+      PageCache.gzip(plain, length, out);
+    } else {
+      // stored mode, or a body without tracked templates (small resources, faulted bodies)
+      SplicedGzip.writeStored(plain, length, out);
     }
   }
 
@@ -798,19 +810,14 @@ final class ApiHandler implements HttpHandler {
       if (plainLength > 0 && acceptsGzip(request)) {
         if (reply.cached != null && plain == reply.cached.plain) {
           boolean fresh = reply.cached.gzip == null;
-          wire = reply.cached.gzip();
+          wire = reply.cached.gzip(settings.gzipMode());
           if (fresh) {
             cache.grew(reply.cacheKey, reply.cached);
           }
           wireLength = wire.length;
-        } else if (reply.sink != null && reply.sink.tracking() && plain == reply.sink.array()) {
-          gzipSink = acquire();
-          splicedGzip.write(reply.sink, gzipSink);
-          wire = gzipSink.array();
-          wireLength = gzipSink.size();
         } else {
           gzipSink = acquire();
-          PageCache.gzip(plain, plainLength, gzipSink);
+          gzip(plain, plainLength, reply.sink != null && plain == reply.sink.array() ? reply.sink : null, gzipSink);
           wire = gzipSink.array();
           wireLength = gzipSink.size();
         }

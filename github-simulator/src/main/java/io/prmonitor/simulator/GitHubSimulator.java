@@ -60,7 +60,7 @@ public final class GitHubSimulator implements AutoCloseable {
   record Settings(int repositories, int pullsPerRepository, long seed, List<String> tokens, int budget,
       Latency latency, Duration serverTimeBudget, Duration serverTimeWindow, int maxConcurrentPerToken,
       Clock clock, int port, boolean repositoryIdLinks, int primaryLimitStatus, Duration secondaryRetryAfter,
-      long pageCacheBytes, Long appId, PublicKey appKey, Long installationId) {}
+      long pageCacheBytes, Long appId, PublicKey appKey, Long installationId, GzipMode gzipMode) {}
 
   private final Settings settings;
   private final HttpServer server;
@@ -446,8 +446,15 @@ public final class GitHubSimulator implements AutoCloseable {
     private Long appId;
     private PublicKey appKey;
     private Long installationId;
+    private GzipMode gzipMode = GzipMode.SPLICED;
 
     private Builder() {}
+
+    /** How gzip bodies are built for clients sending {@code Accept-Encoding: gzip}; default {@link GzipMode#SPLICED}. */
+    public Builder gzipMode(GzipMode mode) {
+      this.gzipMode = Objects.requireNonNull(mode, "null mode");
+      return this;
+    }
 
     /** Number of generated repositories, named {@code org-<i % 4>/repo-<i>}; default 10. */
     public Builder repositories(int count) {
@@ -591,7 +598,7 @@ public final class GitHubSimulator implements AutoCloseable {
     public GitHubSimulator start() {
       Settings settings = new Settings(repositories, pullsPerRepository, seed, List.copyOf(tokens), budget,
           latency, serverTimeBudget, serverTimeWindow, maxConcurrent, clock, port, repositoryIdLinks,
-          primaryLimitStatus, secondaryRetryAfter, pageCacheBytes, appId, appKey, installationId);
+          primaryLimitStatus, secondaryRetryAfter, pageCacheBytes, appId, appKey, installationId, gzipMode);
       try {
         return new GitHubSimulator(settings);
       } catch (IOException e) {

@@ -30,10 +30,16 @@ final class PageCache {
       this.plain = plain;
     }
 
-    byte[] gzip() {
+    byte[] gzip(GzipMode mode) {
       byte[] g = gzip;
       if (g == null) {
-        g = PageCache.gzip(plain);
+        if (mode == GzipMode.DEFLATE) {
+          g = PageCache.gzip(plain);
+        } else {
+          ByteSink sink = new ByteSink(plain.length + plain.length / 1000 + 64);
+          SplicedGzip.writeStored(plain, plain.length, sink);
+          g = sink.toByteArray();
+        }
         gzip = g;
       }
       return g;

@@ -24,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
  * --max-concurrent N        secondary limit: requests in flight per token (default 100)
  * --repository-id-links     Link URLs in the /repositories/{id}/pulls form
  * --rate-limit-status N     403 (default) or 429 on primary exhaustion
+ * --gzip MODE               spliced (default), stored or deflate: see GzipMode
  * </pre>
  */
 public final class SimulatorMain {
@@ -85,6 +86,7 @@ public final class SimulatorMain {
           case "--server-time-window-s" -> serverTimeWindow = Long.parseLong(value);
           case "--max-concurrent" -> builder.maxConcurrentRequestsPerToken(Integer.parseInt(value));
           case "--rate-limit-status" -> builder.primaryLimitStatus(Integer.parseInt(value));
+          case "--gzip" -> builder.gzipMode(GzipMode.valueOf(value.toUpperCase(java.util.Locale.ROOT)));
           default -> throw new IllegalArgumentException("unknown flag: " + flag);
         }
       } catch (NumberFormatException e) {

@@ -28,7 +28,14 @@ final class SplicedGzip {
   /** Precompressed templates keyed by array identity (templates are immutable and shared). */
   private final Map<byte[], byte[]> compressed = new ConcurrentHashMap<>();
 
-  /** Writes the gzip form of {@code page[0, page.size())} to {@code out}; the page must have tracked templates. */
+  /** Writes {@code plain[0, length)} as a gzip stream of stored blocks only. */
+  static void writeStored(byte[] plain, int length, ByteSink out) {
+    out.raw(HEADER);
+    stored(plain, 0, length, out);
+    trailer(plain, length, out);
+  }
+
+  /** Writes the gzip form of {@code page[0, page.size())} to {@code out}, splicing the templates it tracked. */
   void write(ByteSink page, ByteSink out) {
     byte[] plain = page.array();
     int length = page.size();
@@ -45,6 +52,10 @@ final class SplicedGzip {
       position = offset + template.length;
     }
     stored(plain, position, length, out);
+    trailer(plain, length, out);
+  }
+
+  private static void trailer(byte[] plain, int length, ByteSink out) {
     out.raw(FINAL_BLOCK);
     CRC32 crc = new CRC32();
     crc.update(plain, 0, length);

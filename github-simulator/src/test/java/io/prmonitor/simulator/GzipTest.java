@@ -48,4 +48,20 @@ class GzipTest {
       assertThat(Http.JSON.readTree(unzipped).get("number").asInt()).isEqualTo(2);
     }
   }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(GzipMode.class)
+  void everyMode_decodesToTheSameJson(GzipMode mode) throws IOException {
+    try (GitHubSimulator sim = GitHubSimulator.builder().repositories(1).pullRequestsPerRepository(30)
+        .gzipMode(mode).start()) {
+      String path = "/repos/org-0/repo-0/pulls?state=all";
+      byte[] plain = Http.get(sim, path).body();
+      HttpResponse<byte[]> zipped = Http.get(sim, path, "Accept-Encoding", "gzip");
+
+      assertThat(new GZIPInputStream(new ByteArrayInputStream(zipped.body())).readAllBytes()).isEqualTo(plain);
+      if (mode == GzipMode.DEFLATE) {
+        assertThat(zipped.body().length).isLessThan(plain.length / 5);
+      }
+    }
+  }
 }
