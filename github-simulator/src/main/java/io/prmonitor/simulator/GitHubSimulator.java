@@ -42,6 +42,11 @@ import org.slf4j.LoggerFactory;
  * increasing. A mutation that changes nothing (adding a label already present, converting a draft to draft)
  * is a no-op and leaves {@code updated_at} alone. Illegal transitions throw {@link IllegalStateException}.
  *
+ * <p>Each API request passes, in order: authentication (401, free), secondary limits (concurrency, summed
+ * server time, burst faults: 403 with {@code Retry-After}, free), the primary budget (exhausted: 403 or 429 with
+ * {@code X-RateLimit-Remaining: 0}, even for a request that would have been a 304), the conditional check (304,
+ * free), the charge, faults, latency. See the module's README for the control API and gzip modes.
+ *
  * <p>Thread-safe: mutations, truth and stats may be called from any thread while requests are served.
  * {@link #close()} is idempotent.
  */
