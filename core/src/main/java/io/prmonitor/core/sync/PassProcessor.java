@@ -9,7 +9,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -25,7 +27,10 @@ import org.slf4j.MDC;
  * {@code maxConcurrentRepositories} at a time.
  *
  * <p>Once one repository is refused for rate limit, or the pass deadline passes, the repositories handed
- * out after that are deferred without a request. A rejected credential stops the pass and is rethrown.
+ * out after that are deferred without a request, and a repository in progress stops between two pages
+ * when the deadline passes, except one that the previous pass's deadline already interrupted: that one
+ * runs to its end, so every repository completes eventually however slow GitHub is. A rejected credential
+ * stops the pass and is rethrown.
  *
  * <p>Thread-safe, but passes are meant to be serialized by the caller.
  */
@@ -37,6 +42,12 @@ public final class PassProcessor {
   private final ExecutorService executor;
   private final int maxConcurrentRepositories;
   private final Duration deadline;
+  /**
+   * Repositories a pass deadline interrupted after they had started. The next pass lets them run to the
+   * end: otherwise a repository whose listing takes longer than the deadline would re-read its first pages
+   * in every pass and never complete (its cursor only advances at the end).
+   */
+  private final Set<RepositoryId> cutShort = ConcurrentHashMap.newKeySet();
   private final Clock clock;
 
   /**
@@ -122,9 +133,17 @@ public final class PassProcessor {
     MDC.put("repo", state.repository().fullName());
     RepositoryOutcome outcome = null;
     try {
-      outcome = synchronizer.synchronize(state, () -> stopAt != null && !clock.instant().isBefore(stopAt));
+      RepositoryId repository = state.repository();
+      boolean mayStop = !cutShort.contains(repository);
+      outcome = synchronizer.synchronize(state,
+          () -> mayStop && stopAt != null && !clock.instant().isBefore(stopAt));
       if (outcome.status() == RepositoryOutcome.Status.DEFERRED) {
         stopReason.compareAndSet(null, outcome.reason());
+        if (outcome.requests() > 0 && RepositorySynchronizer.DEADLINE_REACHED.equals(outcome.reason())) {
+          cutShort.add(repository);
+        }
+      } else if (outcome.status() == RepositoryOutcome.Status.DONE) {
+        cutShort.remove(repository);
       }
       logOutcome(outcome);
       return outcome;

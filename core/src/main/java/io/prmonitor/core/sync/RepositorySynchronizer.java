@@ -64,6 +64,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class RepositorySynchronizer {
 
+  /** The reason of a repository deferred because the pass deadline passed between two of its pages. */
+  public static final String DEADLINE_REACHED = "pass deadline reached";
+
   private static final Logger log = LoggerFactory.getLogger(RepositorySynchronizer.class);
 
   /** How far our clock may run ahead of GitHub's without the cursor skipping an update. */
@@ -115,7 +118,7 @@ public final class RepositorySynchronizer {
           break;
         }
         if (stop.getAsBoolean()) {
-          return tally.outcome(RepositoryOutcome.Status.DEFERRED, "pass deadline reached");
+          return tally.outcome(RepositoryOutcome.Status.DEFERRED, DEADLINE_REACHED);
         }
         page = client.listPullRequests(PageRequest.next(repository, page.next()));
         tally.count(page);
