@@ -46,6 +46,8 @@ final class ApiHandler implements HttpHandler {
     byte[] body;
     int length;
     ByteSink sink;
+    /** A gzip body built with the page (cached-deflate mode), from the pool. */
+    ByteSink gzipSink;
     PageCache.Entry cached;
     String cacheKey;
     String etag;
@@ -214,6 +216,9 @@ final class ApiHandler implements HttpHandler {
     } finally {
       if (pending != null && pending.sink != null) {
         release(pending.sink);
+      }
+      if (pending != null && pending.gzipSink != null) {
+        release(pending.gzipSink);
       }
       long serverNanos = System.nanoTime() - started;
       if (entered) {
@@ -444,20 +449,35 @@ final class ApiHandler implements HttpHandler {
           if (gzip && settings.gzipMode() == GzipMode.SPLICED) {
             out.trackTemplates();
           }
+          boolean perItem = gzip && settings.gzipMode() == GzipMode.CACHED_DEFLATE;
+          int[] offsets = perItem ? new int[to - from + 1] : null;
           out.ch('[');
           for (int i = from; i < to; i++) {
             if (i > from) {
               out.ch(',');
             }
+            if (perItem) {
+              offsets[i - from] = out.size();
+            }
             payloads.listItem(out, repo, view[i]);
+          }
+          if (perItem) {
+            offsets[to - from] = out.size();
           }
           out.ch(']');
           reply.sink = out;
+          if (perItem) {
+            reply.gzipSink = acquire();
+            SplicedGzip.writeItems(out, Arrays.copyOfRange(view, from, to), offsets, to - from,
+                repo.templateVersion, reply.gzipSink);
+          }
           reply.body = out.array();
           reply.length = out.size();
           if (cache.admit(reply.etag, out.size())) {
             entry = new PageCache.Entry(repo.index, out.toByteArray());
-            if (gzip) {
+            if (reply.gzipSink != null) {
+              entry.gzip = reply.gzipSink.toByteArray();
+            } else if (gzip) {
               ByteSink zipped = new ByteSink(out.size() / 2);
               gzip(out.array(), out.size(), out, zipped);
               entry.gzip = zipped.toByteArray();
@@ -488,7 +508,7 @@ final class ApiHandler implements HttpHandler {
   private void gzip(byte[] plain, int length, ByteSink tracked, ByteSink out) {
     if (settings.gzipMode() == GzipMode.SPLICED && tracked != null && tracked.tracking()) {
       splicedGzip.write(tracked, out);
-    } else if (settings.gzipMode() == GzipMode.DEFLATE) {
+    } else if (settings.gzipMode() == GzipMode.DEFLATE || settings.gzipMode() == GzipMode.CACHED_DEFLATE) {
       PageCache.gzip(plain, length, out);
     } else {
       // stored mode, or a body without tracked templates (small resources, faulted bodies)
@@ -815,6 +835,9 @@ final class ApiHandler implements HttpHandler {
             cache.grew(reply.cacheKey, reply.cached);
           }
           wireLength = wire.length;
+        } else if (reply.gzipSink != null && reply.sink != null && plain == reply.sink.array()) {
+          wire = reply.gzipSink.array();
+          wireLength = reply.gzipSink.size();
         } else {
           gzipSink = acquire();
           gzip(plain, plainLength, reply.sink != null && plain == reply.sink.array() ? reply.sink : null, gzipSink);

@@ -33,7 +33,7 @@ final class PageCache {
     byte[] gzip(GzipMode mode) {
       byte[] g = gzip;
       if (g == null) {
-        if (mode == GzipMode.DEFLATE) {
+        if (mode == GzipMode.DEFLATE || mode == GzipMode.CACHED_DEFLATE) {
           g = PageCache.gzip(plain);
         } else {
           ByteSink sink = new ByteSink(plain.length + plain.length / 1000 + 64);

@@ -64,6 +64,12 @@ final class SimPullRequest {
   int reviewComments;
   int reviewCount;
 
+  /** A list item's deflated form and what it was built from; immutable, so racing builders are harmless. */
+  record CompressedItem(long revision, long templateVersion, byte[] deflated) {}
+
+  /** The cached deflated list item ({@link GzipMode#CACHED_DEFLATE}), or null. */
+  volatile CompressedItem compressed;
+
   /** Non-null while the list item is served broken on purpose. */
   Corruption corruption;
 

@@ -24,7 +24,7 @@ import java.util.concurrent.CountDownLatch;
  * --max-concurrent N        secondary limit: requests in flight per token (default 100)
  * --repository-id-links     Link URLs in the /repositories/{id}/pulls form
  * --rate-limit-status N     403 (default) or 429 on primary exhaustion
- * --gzip MODE               spliced (default), stored or deflate: see GzipMode
+ * --gzip MODE               spliced (default), stored, deflate or cached_deflate: see GzipMode
  * </pre>
  */
 public final class SimulatorMain {

@@ -28,6 +28,43 @@ final class SplicedGzip {
   /** Precompressed templates keyed by array identity (templates are immutable and shared). */
   private final Map<byte[], byte[]> compressed = new ConcurrentHashMap<>();
 
+  /**
+   * Writes a page {@code [item,item,...]} as gzip from each item's cached deflated form, deflating and caching
+   * the items that changed; {@code offsets[i]} is where item i starts in {@code page}, {@code offsets[n]} where
+   * the closing bracket is.
+   */
+  static void writeItems(ByteSink page, SimPullRequest[] items, int[] offsets, int count, long templateVersion,
+      ByteSink out) {
+    byte[] plain = page.array();
+    out.raw(HEADER);
+    if (count == 0) {
+      stored(plain, 0, page.size(), out);
+      trailer(plain, page.size(), out);
+      return;
+    }
+    stored(plain, 0, offsets[0], out);
+    for (int i = 0; i < count; i++) {
+      int end = i + 1 < count ? offsets[i + 1] - 1 : offsets[count];
+      out.raw(itemDeflated(items[i], templateVersion, plain, offsets[i], end));
+      if (i + 1 < count) {
+        stored(plain, end, offsets[i + 1], out);
+      }
+    }
+    stored(plain, offsets[count], page.size(), out);
+    trailer(plain, page.size(), out);
+  }
+
+  /** The item's deflated bytes, from its cache when it has not changed since. */
+  static byte[] itemDeflated(SimPullRequest pr, long templateVersion, byte[] plain, int from, int to) {
+    SimPullRequest.CompressedItem cached = pr.compressed;
+    if (cached != null && cached.revision() == pr.revision && cached.templateVersion() == templateVersion) {
+      return cached.deflated();
+    }
+    byte[] deflated = deflate(plain, from, to - from, Deflater.BEST_SPEED);
+    pr.compressed = new SimPullRequest.CompressedItem(pr.revision, templateVersion, deflated);
+    return deflated;
+  }
+
   /** Writes {@code plain[0, length)} as a gzip stream of stored blocks only. */
   static void writeStored(byte[] plain, int length, ByteSink out) {
     out.raw(HEADER);
@@ -82,10 +119,14 @@ final class SplicedGzip {
   }
 
   private static byte[] deflate(byte[] template) {
-    Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+    return deflate(template, 0, template.length, Deflater.DEFAULT_COMPRESSION);
+  }
+
+  private static byte[] deflate(byte[] input, int offset, int length, int level) {
+    Deflater deflater = new Deflater(level, true);
     try {
-      deflater.setInput(template);
-      byte[] out = new byte[template.length + 64];
+      deflater.setInput(input, offset, length);
+      byte[] out = new byte[length / 3 + 64];
       int size = 0;
       while (true) {
         int n = deflater.deflate(out, size, out.length - size, Deflater.SYNC_FLUSH);

@@ -64,4 +64,20 @@ class GzipTest {
       }
     }
   }
+
+  @Test
+  void cachedDeflate_reflectsMutationsAndCompressesLikeGitHub() throws IOException {
+    try (GitHubSimulator sim = GitHubSimulator.builder().repositories(1).pullRequestsPerRepository(30)
+        .gzipMode(GzipMode.CACHED_DEFLATE).start()) {
+      String path = "/repos/org-0/repo-0/pulls?state=all&sort=updated&direction=desc";
+      sim.editTitle(sim.repositories().get(0), 7, "after the prewarm");
+      byte[] plain = Http.get(sim, path).body();
+      HttpResponse<byte[]> zipped = Http.get(sim, path, "Accept-Encoding", "gzip");
+
+      byte[] unzipped = new GZIPInputStream(new ByteArrayInputStream(zipped.body())).readAllBytes();
+      assertThat(unzipped).isEqualTo(plain);
+      assertThat(Http.JSON.readTree(unzipped).get(0).get("title").asText()).isEqualTo("after the prewarm");
+      assertThat(zipped.body().length).isLessThan(plain.length / 4);
+    }
+  }
 }

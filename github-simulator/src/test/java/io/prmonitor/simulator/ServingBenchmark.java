@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Measures how fast the simulator serves a world: every list page of every repository fetched by a pool of
  * concurrent clients, first with an empty page cache (serialization) and then again (cache hits), plain and
- * gzip. Not a test; run with {@code java -cp ... io.prmonitor.simulator.ServingBenchmark [repos] [prs] [clients]}.
+ * gzip. Not a test; run with {@code java -cp ... io.prmonitor.simulator.ServingBenchmark [repos] [prs] [clients]
+ * [gzipMode]}.
  */
 public final class ServingBenchmark {
 
@@ -25,9 +26,10 @@ public final class ServingBenchmark {
     int repos = args.length > 0 ? Integer.parseInt(args[0]) : 100;
     int prs = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
     int clients = args.length > 2 ? Integer.parseInt(args[2]) : 8;
+    GzipMode gzipMode = args.length > 3 ? GzipMode.valueOf(args[3]) : GzipMode.SPLICED;
     long t0 = System.nanoTime();
     try (GitHubSimulator sim = GitHubSimulator.builder().repositories(repos).pullRequestsPerRepository(prs)
-        .maxConcurrentRequestsPerToken(0).requestBudgetPerHour(Integer.MAX_VALUE).start();
+        .maxConcurrentRequestsPerToken(0).requestBudgetPerHour(Integer.MAX_VALUE).gzipMode(gzipMode).start();
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
       System.gc();
       Runtime rt = Runtime.getRuntime();
