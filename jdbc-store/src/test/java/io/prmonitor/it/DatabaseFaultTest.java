@@ -98,8 +98,11 @@ class DatabaseFaultTest {
     runOrFailCleanly();
     assertCompletedRepositoriesEqualTruth(before);
 
+    long started = System.nanoTime();
     RunReport repaired = runUntilComplete();
     assertRepaired(repaired, expected);
+    System.out.printf("DB-TERMINATED connections=%d recovery=%dms%n", terminated.get(),
+        (System.nanoTime() - started) / 1_000_000);
   }
 
   @Test

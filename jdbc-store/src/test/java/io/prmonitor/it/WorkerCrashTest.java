@@ -171,6 +171,8 @@ class WorkerCrashTest {
     }
     assertThat(redelivered).as("a change parked in a killed listener is handed over again")
         .isGreaterThanOrEqualTo(kills.get(Kill.PARKED_IN_LISTENER));
+    System.out.printf("CRASH passes=%d kills=%s recoveryPasses=%d changes=%d redelivered=%d%n", PASSES, kills,
+        recovery, outbox.size(), redelivered);
   }
 
   private static String pullRequestOf(String expectedChange) {
