@@ -536,12 +536,16 @@ public final class HttpGitHubClient implements GitHubClient {
       boolean answered = false;
       RateLimitStatus observed = null;
       MeteredInputStream wire = null;
+      BatchedBodyStream body = null;
       try {
-        HttpResponse<InputStream> response = http.send(request(call, uri), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response = http.send(request(call, uri), BatchedBodyStream.handler(ticker::nanoTime));
         answered = true;
         status = response.statusCode();
         observed = rateLimit(response.headers());
         try (InputStream raw = response.body()) {
+          if (raw instanceof BatchedBodyStream batched) {
+            body = batched;
+          }
           wire = new MeteredInputStream(raw, Long.MAX_VALUE);
           return handle(call, uri, response, wire, reader, observed);
         }
@@ -551,7 +555,13 @@ public final class HttpGitHubClient implements GitHubClient {
         return new Retry<>(answered ? "body read failed: " + e.getClass().getSimpleName()
             : "connection failed: " + e.getClass().getSimpleName(), status, e, false);
       } finally {
-        Duration elapsed = Duration.ofNanos(ticker.nanoTime() - start);
+        // the response time is until the body's last byte arrived, not until it was parsed: the server's
+        // time does not include ours, and pacing on ours would waste the budget on a busy machine
+        long end = ticker.nanoTime();
+        if (body != null && body.completedAtNanos() >= 0) {
+          end = Math.min(end, body.completedAtNanos());
+        }
+        Duration elapsed = Duration.ofNanos(end - start);
         if (pacer != null) {
           pacer.release(elapsed);
         }
