@@ -154,6 +154,7 @@ class ProcessorConfigTest {
     rejected(() -> builder().githubBaseUrl("http://github.example.com/api/v3"), "githubBaseUrl",
         "http://github.example.com/api/v3");
     rejected(() -> builder().githubBaseUrl("ftp://127.0.0.1/"), "githubBaseUrl", "ftp://127.0.0.1/");
+    rejected(() -> builder().githubBaseUrl("http://127.0.0.1.nip.io/"), "githubBaseUrl", "127.0.0.1.nip.io");
     rejected(() -> builder().githubBaseUrl("not a url"), "githubBaseUrl", "not a url");
     assertThat(builder().githubBaseUrl("http://127.0.0.1:8080").build().githubBaseUrl().getPort())
         .isEqualTo(8080);
