@@ -34,6 +34,19 @@ class LatencyTest {
   }
 
   @Test
+  void stats_sumTheServerTimeOfResponses() {
+    try (GitHubSimulator sim = GitHubSimulator.builder().repositories(1).pullRequestsPerRepository(1)
+        .latency(Latency.of(Duration.ofMillis(30), Duration.ZERO, Duration.ZERO)).start()) {
+      Http.get(sim, "/repos/org-0/repo-0/pulls");
+      Http.get(sim, "/repos/org-0/repo-0/pulls");
+
+      // server time is added once the response is written, just after the client may have read it
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+          .untilAsserted(() -> assertThat(sim.stats().serverTimeMillis()).isGreaterThanOrEqualTo(60));
+    }
+  }
+
+  @Test
   void negativePart_isRejected() {
     assertThatThrownBy(() -> Latency.of(Duration.ofMillis(-1), Duration.ZERO, Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT-0.001S");
