@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * {@code passStart - repositoryInterval}; so with an interval of zero every repository is synchronized once
  * per pass of the fleet, and none is taken up twice by one pass. When nothing due is free but other
  * workers hold leases on due repositories, {@link #next()} waits (until the first of those leases
- * expires, polling at the renewal period) rather than end the pass: a worker that died leaves its
+ * expires, looking again at least every 500 ms) rather than end the pass: a worker that died leaves its
  * repositories to the others once its leases expire. {@link #next()} returns null once nothing due is
  * left, after a repository was deferred (out of budget or time: the rest is left to others or the next
  * pass), after the store failed, or after {@link #close()}.
@@ -48,6 +48,12 @@ import org.slf4j.LoggerFactory;
 public final class LeasedRepositoryQueue implements RepositoryQueue, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(LeasedRepositoryQueue.class);
+
+  /**
+   * The longest wait before looking again for due repositories others hold: their releases cannot wake
+   * this worker (another process), and a worker that ends its pass late holds up the fleet's next one.
+   */
+  static final Duration MAX_WAIT = Duration.ofMillis(500);
 
   private final RepositoryLeases leases;
   private final String worker;
@@ -147,7 +153,8 @@ public final class LeasedRepositoryQueue implements RepositoryQueue, AutoCloseab
           return null;
         }
         Duration untilExpiry = Duration.between(now, elsewhere.earliestExpiry());
-        Duration wait = untilExpiry.compareTo(renewEvery) < 0 ? untilExpiry : renewEvery;
+        Duration poll = renewEvery.compareTo(MAX_WAIT) < 0 ? renewEvery : MAX_WAIT;
+        Duration wait = untilExpiry.compareTo(poll) < 0 ? untilExpiry : poll;
         log.debug("worker {} waits up to {} ms: {} due repositories are leased by others", worker,
             wait.toMillis(), elsewhere.count());
         if (!wait.isNegative() && !wait.isZero()) {
