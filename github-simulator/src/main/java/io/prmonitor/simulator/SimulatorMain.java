@@ -24,7 +24,8 @@ import java.util.concurrent.CountDownLatch;
  * --max-concurrent N        secondary limit: requests in flight per token (default 100)
  * --repository-id-links     Link URLs in the /repositories/{id}/pulls form
  * --rate-limit-status N     403 (default) or 429 on primary exhaustion
- * --gzip MODE               spliced (default), stored, deflate or cached_deflate: see GzipMode
+ * --gzip MODE               cached_deflate (default here: a process of its own can afford the memory), spliced,
+ *                           stored or deflate: see GzipMode
  * </pre>
  */
 public final class SimulatorMain {
@@ -54,7 +55,7 @@ public final class SimulatorMain {
   }
 
   static GitHubSimulator.Builder parse(String[] args) {
-    GitHubSimulator.Builder builder = GitHubSimulator.builder();
+    GitHubSimulator.Builder builder = GitHubSimulator.builder().gzipMode(GzipMode.CACHED_DEFLATE);
     long latencyMs = 0;
     double perKbMs = 0;
     long jitterMs = 0;

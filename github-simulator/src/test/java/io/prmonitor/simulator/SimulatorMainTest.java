@@ -29,6 +29,15 @@ class SimulatorMainTest {
       assertThat(settings.budget()).isEqualTo(10);
       assertThat(settings.latency().perKb().toNanos()).isEqualTo(500_000);
       assertThat(settings.serverTimeBudget().toSeconds()).isEqualTo(90);
+      assertThat(settings.gzipMode()).isEqualTo(GzipMode.CACHED_DEFLATE);
+    }
+  }
+
+  @Test
+  void parse_gzipFlag_choosesTheMode() {
+    try (GitHubSimulator sim = SimulatorMain.parse(new String[] {"--repos", "1", "--prs", "1", "--gzip", "spliced"})
+        .start()) {
+      assertThat(sim.settings().gzipMode()).isEqualTo(GzipMode.SPLICED);
     }
   }
 
