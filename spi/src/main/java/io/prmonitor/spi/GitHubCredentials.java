@@ -80,6 +80,9 @@ public sealed interface GitHubCredentials {
    * A pool of tokens or app installations used together: a client sends each request with the member
    * that has the most rate-limit budget left, so a fleet's budget is the sum of its members'.
    *
+   * <p>Members are told apart by their labels (a token's is its last four characters), which also key
+   * the budgets a fleet shares; so two tokens ending in the same four characters cannot share a pool.
+   *
    * @param members two or more {@link Token}s or {@link App}s, with distinct labels
    */
   record Pool(List<GitHubCredentials> members) implements GitHubCredentials {
