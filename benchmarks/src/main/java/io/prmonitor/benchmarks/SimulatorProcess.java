@@ -59,6 +59,8 @@ final class SimulatorProcess implements AutoCloseable {
     command.add("io.prmonitor.simulator.SimulatorMain");
     command.addAll(flags);
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    // a load test stopped with Ctrl-C or kill must not leave its simulator running
+    Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "simulator-stop"));
     BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     String line;
