@@ -45,6 +45,31 @@ final class JdbcRepositoryLeases {
         AND (last_completed_at IS NULL OR last_completed_at <= :dueBefore)
         AND (lease_expires_at IS NULL OR lease_expires_at <= :now)""";
   private static final String ORDER_OLDEST_FIRST = "ORDER BY last_completed_at NULLS FIRST, owner, name";
+  // a row's owner/name among an array parameter's: a semi-join with the unnested array on PostgreSQL;
+  // = ANY on H2, whose embedded fleets are small
+  private static final String PG_CANDIDATES = "owner || '/' || name IN (SELECT * FROM UNNEST(:candidates))";
+  private static final String H2_CANDIDATES = "owner || '/' || name = ANY(:candidates)";
+  private static final String PG_NAMES = "owner || '/' || name IN (SELECT * FROM UNNEST(:names))";
+  private static final String H2_NAMES = "owner || '/' || name = ANY(:names)";
+  private static final String SELECT_DUE = "SELECT owner, name, cursor_updated_at, cursor_etag, last_completed_at "
+      + "FROM prmonitor_repositories WHERE ";
+  private static final String PG_SELECT_DUE = SELECT_DUE + PG_CANDIDATES + DUE_AND_FREE + " " + ORDER_OLDEST_FIRST
+      + " LIMIT :limit FOR UPDATE SKIP LOCKED";
+  private static final String H2_SELECT_DUE = SELECT_DUE + H2_CANDIDATES + DUE_AND_FREE + " " + ORDER_OLDEST_FIRST
+      + " LIMIT :limit";
+  private static final String SELECT_HELD = "SELECT owner, name FROM prmonitor_repositories "
+      + "WHERE lease_owner = :worker AND ";
+  private static final String PG_SELECT_HELD = SELECT_HELD + PG_NAMES + " FOR UPDATE";
+  private static final String H2_SELECT_HELD = SELECT_HELD + H2_NAMES + " FOR UPDATE";
+  private static final String RENEW = "UPDATE prmonitor_repositories SET lease_expires_at = :expiresAt "
+      + "WHERE lease_owner = :worker AND ";
+  private static final String PG_RENEW = RENEW + PG_NAMES;
+  private static final String H2_RENEW = RENEW + H2_NAMES;
+  private static final String COUNT_LEASED = "SELECT COUNT(*) AS leased, MIN(lease_expires_at) AS earliest "
+      + "FROM prmonitor_repositories WHERE (last_completed_at IS NULL OR last_completed_at <= :dueBefore) "
+      + "AND lease_expires_at > :now AND lease_owner <> :worker AND ";
+  private static final String PG_COUNT_LEASED = COUNT_LEASED + PG_CANDIDATES;
+  private static final String H2_COUNT_LEASED = COUNT_LEASED + H2_CANDIDATES;
 
   /** Runs a unit of work in one transaction (writes) or on one handle (reads), wrapping failures. */
   interface Transactions {
@@ -55,12 +80,21 @@ final class JdbcRepositoryLeases {
 
   private final SqlDialect dialect;
   private final Transactions transactions;
+  private final String selectDue;
+  private final String selectHeld;
+  private final String renewHeld;
+  private final String countLeased;
   /** Repositories known to have a row, so that registering the same fleet on every claim costs nothing. */
   private final Set<RepositoryId> registered = ConcurrentHashMap.newKeySet();
 
   JdbcRepositoryLeases(SqlDialect dialect, Transactions transactions) {
     this.dialect = dialect;
     this.transactions = transactions;
+    boolean postgres = dialect == SqlDialect.POSTGRESQL;
+    this.selectDue = postgres ? PG_SELECT_DUE : H2_SELECT_DUE;
+    this.selectHeld = postgres ? PG_SELECT_HELD : H2_SELECT_HELD;
+    this.renewHeld = postgres ? PG_RENEW : H2_RENEW;
+    this.countLeased = postgres ? PG_COUNT_LEASED : H2_COUNT_LEASED;
   }
 
   List<RepositoryState> claimDue(String worker, Collection<RepositoryId> candidates, Instant dueBefore,
@@ -89,7 +123,7 @@ final class JdbcRepositoryLeases {
 
   private List<RepositoryState> claimSkippingLocked(Handle handle, String worker, String[] names,
       Instant dueBefore, Instant now, Instant expiresAt, int limit) {
-    List<RepositoryState> claimed = selectDue(handle, names, dueBefore, now, limit, " FOR UPDATE SKIP LOCKED");
+    List<RepositoryState> claimed = selectDue(handle, names, dueBefore, now, limit);
     if (!claimed.isEmpty()) {
       PreparedBatch lease = handle.prepareBatch("UPDATE prmonitor_repositories SET lease_owner = :worker, "
           + "lease_expires_at = :expiresAt WHERE owner = :owner AND name = :name");
@@ -105,7 +139,7 @@ final class JdbcRepositoryLeases {
   private List<RepositoryState> claimConditionally(Handle handle, String worker, String[] names,
       Instant dueBefore, Instant now, Instant expiresAt, int limit) {
     List<RepositoryState> claimed = new ArrayList<>();
-    for (RepositoryState state : selectDue(handle, names, dueBefore, now, limit, "")) {
+    for (RepositoryState state : selectDue(handle, names, dueBefore, now, limit)) {
       int updated = handle.createUpdate("UPDATE prmonitor_repositories SET lease_owner = :worker, "
               + "lease_expires_at = :expiresAt WHERE owner = :owner AND name = :name "
               + "AND (last_completed_at IS NULL OR last_completed_at <= :dueBefore) "
@@ -124,11 +158,10 @@ final class JdbcRepositoryLeases {
     return claimed;
   }
 
+  /** The due, free rows oldest first; on PostgreSQL locked, skipping rows other claimers hold. */
   private List<RepositoryState> selectDue(Handle handle, String[] names, Instant dueBefore, Instant now,
-      int limit, String locking) {
-    return handle.createQuery("SELECT owner, name, cursor_updated_at, cursor_etag, last_completed_at "
-            + "FROM prmonitor_repositories WHERE " + named("candidates") + DUE_AND_FREE + " " + ORDER_OLDEST_FIRST
-            + " LIMIT :limit" + locking)
+      int limit) {
+    return handle.createQuery(selectDue)
         .bindArray("candidates", String.class, (Object[]) names)
         .bind("dueBefore", SqlValues.timestamp(dueBefore))
         .bind("now", SqlValues.timestamp(now))
@@ -154,16 +187,13 @@ final class JdbcRepositoryLeases {
     String[] names = names(repositories);
     return transactions.write("renew leases", null, handle -> {
       // locked first, so that what is reported renewed is exactly what the update below extends
-      Set<RepositoryId> held = new LinkedHashSet<>(handle.createQuery("SELECT owner, name FROM "
-              + "prmonitor_repositories WHERE lease_owner = :worker AND " + named("names") + " "
-              + "FOR UPDATE")
+      Set<RepositoryId> held = new LinkedHashSet<>(handle.createQuery(selectHeld)
           .bind("worker", worker)
           .bindArray("names", String.class, (Object[]) names)
           .map((rs, ctx) -> new RepositoryId(rs.getString("owner"), rs.getString("name")))
           .list());
       if (!held.isEmpty()) {
-        handle.createUpdate("UPDATE prmonitor_repositories SET lease_expires_at = :expiresAt "
-                + "WHERE lease_owner = :worker AND " + named("names"))
+        handle.createUpdate(renewHeld)
             .bind("expiresAt", SqlValues.timestamp(now.plus(leaseDuration)))
             .bind("worker", worker)
             .bindArray("names", String.class, (Object[]) names(held))
@@ -194,11 +224,7 @@ final class JdbcRepositoryLeases {
     if (candidates.isEmpty()) {
       return RepositoryLeases.LeasedElsewhere.NONE;
     }
-    return transactions.read("count leased repositories", null, handle -> handle.createQuery(
-            "SELECT COUNT(*) AS leased, MIN(lease_expires_at) AS earliest FROM prmonitor_repositories "
-                + "WHERE " + named("candidates") + " "
-                + "AND (last_completed_at IS NULL OR last_completed_at <= :dueBefore) "
-                + "AND lease_expires_at > :now AND lease_owner <> :worker")
+    return transactions.read("count leased repositories", null, handle -> handle.createQuery(countLeased)
         .bindArray("candidates", String.class, (Object[]) names(candidates))
         .bind("dueBefore", SqlValues.timestamp(dueBefore))
         .bind("now", SqlValues.timestamp(now))
@@ -278,16 +304,6 @@ final class JdbcRepositoryLeases {
       return null;
     });
     registered.addAll(missing);
-  }
-
-  /**
-   * The condition that a row's {@code owner/name} is in the array parameter {@code :parameter}: a semi-join
-   * with the unnested array on PostgreSQL; {@code = ANY} on H2, whose embedded fleets are small.
-   */
-  private String named(String parameter) {
-    return dialect == SqlDialect.POSTGRESQL
-        ? "owner || '/' || name IN (SELECT * FROM UNNEST(:" + parameter + "))"
-        : "owner || '/' || name = ANY(:" + parameter + ")";
   }
 
   private static String[] names(Collection<RepositoryId> repositories) {
