@@ -2,6 +2,8 @@ package io.prmonitor.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.prmonitor.PRMonitor;
 import io.prmonitor.ProcessorConfig;
 import io.prmonitor.RunReport;
@@ -24,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -55,7 +58,9 @@ import java.util.stream.Stream;
  * response time), {@code floorMs} (the server-time floor {@code serverTimeMs * 60 / 90} under the github
  * profile, else null), {@code complete} (whether every repository finished), {@code cpuMs} and
  * {@code simulatorCpuMs} (CPU time this JVM and the simulator's used during the pass: on a shared machine
- * these vary less than the wall time) and {@code loadAvg} (the system's one-minute load average after it).
+ * these vary less than the wall time), {@code loadAvg} (the system's one-minute load average after it),
+ * {@code clientResponseMs} (the summed response time prmonitor measured, its
+ * {@code prmonitor.github.requests} timer) and {@code storeMs} (its {@code prmonitor.store.transaction} timer).
  *
  * <p>Other options: {@code --seed N} (world seed, 42), {@code --jitter-ms N} (20), {@code --concurrency N}
  * (maxConcurrentRepositories, default ProcessorConfig's), {@code --max-requests N} (maxConcurrentRequests),
@@ -213,7 +218,8 @@ public final class LoadTest {
         config.maxConcurrentRequests(options.maxRequests);
       }
       AtomicLong delivered = new AtomicLong();
-      try (PRMonitor monitor = PRMonitor.builder().config(config.build())
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
+      try (PRMonitor monitor = PRMonitor.builder().config(config.build()).meterRegistry(registry)
           .listener(change -> delivered.incrementAndGet()).build()) {
         boolean populated = false;
         int churnRound = 0;
@@ -235,7 +241,7 @@ public final class LoadTest {
           if (scenario.equals("churn")) {
             churn(simulator, repositories, options.prs, ++churnRound);
           }
-          measure(monitor, simulator, options, profile, storeName, scenario);
+          measure(monitor, registry, simulator, options, profile, storeName, scenario);
           populated = true;
         }
       }
@@ -260,8 +266,10 @@ public final class LoadTest {
     }
   }
 
-  private static void measure(PRMonitor monitor, SimulatorProcess simulator, Options options, Profile profile,
-      String store, String scenario) throws IOException {
+  private static void measure(PRMonitor monitor, MeterRegistry registry, SimulatorProcess simulator,
+      Options options, Profile profile, String store, String scenario) throws IOException {
+    double clientBefore = totalMillis(registry, "prmonitor.github.requests");
+    double storeBefore = totalMillis(registry, "prmonitor.store.transaction");
     simulator.resetStats();
     System.gc();
     List<MemoryPoolMXBean> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
@@ -277,6 +285,8 @@ public final class LoadTest {
     long cpuMs = (os.getProcessCpuTime() - cpuBefore) / 1_000_000;
     long simulatorCpuMs = simulator.cpuMillis() - simulatorCpuBefore;
     double load = os.getSystemLoadAverage();
+    long clientResponseMs = Math.round(totalMillis(registry, "prmonitor.github.requests") - clientBefore);
+    long storeMs = Math.round(totalMillis(registry, "prmonitor.store.transaction") - storeBefore);
     long peakHeap = heapPools.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
     JsonNode stats = simulator.stats();
     long serverTimeMs = stats.path("serverTimeMillis").asLong();
@@ -299,11 +309,18 @@ public final class LoadTest {
     line.put("cpuMs", cpuMs);
     line.put("simulatorCpuMs", simulatorCpuMs);
     line.put("loadAvg", Math.round(load * 10) / 10.0);
+    line.put("clientResponseMs", clientResponseMs);
+    line.put("storeMs", storeMs);
     System.out.println(JSON.writeValueAsString(line));
     System.out.flush();
     if (!report.isComplete()) {
       System.err.println("incomplete pass: " + report.toJson());
     }
+  }
+
+  /** The summed time of every timer of that name, in milliseconds. */
+  private static double totalMillis(MeterRegistry registry, String name) {
+    return registry.find(name).timers().stream().mapToDouble(t -> t.totalTime(TimeUnit.MILLISECONDS)).sum();
   }
 
   /** The database a profile's store lives in, removed again on close. */
