@@ -1,0 +1,163 @@
+package io.prmonitor.core.lease;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.prmonitor.PRMonitor;
+import io.prmonitor.ProcessorConfig;
+import io.prmonitor.RunReport;
+import io.prmonitor.StaticGitHubClient;
+import io.prmonitor.core.store.InMemoryPullRequestStore;
+import io.prmonitor.spi.ListingCursor;
+import io.prmonitor.spi.OutboxEntry;
+import io.prmonitor.spi.PullRequest;
+import io.prmonitor.spi.PullRequestStore;
+import io.prmonitor.spi.RepositoryId;
+import io.prmonitor.spi.RepositoryLeases;
+import io.prmonitor.spi.RepositoryState;
+import io.prmonitor.spi.SyncBatch;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** How {@link PRMonitor} runs a pass with {@code leases(true)}. */
+class LeasedMonitorTest {
+
+  static final List<RepositoryId> FLEET = LeasedRepositoryQueueTest.fleet(4);
+
+  /** The in-memory store with the in-memory leases; a completed pass is recorded in both. */
+  static final class LeasingStore implements PullRequestStore, RepositoryLeases {
+    final InMemoryPullRequestStore data = new InMemoryPullRequestStore();
+    final MemoryLeases leases = new MemoryLeases();
+
+    @Override
+    public void completePass(RepositoryId repository, ListingCursor cursor, Instant completedAt) {
+      data.completePass(repository, cursor, completedAt);
+      leases.complete(repository, completedAt);
+    }
+
+    @Override
+    public RepositoryState repositoryState(RepositoryId repository) {
+      return data.repositoryState(repository);
+    }
+
+    @Override
+    public Map<Integer, PullRequest> pullRequests(RepositoryId repository, Collection<Integer> numbers) {
+      return data.pullRequests(repository, numbers);
+    }
+
+    @Override
+    public List<PullRequest> allPullRequests(RepositoryId repository) {
+      return data.allPullRequests(repository);
+    }
+
+    @Override
+    public void apply(SyncBatch batch) {
+      data.apply(batch);
+    }
+
+    @Override
+    public List<OutboxEntry> pendingChanges(long afterSequence, int limit) {
+      return data.pendingChanges(afterSequence, limit);
+    }
+
+    @Override
+    public void markDelivered(Collection<Long> sequences, Instant deliveredAt) {
+      data.markDelivered(sequences, deliveredAt);
+    }
+
+    @Override
+    public void recordFailedDelivery(Collection<Long> sequences) {
+      data.recordFailedDelivery(sequences);
+    }
+
+    @Override
+    public int purgeDelivered(Instant deliveredBefore) {
+      return data.purgeDelivered(deliveredBefore);
+    }
+
+    @Override
+    public void ping() {
+    }
+
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public List<RepositoryState> claimDue(String worker, Collection<RepositoryId> candidates, Instant dueBefore,
+        Instant now, Duration leaseDuration, int limit) {
+      return leases.claimDue(worker, candidates, dueBefore, now, leaseDuration, limit);
+    }
+
+    @Override
+    public Set<RepositoryId> renew(String worker, Collection<RepositoryId> repositories, Instant now,
+        Duration leaseDuration) {
+      return leases.renew(worker, repositories, now, leaseDuration);
+    }
+
+    @Override
+    public void release(String worker, RepositoryId repository) {
+      leases.release(worker, repository);
+    }
+
+    @Override
+    public LeasedElsewhere leasedElsewhere(String worker, Collection<RepositoryId> candidates, Instant dueBefore,
+        Instant now) {
+      return leases.leasedElsewhere(worker, candidates, dueBefore, now);
+    }
+  }
+
+  static ProcessorConfig.Builder config() {
+    return ProcessorConfig.builder().repositories(FLEET).serverTimeBudget(null, Duration.ofSeconds(60));
+  }
+
+  @Test
+  void leases_twoMonitors_aRepositoryCompletedWithinTheIntervalIsNotSyncedAgain() {
+    LeasingStore store = new LeasingStore();
+    StaticGitHubClient client = new StaticGitHubClient();
+    ProcessorConfig.Builder leased = config().leases(true).repositoryInterval(Duration.ofHours(1));
+    try (PRMonitor first = PRMonitor.builder().config(leased.workerId("first").build()).store(store)
+        .githubClient(client).build();
+        PRMonitor second = PRMonitor.builder().config(leased.workerId("second").build()).store(store)
+            .githubClient(client).build()) {
+      RunReport a = first.run();
+      RunReport b = second.run();
+
+      assertThat(a.repositoriesDone()).isEqualTo(FLEET.size());
+      assertThat(b.repositoriesDone()).isZero();
+      assertThat(client.requests()).as("one request per repository, by the first monitor").isEqualTo(FLEET.size());
+      assertThat(FLEET).allSatisfy(r -> assertThat(store.leases.owner(r)).as("released").isNull());
+    }
+  }
+
+  @Test
+  void leasesOff_leaseCapableStore_everyPassSyncsEveryRepository() {
+    LeasingStore store = new LeasingStore();
+    StaticGitHubClient client = new StaticGitHubClient();
+    try (PRMonitor monitor = PRMonitor.builder().config(config().build()).store(store).githubClient(client)
+        .build()) {
+      monitor.run();
+      RunReport again = monitor.run();
+
+      assertThat(again.repositoriesDone()).isEqualTo(FLEET.size());
+      assertThat(client.requests()).isEqualTo(2 * FLEET.size());
+      assertThat(store.leases.renewals.get()).as("no lease was touched").isZero();
+    }
+  }
+
+  @Test
+  void leasesOn_storeWithoutLeases_monitorWorksAlone() {
+    StaticGitHubClient client = new StaticGitHubClient();
+    try (PRMonitor monitor = PRMonitor.builder().config(config().leases(true).build())
+        .store(new InMemoryPullRequestStore()).githubClient(client).build()) {
+      RunReport report = monitor.run();
+
+      assertThat(report.repositoriesDone()).isEqualTo(FLEET.size());
+      assertThat(client.requests()).isEqualTo(FLEET.size());
+    }
+  }
+}
