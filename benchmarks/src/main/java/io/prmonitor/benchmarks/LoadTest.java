@@ -43,7 +43,8 @@ import java.util.stream.Stream;
  * of every repository), {@code warm} (nothing changed: one conditional request per repository) and
  * {@code churn} (1% of the pull requests changed, spread evenly over the repositories, through the
  * simulator's control API before the pass). A {@code warm} or {@code churn} without a {@code cold} before it
- * runs an unreported cold pass first.
+ * runs an unreported cold pass first. Under the github profile each pass after the first starts once the
+ * previous pass's 60-second server-time window has drained, as a scheduled pass minutes later would.
  *
  * <p>Profiles: {@code engine} measures prmonitor alone (no latency, no server-time budget, client pacing
  * off); {@code github} measures pacing (50 ms + 0.1 ms per KiB of body + up to {@code --jitter-ms} of
@@ -240,6 +241,11 @@ public final class LoadTest {
           }
           if (scenario.equals("churn")) {
             churn(simulator, repositories, options.prs, ++churnRound);
+          }
+          if (profile == Profile.GITHUB && populated) {
+            // scheduled passes are minutes apart (passInterval, 5 min by default): let the 60 s server-time
+            // window of the previous pass drain, or this pass would measure the previous one's pacing
+            Thread.sleep(ProcessorConfig.DEFAULT_SERVER_TIME_WINDOW.toMillis());
           }
           measure(monitor, registry, simulator, options, profile, storeName, scenario);
           populated = true;
