@@ -240,7 +240,9 @@ public final class PRMonitor implements AutoCloseable {
         }
       }
       OutboxDispatcher.Round round = deliver();
-      RunReport report = report(pass, startedAt, repositories.size(), outcomes, resolved.failures(), round);
+      // with leases the fleet shares the repositories: a monitor reports on the ones it took up
+      int covered = queue instanceof LeasedRepositoryQueue ? outcomes.size() : repositories.size();
+      RunReport report = report(pass, startedAt, covered, outcomes, resolved.failures(), round);
       lastReport.set(report);
       metrics.pass(report.duration());
       log.info("pass {} finished: {}", pass, report.toJson());

@@ -21,7 +21,8 @@ import java.util.TreeMap;
  * @param pass the pass number within this monitor, from 1
  * @param startedAt when the pass started
  * @param duration how long it took, delivery included
- * @param repositories how many repositories the pass covered
+ * @param repositories how many repositories the pass covered (with leases on: the ones this monitor
+ *     claimed from the fleet's due repositories)
  * @param repositoriesDone repositories synchronized completely
  * @param failed repositories (or discoveries, as {@code org:NAME}) that failed, with the reason
  * @param deferred repositories left for the next pass for want of time or rate-limit budget; the next pass
