@@ -42,7 +42,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -91,7 +90,6 @@ public final class PRMonitor implements AutoCloseable {
   private final RepositoryDiscovery discovery;
   private final PassProcessor processor;
   private final OutboxDispatcher dispatcher;
-  private final ExecutorService repositoryExecutor;
   private final List<ProgressListener> progressListeners;
   private final HealthEvaluator health;
   private final ReentrantLock passLock = new ReentrantLock();
@@ -123,7 +121,8 @@ public final class PRMonitor implements AutoCloseable {
         createdStore = createStore(builder.classLoader);
         this.rawStore = createdStore;
       }
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // an Error too: a broken provider or JDBC driver must not leak the client created before it
       closeQuietly(createdClient, e);
       closeQuietly(createdStore, e);
       metrics.close();
@@ -133,11 +132,10 @@ public final class PRMonitor implements AutoCloseable {
     this.ownsStore = builder.store == null;
     this.store = new TimedPullRequestStore(rawStore, metrics);
     this.discovery = new RepositoryDiscovery(config.repositories(), selectors(config), filter(config));
-    this.repositoryExecutor = Executors.newThreadPerTaskExecutor(
-        Thread.ofVirtual().name("prmonitor-" + config.monitorName() + "-sync-", 0).factory());
     RepositorySynchronizer synchronizer = new RepositorySynchronizer(client, store, new ChangeDetector(),
         config.emitOpenedOnBaseline(), clock);
-    this.processor = new PassProcessor(synchronizer, repositoryExecutor,
+    this.processor = new PassProcessor(synchronizer,
+        Thread.ofVirtual().name("prmonitor-" + config.monitorName() + "-sync-", 0).factory(),
         config.maxConcurrentRepositories(), config.passDeadline(), clock);
     this.dispatcher = new OutboxDispatcher(store, builder.listeners, clock);
     this.progressListeners = List.copyOf(builder.progressListeners);
@@ -147,7 +145,6 @@ public final class PRMonitor implements AutoCloseable {
       try {
         server = MonitorHttpServer.start(builder.httpAddress, this::health, registry);
       } catch (RuntimeException e) {
-        repositoryExecutor.shutdownNow();
         closeQuietly(createdClient, e);
         closeQuietly(createdStore, e);
         metrics.close();
@@ -393,7 +390,13 @@ public final class PRMonitor implements AutoCloseable {
         if (running != null) {
           running.interrupt();
         }
-        repositoryExecutor.shutdownNow();
+        // the interrupted pass stops its repository tasks and waits for them; let it, before closing
+        // the client and the store under them
+        if (passLock.tryLock(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+          passLock.unlock();
+        } else {
+          log.warn("pass did not stop within {} of being interrupted; closing anyway", config.shutdownTimeout());
+        }
       }
       if (scheduler != null) {
         scheduler.shutdownNow();
@@ -402,7 +405,6 @@ public final class PRMonitor implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    repositoryExecutor.shutdownNow();
     try {
       if (ownsClient) {
         client.close();
@@ -485,7 +487,7 @@ public final class PRMonitor implements AutoCloseable {
     };
   }
 
-  private static void closeQuietly(AutoCloseable resource, RuntimeException into) {
+  private static void closeQuietly(AutoCloseable resource, Throwable into) {
     if (resource != null) {
       try {
         resource.close();

@@ -1,6 +1,7 @@
 package io.prmonitor.observability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -114,9 +115,11 @@ class HealthTest {
         .contains("prmonitor_github_requests_seconds_count");
 
     store.reachable(false);
-    HttpResponse<String> down = get("/health");
-    assertThat(down.statusCode()).isEqualTo(503);
-    assertThat(down.body()).startsWith("{\"status\":\"DOWN\"");
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      HttpResponse<String> down = get("/health");
+      assertThat(down.statusCode()).isEqualTo(503);
+      assertThat(down.body()).startsWith("{\"status\":\"DOWN\"");
+    });
 
     assertThat(get("/nothing-here").statusCode()).isEqualTo(404);
   }

@@ -8,8 +8,10 @@ package io.prmonitor.spi;
  * listener: a change counts as delivered once all listeners have accepted it in one attempt), and later
  * changes of the same pull request wait behind it. Deduplicate on {@link PullRequestChange#key()}.
  *
- * <p>Listeners are called from prmonitor's delivery thread, one change at a time; they should return
- * quickly and hand slow work off.
+ * <p>Listeners are called at the end of each pass, from the thread running the pass (the caller of
+ * {@code run()}, or the monitor's scheduler thread), one change at a time; they should return quickly and
+ * hand slow work off. With several monitors sharing a fleet (leases), each monitor delivers the shared
+ * outbox, so a change can reach listeners of different monitors: deduplicate on the key.
  */
 @FunctionalInterface
 public interface ChangeListener {

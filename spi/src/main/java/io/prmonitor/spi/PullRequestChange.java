@@ -57,18 +57,22 @@ public record PullRequestChange(
   /** Creates a change whose key is {@link #keyOf} its identifying parts. */
   public static PullRequestChange of(RepositoryId repository, int number, ChangeKind kind, String field,
       String before, String after, Instant updatedAt) {
-    return new PullRequestChange(keyOf(repository, number, kind, field, updatedAt), repository, number,
-        kind, field, before, after, updatedAt);
+    return new PullRequestChange(keyOf(repository, number, kind, field, before, after, updatedAt), repository,
+        number, kind, field, before, after, updatedAt);
   }
 
   /**
-   * The idempotency key of a change: {@code owner/name#number@updatedAtMillis/KIND/field}. A pull
-   * request has one snapshot per {@code updated_at}, and one snapshot yields at most one change per kind
-   * and field, so the key is unique per distinct change and equal for re-observations of it.
+   * The idempotency key of a change: {@code owner/name#number@updatedAtMillis/KIND/field/digest}, where
+   * the digest is eight hex digits of the before and after values. The same change observed again (the
+   * same stored snapshot compared with the same fetched one, after a crash or by another worker) gets the
+   * same key. The digest keeps apart two changes of one field within one second: GitHub's timestamps
+   * have one-second resolution, so two observations of a pull request can share an {@code updated_at}.
    */
-  public static String keyOf(RepositoryId repository, int number, ChangeKind kind, String field,
-      Instant updatedAt) {
-    return repository.fullName() + '#' + number + '@' + updatedAt.toEpochMilli() + '/' + kind + '/' + field;
+  public static String keyOf(RepositoryId repository, int number, ChangeKind kind, String field, String before,
+      String after, Instant updatedAt) {
+    int digest = 31 * Objects.hashCode(before) + Objects.hashCode(after);
+    return repository.fullName() + '#' + number + '@' + updatedAt.toEpochMilli() + '/' + kind + '/' + field
+        + '/' + String.format("%08x", digest);
   }
 
   /** Encodes a set of names the way {@link #before()} and {@link #after()} hold sets. */

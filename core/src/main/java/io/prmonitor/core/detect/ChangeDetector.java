@@ -17,7 +17,8 @@ import java.util.Objects;
  * <p>Only the two snapshots are known, not what happened in between, so a change is the difference of
  * the two; where a difference can only have come about one way, that way is reported: a closed pull
  * request found merged was reopened and then merged ({@link ChangeKind#REOPENED} then
- * {@link ChangeKind#MERGED}). A reopening comes first, a closing or merge last, and the edits in between,
+ * {@link ChangeKind#MERGED}); one found closed at another time was reopened and closed again
+ * ({@link ChangeKind#REOPENED} then {@link ChangeKind#CLOSED}). A reopening comes first, a closing or merge last, and the edits in between,
  * so that a listener replaying them in order ends in the right state. Stateless and thread-safe.
  */
 public final class ChangeDetector {
@@ -55,8 +56,11 @@ public final class ChangeDetector {
 
     PullRequestState from = before.state();
     PullRequestState to = after.state();
-    boolean reopened = from != PullRequestState.OPEN
-        && (to == PullRequestState.OPEN || (from == PullRequestState.CLOSED && to == PullRequestState.MERGED));
+    // closed both times but at different times: it was reopened and closed again in between
+    boolean reclosed = from == PullRequestState.CLOSED && to == PullRequestState.CLOSED
+        && !Objects.equals(before.closedAt(), after.closedAt());
+    boolean reopened = reclosed || (from != PullRequestState.OPEN
+        && (to == PullRequestState.OPEN || (from == PullRequestState.CLOSED && to == PullRequestState.MERGED)));
     if (reopened) {
       changes.add(ChangeKind.REOPENED, "state", from.name(), PullRequestState.OPEN.name());
     }
@@ -89,7 +93,7 @@ public final class ChangeDetector {
           joinSet(after.assignees()));
     }
 
-    if (to != from && to != PullRequestState.OPEN) {
+    if ((to != from || reclosed) && to != PullRequestState.OPEN) {
       String was = reopened ? PullRequestState.OPEN.name() : from.name();
       changes.add(to == PullRequestState.MERGED ? ChangeKind.MERGED : ChangeKind.CLOSED, "state", was, to.name());
     }

@@ -74,7 +74,9 @@ public final class HealthEvaluator {
             + status.resetAt());
       }
     }
-    boolean allFailed = last != null && last.repositories() > 0 && last.failed().size() >= last.repositories();
+    // failed() also names failed discoveries (org:NAME, user:LOGIN, installation): count repositories only
+    boolean allFailed = last != null && last.repositories() > 0
+        && last.failed().keySet().stream().filter(name -> name.contains("/")).count() >= last.repositories();
     if (!low.isEmpty()) {
       checks.put("github", Health.Status.DEGRADED);
       details.put("github", "rate limit budget low: " + String.join("; ", low));

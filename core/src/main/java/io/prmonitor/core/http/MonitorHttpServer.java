@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,11 +22,16 @@ import org.slf4j.LoggerFactory;
  * health as JSON with status 200, or 503 when it is DOWN; {@code GET /metrics} answers the Prometheus text
  * of the bound registry when the host bound a {@code PrometheusMeterRegistry} (micrometer-registry-prometheus
  * is an optional dependency of core), else 404. Anything else is 404, a method other than GET 405.
- * Requests are served one at a time on one virtual thread per request. {@link #close()} stops it.
+ * Requests are served on a virtual thread each. The health is evaluated at most once per
+ * {@value #HEALTH_CACHE_MILLIS} ms (later requests within that time get the same answer), so a burst of
+ * probes cannot take the store's connections from synchronization. {@link #close()} stops it.
  */
 public final class MonitorHttpServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(MonitorHttpServer.class);
+
+  /** How long one health evaluation answers {@code /health}. */
+  static final long HEALTH_CACHE_MILLIS = 1000;
 
   private final HttpServer server;
   private final ExecutorService executor;
@@ -45,6 +51,7 @@ public final class MonitorHttpServer implements AutoCloseable {
    */
   public static MonitorHttpServer start(InetSocketAddress address, Supplier<Health> health, MeterRegistry registry) {
     Optional<Supplier<String>> scrape = PrometheusText.of(registry);
+    Supplier<Health> cachedHealth = new CachedHealth(health);
     HttpServer server;
     try {
       server = HttpServer.create(address, 16);
@@ -56,7 +63,7 @@ public final class MonitorHttpServer implements AutoCloseable {
     server.setExecutor(executor);
     server.createContext("/health", exchange -> {
       if (allowGet(exchange)) {
-        Health now = health.get();
+        Health now = cachedHealth.get();
         respond(exchange, now.status() == Health.Status.DOWN ? 503 : 200, "application/json", now.toJson());
       }
     });
@@ -103,6 +110,33 @@ public final class MonitorHttpServer implements AutoCloseable {
       exchange.sendResponseHeaders(status, bytes.length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(bytes);
+      }
+    }
+  }
+
+  /** Evaluates the health at most once per {@link #HEALTH_CACHE_MILLIS}; concurrent callers share it. */
+  private static final class CachedHealth implements Supplier<Health> {
+    private final Supplier<Health> health;
+    private final ReentrantLock lock = new ReentrantLock();
+    private Health last;
+    private long evaluatedAt;
+
+    CachedHealth(Supplier<Health> health) {
+      this.health = health;
+    }
+
+    @Override
+    public Health get() {
+      lock.lock();
+      try {
+        long now = System.nanoTime();
+        if (last == null || now - evaluatedAt > HEALTH_CACHE_MILLIS * 1_000_000) {
+          last = health.get();
+          evaluatedAt = now;
+        }
+        return last;
+      } finally {
+        lock.unlock();
       }
     }
   }

@@ -14,8 +14,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -39,7 +41,7 @@ public final class PassProcessor {
   private static final Logger log = LoggerFactory.getLogger(PassProcessor.class);
 
   private final RepositorySynchronizer synchronizer;
-  private final ExecutorService executor;
+  private final ThreadFactory threads;
   private final int maxConcurrentRepositories;
   private final Duration deadline;
   /**
@@ -51,13 +53,13 @@ public final class PassProcessor {
   private final Clock clock;
 
   /**
-   * @param executor runs one task per repository; its threads are bounded by the pass, not by it
+   * @param threads makes the thread of each repository task (virtual threads fit: the tasks block on I/O)
    * @param deadline the longest a pass may run, or null
    */
-  public PassProcessor(RepositorySynchronizer synchronizer, ExecutorService executor,
+  public PassProcessor(RepositorySynchronizer synchronizer, ThreadFactory threads,
       int maxConcurrentRepositories, Duration deadline, Clock clock) {
     this.synchronizer = synchronizer;
-    this.executor = executor;
+    this.threads = threads;
     this.maxConcurrentRepositories = maxConcurrentRepositories;
     this.deadline = deadline;
     this.clock = clock;
@@ -71,7 +73,8 @@ public final class PassProcessor {
    * @param onOutcome called with each repository's outcome as it ends, from the repository's thread
    * @return every repository's outcome, in the order they were taken up
    * @throws GitHubAuthenticationException if GitHub rejected the credentials
-   * @throws InterruptedException if interrupted while waiting; repositories in flight are cancelled
+   * @throws InterruptedException if interrupted while waiting; repositories in flight are interrupted, and
+   *     waited for, before it is thrown
    */
   public List<RepositoryOutcome> run(long passId, RepositoryQueue queue, Consumer<RepositoryOutcome> onOutcome)
       throws InterruptedException {
@@ -86,10 +89,20 @@ public final class PassProcessor {
     AtomicReference<String> stopReason = new AtomicReference<>();
     AtomicReference<GitHubAuthenticationException> rejected = new AtomicReference<>();
     List<Future<RepositoryOutcome>> futures = new ArrayList<>();
+    // one executor per pass: closing it waits for every task the pass started, whichever way it ends,
+    // so no task outlives its pass (and the leases, client and store it uses)
+    ExecutorService executor = Executors.newThreadPerTaskExecutor(threads);
+    boolean completed = false;
     try {
       while (true) {
         slots.acquire();
-        RepositoryState state = queue.next();
+        RepositoryState state;
+        try {
+          state = queue.next();
+        } catch (RuntimeException e) {
+          slots.release();
+          throw e;
+        }
         if (state == null) {
           slots.release();
           break;
@@ -113,12 +126,14 @@ public final class PassProcessor {
       for (Future<RepositoryOutcome> future : futures) {
         outcomes.add(future.get());
       }
-    } catch (InterruptedException e) {
-      futures.forEach(f -> f.cancel(true));
-      throw e;
+      completed = true;
     } catch (ExecutionException e) {
-      futures.forEach(f -> f.cancel(true));
       throw new IllegalStateException("repository task failed unexpectedly", e.getCause());
+    } finally {
+      if (!completed) {
+        executor.shutdownNow();
+      }
+      executor.close();
     }
     if (rejected.get() != null) {
       throw rejected.get();

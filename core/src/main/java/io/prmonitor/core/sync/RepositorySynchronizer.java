@@ -55,6 +55,9 @@ import org.slf4j.LoggerFactory;
  * entity tag is kept with the cursor; since every update moves its pull request onto the first page, a
  * {@code 304} for the first page means nothing changed at all, and the pass costs one free request.
  *
+ * <p>A pass during which a list item could not be read (it was skipped) completes without moving the
+ * cursor and drops the entity tag, so the next pass reads that item again.
+ *
  * <p>The cursor and entity tag advance only when a pass completes. A pass that fails or is deferred
  * part-way leaves them where they were; what it applied stays applied, and re-reading it later yields no
  * change because the stored snapshots already match. A snapshot is never replaced by an older one
@@ -124,7 +127,10 @@ public final class RepositorySynchronizer {
         tally.count(page);
       }
       Instant seenBefore = readAt.minus(CLOCK_SKEW_MARGIN).truncatedTo(ChronoUnit.SECONDS);
-      store.completePass(repository, new ListingCursor(max(newest, seenBefore), firstPageEtag), clock.instant());
+      ListingCursor next = tally.skipped == 0 ? new ListingCursor(max(newest, seenBefore), firstPageEtag)
+          // an item that could not be read must be read again: keep the old bound, and no entity tag
+          : new ListingCursor(cursor.updatedAt(), null);
+      store.completePass(repository, next, clock.instant());
       return tally.outcome(RepositoryOutcome.Status.DONE, null);
     } catch (RateLimitExceededException e) {
       return tally.outcome(RepositoryOutcome.Status.DEFERRED,

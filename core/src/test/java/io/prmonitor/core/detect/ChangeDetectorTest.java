@@ -53,7 +53,8 @@ class ChangeDetectorTest {
     assertThat(changes).singleElement().satisfies(c -> {
       assertThat(c.kind()).isEqualTo(ChangeKind.OPENED);
       assertThat(c.before()).isNull();
-      assertThat(c.key()).isEqualTo("octo/hello#7@" + T0.toEpochMilli() + "/OPENED/state");
+      assertThat(c.key()).startsWith("octo/hello#7@" + T0.toEpochMilli() + "/OPENED/state/").hasSize(
+          ("octo/hello#7@" + T0.toEpochMilli() + "/OPENED/state/").length() + 8);
     });
   }
 
@@ -155,6 +156,26 @@ class ChangeDetectorTest {
     assertThat(changes).extracting(PullRequestChange::kind)
         .containsExactly(ChangeKind.REOPENED, ChangeKind.COMMITS_PUSHED, ChangeKind.MERGED);
     assertThat(changes.get(2).before()).isEqualTo("OPEN");
+  }
+
+  @Test
+  void detect_closedAgainAtAnotherTime_isReopenedThenClosed() {
+    PullRequest closed = pr(PullRequestState.CLOSED, T0);
+    PullRequest closedLater = with(closed, "Title", "Body", "main", "sha1", false, closed.labels(),
+        closed.assignees(), closed.requestedReviewers(), PullRequestState.CLOSED);
+    assertThat(kinds(closed, closedLater)).containsExactly(ChangeKind.REOPENED, ChangeKind.CLOSED);
+  }
+
+  @Test
+  void keys_ofTwoChangesOfOneFieldWithinOneSecond_differ() {
+    PullRequest before = open();
+    PullRequest once = with(before, "Second title", "Body", "main", "sha1", false, before.labels(),
+        before.assignees(), before.requestedReviewers(), PullRequestState.OPEN);
+    PullRequest twice = with(once, "Third title", "Body", "main", "sha1", false, before.labels(),
+        before.assignees(), before.requestedReviewers(), PullRequestState.OPEN);
+    assertThat(once.updatedAt()).isEqualTo(twice.updatedAt());
+    assertThat(detector.detect(REPO, before, once, true).get(0).key())
+        .isNotEqualTo(detector.detect(REPO, once, twice, true).get(0).key());
   }
 
   @Test
