@@ -69,6 +69,13 @@ public record PullRequest(
 
   private static List<String> sortedSet(Collection<String> values, String what) {
     Objects.requireNonNull(values, () -> "null " + what);
+    // most pull requests have no or one label, assignee or reviewer: skip the stream for those
+    if (values.isEmpty()) {
+      return List.of();
+    }
+    if (values.size() == 1) {
+      return List.of(Objects.requireNonNull(values.iterator().next(), () -> "null element in " + what));
+    }
     return values.stream().map(v -> Objects.requireNonNull(v, () -> "null element in " + what))
         .distinct().sorted().toList();
   }
