@@ -2,6 +2,7 @@ package io.prmonitor.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.prmonitor.MutableClock;
 import io.prmonitor.PRMonitor;
 import io.prmonitor.ProcessorConfig;
 import io.prmonitor.RunReport;
@@ -14,13 +15,10 @@ import io.prmonitor.spi.RepositoryId;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -132,23 +130,7 @@ class IncrementalListingTest {
 
   @Test
   void lowBudget_defersInsteadOfBeingRefused_andTheNextWindowFinishes() {
-    AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-03-01T12:00:00Z"));
-    Clock clock = new Clock() {
-      @Override
-      public ZoneId getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public Instant instant() {
-        return now.get();
-      }
-    };
+    MutableClock clock = new MutableClock(Instant.parse("2026-03-01T12:00:00Z"));
     // 10 x 1,000 pull requests need 100 requests; 30 are left, 5 of them kept in reserve
     start(10, 1000, GitHubSimulator.builder().clock(clock), ProcessorConfig.builder().rateLimitReserve(5), clock);
     simulator.setRemaining(TOKEN, 30);
@@ -161,7 +143,7 @@ class IncrementalListingTest {
     assertThat(simulator.stats().charged()).isLessThanOrEqualTo(25);
     List<RepositoryId> deferred = starved.deferred();
 
-    now.updateAndGet(t -> t.plus(Duration.ofHours(1).plusMinutes(1)));
+    clock.advance(Duration.ofHours(1).plusMinutes(1));
     RunReport resumed = monitor.run();
 
     assertThat(resumed.isComplete()).as(resumed.toJson()).isTrue();
