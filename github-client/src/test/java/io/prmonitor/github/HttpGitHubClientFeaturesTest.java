@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 /** GitHub App auth, the per-PR details cache, discovery and secret hygiene, against the simulator. */
 class HttpGitHubClientFeaturesTest {
 
-  private static final String TOKEN = "ghp_featuresSecret9876543210zyxw";
+  private static final String TOKEN = "test_featuresSecret9876543210zyxw";
   private static final long APP_ID = 31337;
   private static final long INSTALLATION_ID = 4242;
   private final List<AutoCloseable> resources = new ArrayList<>();

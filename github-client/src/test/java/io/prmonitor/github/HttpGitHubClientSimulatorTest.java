@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Test;
 /** The client against the GitHub simulator: a real HTTP server with GitHub's payloads, limits and faults. */
 class HttpGitHubClientSimulatorTest {
 
-  static final String TOKEN = "ghp_simulatorSecret0123456789abcdef";
+  static final String TOKEN = "test_simulatorSecret0123456789abcdef";
   private final List<AutoCloseable> resources = new ArrayList<>();
 
   @AfterEach
@@ -199,11 +199,11 @@ class HttpGitHubClientSimulatorTest {
   @Test
   void badToken_failsFastWithOneRequest() {
     GitHubSimulator sim = simulator(b -> b.repositories(1).pullRequestsPerRepository(10));
-    HttpGitHubClient client = client(sim, b -> b.credentials(new GitHubCredentials.Token("ghp_wrongwrongwrong")));
+    HttpGitHubClient client = client(sim, b -> b.credentials(new GitHubCredentials.Token("test_wrongwrongwrong")));
 
     assertThatThrownBy(() -> client.listPullRequests(PageRequest.firstPage(sim.repositories().get(0), null)))
         .isInstanceOf(GitHubAuthenticationException.class)
-        .hasMessageNotContaining("ghp_wrongwrongwrong");
+        .hasMessageNotContaining("test_wrongwrongwrong");
     assertThat(sim.stats().requests()).isEqualTo(1);
   }
 

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 /** Client behaviours on hostile or unusual answers, against a scripted loopback HTTP server. */
 class HttpGitHubClientStubTest {
 
-  private static final String TOKEN = "ghp_stubSecretToken1234567890";
+  private static final String TOKEN = "test_stubSecretToken1234567890";
   private static final RepositoryId REPO = new RepositoryId("octo", "hello");
   private final FakeTime time = new FakeTime();
   private StubServer server;

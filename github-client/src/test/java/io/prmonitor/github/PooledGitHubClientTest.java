@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 /** The token pool against the simulator: each request goes to the member with the most budget left. */
 class PooledGitHubClientTest {
 
-  static final List<String> TOKENS = List.of("ghp_poolMemberOne0000000000aaaa", "ghp_poolMemberTwo0000000000bbbb",
-      "ghp_poolMemberThree000000000cccc");
+  static final List<String> TOKENS = List.of("test_poolMemberOne0000000000aaaa", "test_poolMemberTwo0000000000bbbb",
+      "test_poolMemberThree000000000cccc");
 
   GitHubSimulator simulator;
   PooledGitHubClient client;

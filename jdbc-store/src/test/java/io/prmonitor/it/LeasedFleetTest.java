@@ -58,8 +58,8 @@ class LeasedFleetTest {
 
   static final int REPOSITORIES = 300;
   static final int PULL_REQUESTS = 3;
-  static final List<String> TOKENS = List.of("ghp_fleetTokenOne00000000000001", "ghp_fleetTokenTwo00000000000002",
-      "ghp_fleetTokenThree0000000000003");
+  static final List<String> TOKENS = List.of("test_fleetTokenOne00000000000001", "test_fleetTokenTwo00000000000002",
+      "test_fleetTokenThree0000000000003");
   static final long ROUND_SECONDS = 2 * LeaseWorker.INTERVAL.toSeconds();
 
   Path directory;

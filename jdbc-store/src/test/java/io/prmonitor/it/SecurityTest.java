@@ -45,8 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SecurityTest {
 
-  private static final String TOKEN = "ghp_SecretToken0123456789abcdefABCDEF";
-  private static final String REJECTED = "ghp_RejectedToken0123456789abcdefABC";
+  private static final String TOKEN = "test_SecretToken0123456789abcdefABCDEF";
+  private static final String REJECTED = "test_RejectedToken0123456789abcdefABC";
 
   @TempDir
   Path directory;
