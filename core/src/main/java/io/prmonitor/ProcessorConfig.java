@@ -40,7 +40,8 @@ import java.util.regex.PatternSyntaxException;
  * @param databaseUser the database user, or null
  * @param databasePassword the database password, or null
  * @param maxConcurrentRepositories repositories synchronized at once
- * @param maxConcurrentPrsPerRepo per-pull-request requests (enrichment) in flight at once per repository
+ * @param maxConcurrentPrsPerRepo the bound on per-pull-request requests (enrichment) in flight at once per
+ *     repository; the processor of this release makes no such requests yet, so it bounds nothing today
  * @param maxConcurrentRequests GitHub requests in flight at once across the monitor
  * @param githubRequestTimeout the time limit of one GitHub request
  * @param databaseTransactionTimeout the time limit of one database transaction
