@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -326,7 +327,8 @@ public final class LoadTest {
 
   /** The summed time of every timer of that name, in milliseconds. */
   private static double totalMillis(MeterRegistry registry, String name) {
-    return registry.find(name).timers().stream().mapToDouble(t -> t.totalTime(TimeUnit.MILLISECONDS)).sum();
+    return registry.find(name).timers().stream()
+        .collect(Collectors.summingDouble(t -> t.totalTime(TimeUnit.MILLISECONDS)));
   }
 
   /** The database a profile's store lives in, removed again on close. */

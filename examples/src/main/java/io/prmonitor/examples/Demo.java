@@ -1,5 +1,6 @@
 package io.prmonitor.examples;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -21,7 +22,9 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * The demo: a simulated GitHub with 20 repositories x 500 pull requests, a first pass into an embedded H2
@@ -89,7 +92,7 @@ public final class Demo {
         List<String> detected = received.stream().map(c -> c.repository() + "#" + c.number() + " " + c.kind())
             .sorted().toList();
         double heapMb = registry.find("jvm.memory.used").tag("area", "heap").gauges().stream()
-            .mapToDouble(g -> g.value()).sum() / (1024 * 1024);
+            .collect(Collectors.summingDouble(Gauge::value)) / (1024 * 1024);
         out.printf("heap in use: %.0f MB%n", heapMb);
         if (expected.equals(detected)) {
           out.println("OK: the second pass detected exactly the " + expected.size() + " changes made");
@@ -101,62 +104,53 @@ public final class Demo {
     }
   }
 
-  /** Makes one change of each kind, each on a different pull request, picked from the simulator's truth. */
+  /** One change the demo makes: which pull request fits it, how to make it, and what must be reported. */
+  private record Step(ChangeKind expected, String description, Predicate<PullRequest> fits,
+      BiConsumer<RepositoryId, Integer> mutation) {
+  }
+
+  /**
+   * Makes one change of each kind, each on another repository (or, with fewer than ten repositories, on
+   * another pull request of a repository used before), picked from the simulator's truth.
+   */
   private static List<Made> makeChanges(GitHubSimulator simulator) {
+    Predicate<PullRequest> open = PullRequest::isOpen;
+    List<Step> steps = List.of(
+        new Step(ChangeKind.EDITED, "edit title", open,
+            (r, n) -> simulator.editTitle(r, n, "Make the demo faster ⚡")),
+        new Step(ChangeKind.COMMITS_PUSHED, "push commits", open, simulator::pushCommits),
+        new Step(ChangeKind.LABELS_CHANGED, "add label 'demo'", open.and(pr -> !pr.labels().contains("demo")),
+            (r, n) -> simulator.addLabel(r, n, "demo")),
+        new Step(ChangeKind.OPENED, "open a new pull request", null, null),
+        new Step(ChangeKind.CLOSED, "close", open, simulator::close),
+        new Step(ChangeKind.MERGED, "merge", open.and(pr -> !pr.draft()), simulator::merge),
+        new Step(ChangeKind.REOPENED, "reopen", pr -> pr.state() == PullRequestState.CLOSED, simulator::reopen),
+        new Step(ChangeKind.CONVERTED_TO_DRAFT, "convert to draft", open.and(pr -> !pr.draft()),
+            simulator::convertToDraft),
+        new Step(ChangeKind.REVIEW_REQUESTED, "request a review from demo-reviewer",
+            open.and(pr -> !pr.requestedReviewers().contains("demo-reviewer")),
+            (r, n) -> simulator.requestReview(r, n, "demo-reviewer")),
+        new Step(ChangeKind.ASSIGNEES_CHANGED, "assign demo-assignee",
+            open.and(pr -> !pr.assignees().contains("demo-assignee")),
+            (r, n) -> simulator.assign(r, n, "demo-assignee")));
     List<RepositoryId> repos = simulator.repositories();
     List<Made> made = new ArrayList<>();
-    RepositoryId r0 = repos.get(0 % repos.size());
-    int n = pick(simulator, r0, PullRequest::isOpen, 0);
-    simulator.editTitle(r0, n, "Make the demo faster ⚡");
-    made.add(new Made(r0, n, ChangeKind.EDITED, "edit title"));
-
-    RepositoryId r1 = repos.get(1 % repos.size());
-    n = pick(simulator, r1, PullRequest::isOpen, 0);
-    simulator.pushCommits(r1, n);
-    made.add(new Made(r1, n, ChangeKind.COMMITS_PUSHED, "push commits"));
-
-    RepositoryId r2 = repos.get(2 % repos.size());
-    n = pick(simulator, r2, pr -> pr.isOpen() && !pr.labels().contains("demo"), 0);
-    simulator.addLabel(r2, n, "demo");
-    made.add(new Made(r2, n, ChangeKind.LABELS_CHANGED, "add label 'demo'"));
-
-    RepositoryId r3 = repos.get(3 % repos.size());
-    n = simulator.openPullRequest(r3);
-    made.add(new Made(r3, n, ChangeKind.OPENED, "open a new pull request"));
-
-    RepositoryId r4 = repos.get(4 % repos.size());
-    n = pick(simulator, r4, PullRequest::isOpen, 0);
-    simulator.close(r4, n);
-    made.add(new Made(r4, n, ChangeKind.CLOSED, "close"));
-
-    RepositoryId r5 = repos.get(5 % repos.size());
-    n = pick(simulator, r5, PullRequest::isOpen, 0);
-    simulator.merge(r5, n);
-    made.add(new Made(r5, n, ChangeKind.MERGED, "merge"));
-
-    RepositoryId r6 = repos.get(6 % repos.size());
-    n = pick(simulator, r6, pr -> pr.state() == PullRequestState.CLOSED, 0);
-    simulator.reopen(r6, n);
-    made.add(new Made(r6, n, ChangeKind.REOPENED, "reopen"));
-
-    RepositoryId r7 = repos.get(7 % repos.size());
-    n = pick(simulator, r7, pr -> pr.isOpen() && !pr.draft(), 0);
-    simulator.convertToDraft(r7, n);
-    made.add(new Made(r7, n, ChangeKind.CONVERTED_TO_DRAFT, "convert to draft"));
-
-    RepositoryId r8 = repos.get(8 % repos.size());
-    n = pick(simulator, r8, pr -> pr.isOpen() && !pr.requestedReviewers().contains("demo-reviewer"), 0);
-    simulator.requestReview(r8, n, "demo-reviewer");
-    made.add(new Made(r8, n, ChangeKind.REVIEW_REQUESTED, "request a review from demo-reviewer"));
-
-    RepositoryId r9 = repos.get(9 % repos.size());
-    n = pick(simulator, r9, pr -> pr.isOpen() && !pr.assignees().contains("demo-assignee"), 1);
-    simulator.assign(r9, n, "demo-assignee");
-    made.add(new Made(r9, n, ChangeKind.ASSIGNEES_CHANGED, "assign demo-assignee"));
+    for (int i = 0; i < steps.size(); i++) {
+      Step step = steps.get(i);
+      RepositoryId repository = repos.get(i % repos.size());
+      int number;
+      if (step.mutation() == null) {
+        number = simulator.openPullRequest(repository);
+      } else {
+        number = pick(simulator, repository, step.fits(), i / repos.size());
+        step.mutation().accept(repository, number);
+      }
+      made.add(new Made(repository, number, step.expected(), step.description()));
+    }
     return made;
   }
 
-  /** The number of the {@code skip}-th pull request (by number) that fits, so each change hits a new one. */
+  /** The number of the {@code skip}-th pull request (by number) that fits. */
   private static int pick(GitHubSimulator simulator, RepositoryId repository, Predicate<PullRequest> fits,
       int skip) {
     return simulator.truth(repository).stream().filter(fits).sorted(Comparator.comparingInt(PullRequest::number))

@@ -40,7 +40,8 @@ public final class PemPrivateKeys {
     int to = pem.indexOf(end);
     if (from < 0 || to < from) {
       throw new IllegalArgumentException(
-          "private key is not PEM: expected -----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----");
+          "private key is not PEM: expected a 'BEGIN " + PKCS8 + "' (PKCS#8) or 'BEGIN " + PKCS1
+              + "' (PKCS#1) block");
     }
     byte[] der;
     try {

@@ -30,7 +30,7 @@ class PemPrivateKeysTest {
 
   @Test
   void parse_garbageInsidePem_isRejected() {
-    assertThatThrownBy(() -> PemPrivateKeys.parse("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----"))
+    assertThatThrownBy(() -> PemPrivateKeys.parse(TestKeys.pem("PRIVATE KEY", new byte[] {0, 0, 0})))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not a valid RSA PKCS#8 key");
   }

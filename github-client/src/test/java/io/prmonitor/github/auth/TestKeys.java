@@ -32,7 +32,8 @@ public final class TestKeys {
     return pem("RSA PRIVATE KEY", Arrays.copyOfRange(pkcs8, 26, pkcs8.length));
   }
 
-  private static String pem(String type, byte[] der) {
+  /** PEM armour of the given type around {@code der}, valid key or not (for tests of malformed input). */
+  static String pem(String type, byte[] der) {
     return "-----BEGIN " + type + "-----\n"
         + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
         + "\n-----END " + type + "-----\n";
