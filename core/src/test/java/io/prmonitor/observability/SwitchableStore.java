@@ -42,6 +42,11 @@ final class SwitchableStore implements PullRequestStore {
   }
 
   @Override
+  public boolean hasPullRequests(RepositoryId repository) {
+    return store().hasPullRequests(repository);
+  }
+
+  @Override
   public List<PullRequest> allPullRequests(RepositoryId repository) {
     return store().allPullRequests(repository);
   }

@@ -2,6 +2,8 @@ package io.prmonitor.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.prmonitor.MutableClock;
 import io.prmonitor.PRMonitor;
 import io.prmonitor.ProcessorConfig;
@@ -12,6 +14,7 @@ import io.prmonitor.spi.ChangeKind;
 import io.prmonitor.spi.PullRequest;
 import io.prmonitor.spi.PullRequestChange;
 import io.prmonitor.spi.RepositoryId;
+import io.prmonitor.spi.SyncBatch;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +37,7 @@ class IncrementalListingTest {
   private PRMonitor monitor;
   private final InMemoryPullRequestStore store = new InMemoryPullRequestStore();
   private final List<PullRequestChange> received = Collections.synchronizedList(new ArrayList<>());
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   private void start(int repositories, int pullRequests, GitHubSimulator.Builder simulatorBuilder,
       ProcessorConfig.Builder extra) {
@@ -49,7 +53,8 @@ class IncrementalListingTest {
         // the simulator here enforces no server-time budget; pacing on response times measured while it
         // shares this JVM's two cores would only slow the test
         .serverTimeBudget(null, Duration.ofSeconds(60)).build();
-    monitor = PRMonitor.builder().config(config).store(store).clock(clock).listener(received::add).build();
+    monitor = PRMonitor.builder().config(config).store(store).clock(clock).listener(received::add)
+        .meterRegistry(registry).build();
   }
 
   private void start(int repositories, int pullRequests) {
@@ -73,6 +78,12 @@ class IncrementalListingTest {
     }
   }
 
+  /** How many store calls of that operation the monitor made (its {@code prmonitor.store.transaction} timer). */
+  private long storeCalls(String operation) {
+    return registry.find("prmonitor.store.transaction").tag("operation", operation).timers().stream()
+        .mapToLong(Timer::count).sum();
+  }
+
   /** The pull requests of a repository as the list orders them: newest update first. */
   private List<PullRequest> listOrder(RepositoryId repository) {
     List<PullRequest> prs = new ArrayList<>(simulator.truth(repository));
@@ -89,6 +100,35 @@ class IncrementalListingTest {
     assertThat(simulator.stats().requests()).isEqualTo(3 * 3);
     assertThat(report.requests()).isEqualTo(9);
     assertStoreEqualsTruth();
+  }
+
+  @Test
+  void firstPass_intoAnEmptyStore_looksUpNoSnapshots() {
+    start(2, 250);
+
+    monitor.run();
+
+    assertThat(storeCalls("exists")).isEqualTo(2);
+    assertThat(storeCalls("load")).isZero();
+    assertStoreEqualsTruth();
+    assertThat(received).isEmpty();
+  }
+
+  @Test
+  void firstPass_overSnapshotsOfAnUnfinishedFirstPass_comparesWithThem() {
+    start(1, 250);
+    RepositoryId repository = simulator.repositories().get(0);
+    PullRequest stored = listOrder(repository).get(150);
+    // an earlier first pass stored this page-2 snapshot and failed before completing: no cursor yet
+    store.apply(new SyncBatch(repository, List.of(stored), List.of()));
+    simulator.editTitle(repository, stored.number(), "edited after the unfinished pass");
+
+    monitor.run();
+
+    assertThat(storeCalls("load")).isEqualTo(3);
+    assertStoreEqualsTruth();
+    assertThat(received).extracting(c -> c.number() + " " + c.kind() + " " + c.after())
+        .containsExactly(stored.number() + " EDITED edited after the unfinished pass");
   }
 
   @Test

@@ -249,6 +249,18 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
   }
 
   @Override
+  public boolean hasPullRequests(RepositoryId repository) {
+    Objects.requireNonNull(repository, "null repository");
+    return read("check for pull requests", repository, handle -> handle.createQuery(
+            "SELECT 1 FROM prmonitor_pull_requests WHERE owner = :owner AND name = :name LIMIT 1")
+        .bind("owner", repository.owner())
+        .bind("name", repository.name())
+        .mapTo(Integer.class)
+        .findOne()
+        .isPresent());
+  }
+
+  @Override
   public List<PullRequest> allPullRequests(RepositoryId repository) {
     Objects.requireNonNull(repository, "null repository");
     return read("read all pull requests", repository, handle -> handle.createQuery("SELECT "

@@ -58,6 +58,11 @@ public final class TimedPullRequestStore implements PullRequestStore {
   }
 
   @Override
+  public boolean hasPullRequests(RepositoryId repository) {
+    return timed("exists", () -> store.hasPullRequests(repository));
+  }
+
+  @Override
   public List<PullRequest> allPullRequests(RepositoryId repository) {
     return timed("load_all", () -> store.allPullRequests(repository));
   }

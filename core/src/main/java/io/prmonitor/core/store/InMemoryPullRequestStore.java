@@ -93,6 +93,18 @@ public final class InMemoryPullRequestStore implements PullRequestStore {
   }
 
   @Override
+  public boolean hasPullRequests(RepositoryId repository) {
+    lock.readLock().lock();
+    try {
+      ensureOpen();
+      TreeMap<Integer, PullRequest> stored = pullRequests.get(repository);
+      return stored != null && !stored.isEmpty();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  @Override
   public List<PullRequest> allPullRequests(RepositoryId repository) {
     lock.readLock().lock();
     try {

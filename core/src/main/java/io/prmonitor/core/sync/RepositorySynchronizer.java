@@ -58,6 +58,10 @@ import org.slf4j.LoggerFactory;
  * <p>A pass during which a list item could not be read (it was skipped) completes without moving the
  * cursor and drops the entity tag, so the next pass reads that item again.
  *
+ * <p>A silent first pass (no {@code OPENED} for what it finds) into a repository of which the store holds
+ * no snapshot looks none up: there is nothing to compare with, and the only item it can read twice is one
+ * that moved down a page unchanged, which it writes again as it was.
+ *
  * <p>The cursor and entity tag advance only when a pass completes. A pass that fails or is deferred
  * part-way leaves them where they were; what it applied stays applied, and re-reading it later yields no
  * change because the stored snapshots already match. A snapshot is never replaced by an older one
@@ -114,9 +118,11 @@ public final class RepositorySynchronizer {
         return tally.outcome(RepositoryOutcome.Status.DONE, null);
       }
       String firstPageEtag = page.etag();
+      // a silent first pass into a repository the store holds nothing of has nothing to compare with
+      boolean compare = reportNew || !state.isBaseline() || store.hasPullRequests(repository);
       Instant newest = cursor.updatedAt();
       while (true) {
-        newest = max(newest, applyPage(repository, page, reportNew, tally));
+        newest = max(newest, applyPage(repository, page, reportNew, compare, tally));
         if (!page.hasNext() || reachedCursor(page, cursor)) {
           break;
         }
@@ -157,8 +163,12 @@ public final class RepositorySynchronizer {
     return false;
   }
 
-  /** Detects and applies one page; returns the newest {@code updated_at} on it, or null if empty. */
-  private Instant applyPage(RepositoryId repository, PullRequestPage page, boolean reportNew, Tally tally) {
+  /**
+   * Detects and applies one page; returns the newest {@code updated_at} on it, or null if empty. Without
+   * {@code compare} the stored snapshots are not looked up: every item is taken as new.
+   */
+  private Instant applyPage(RepositoryId repository, PullRequestPage page, boolean reportNew, boolean compare,
+      Tally tally) {
     List<PullRequest> fetched = page.pullRequests();
     for (SkippedPullRequest skipped : page.skipped()) {
       log.warn("skipped pull request item {} (#{}) of {}: {}", skipped.index(), skipped.number(), repository,
@@ -173,7 +183,7 @@ public final class RepositorySynchronizer {
       numbers.add(pr.number());
       newest = max(newest, pr.updatedAt());
     }
-    Map<Integer, PullRequest> stored = store.pullRequests(repository, numbers);
+    Map<Integer, PullRequest> stored = compare ? store.pullRequests(repository, numbers) : Map.of();
     List<PullRequest> upserts = new ArrayList<>();
     List<PullRequestChange> changes = new ArrayList<>();
     for (PullRequest pr : fetched) {

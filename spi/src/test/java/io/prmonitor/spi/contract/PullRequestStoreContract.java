@@ -191,6 +191,19 @@ public abstract class PullRequestStoreContract {
   }
 
   @Test
+  void hasPullRequests_emptyStore_isFalse() {
+    assertThat(store.hasPullRequests(REPO)).isFalse();
+  }
+
+  @Test
+  void hasPullRequests_afterApply_isTrueForThatRepositoryOnly() {
+    store.apply(batch(REPO, List.of(pullRequest(7)), List.of()));
+
+    assertThat(store.hasPullRequests(REPO)).isTrue();
+    assertThat(store.hasPullRequests(OTHER)).isFalse();
+  }
+
+  @Test
   void allPullRequests_orderedByNumber() {
     store.apply(batch(REPO, List.of(pullRequest(30), pullRequest(2), pullRequest(100)), List.of()));
     store.apply(batch(REPO, List.of(pullRequest(11)), List.of()));
