@@ -47,13 +47,20 @@ import java.util.stream.Stream;
  * runs an unreported cold pass first. Under the github profile each pass after the first starts once the
  * previous pass's 60-second server-time window has drained, as a scheduled pass minutes later would.
  *
+ * <p>Before the measured passes, the JIT is warmed up: the simulator holds {@code --warmup-repos} (20)
+ * repositories more than {@code --repos}, and a monitor of their own, into a database of their own, runs
+ * a cold, a churn and a warm pass over them, unmeasured. The measured passes thus run the compiled code a
+ * long-running host runs, and still read pages and write a database nothing has touched.
+ * {@code --warmup-repos 0} measures the first passes of a fresh JVM instead, JIT compilation included
+ * (on two cores it competes with the pass for the CPU).
+ *
  * <p>Profiles: {@code engine} measures prmonitor alone (no latency, no server-time budget, client pacing
  * off); {@code github} measures pacing (50 ms + 0.1 ms per KiB of body + up to {@code --jitter-ms} of
  * jitter, 5,000 requests per hour, 90 s of server time per 60 s, client pacing on at the same budget).
  * Stores: {@code h2} (a file database under {@code --work}) and {@code postgres} (a schema of its own in
  * {@code --pg-url}, dropped afterwards).
  *
- * <p>Each line holds {@code scenario, store, profile, repos, prs, wallMs} (the pass alone, as seen by the
+ * <p>Each line holds {@code scenario, store, profile, repos, prs, warmupRepos, wallMs} (the pass alone, as seen by the
  * caller of {@link PRMonitor#run()}), {@code requests, notModified, charged, secondaryLimited} (the
  * simulator's counts, the truth), {@code changes} (the pass's report), {@code peakHeapMb} (the peak of this
  * JVM's heap pools during the pass, reset before it), then {@code serverTimeMs} (the simulator's summed
@@ -86,7 +93,7 @@ public final class LoadTest {
     GITHUB;
 
     List<String> simulatorFlags(Options options) {
-      List<String> flags = new ArrayList<>(List.of("--repos", Integer.toString(options.repos),
+      List<String> flags = new ArrayList<>(List.of("--repos", Integer.toString(options.repos + options.warmupRepos),
           "--prs", Integer.toString(options.prs), "--seed", Long.toString(options.seed), "--token", TOKEN));
       if (this == GITHUB) {
         flags.addAll(List.of("--latency-ms", "50", "--per-kb-ms", "0.1", "--jitter-ms",
@@ -110,6 +117,7 @@ public final class LoadTest {
     List<String> stores = List.of("h2", "postgres");
     int repos = 100;
     int prs = 1000;
+    int warmupRepos = 20;
     long seed = 42;
     long jitterMs = 20;
     Integer concurrency;
@@ -161,6 +169,7 @@ public final class LoadTest {
           case "--stores" -> o.stores = list(value, List.of("h2", "postgres"), "store");
           case "--repos" -> o.repos = positive(flag, Integer.parseInt(value));
           case "--prs" -> o.prs = positive(flag, Integer.parseInt(value));
+          case "--warmup-repos" -> o.warmupRepos = notNegative(flag, Integer.parseInt(value));
           case "--seed" -> o.seed = Long.parseLong(value);
           case "--jitter-ms" -> o.jitterMs = Long.parseLong(value);
           case "--concurrency" -> o.concurrency = positive(flag, Integer.parseInt(value));
@@ -192,6 +201,13 @@ public final class LoadTest {
     return items;
   }
 
+  private static int notNegative(String flag, int value) {
+    if (value < 0) {
+      throw new IllegalArgumentException(flag + " cannot be negative: " + value);
+    }
+    return value;
+  }
+
   private static int positive(String flag, int value) {
     if (value <= 0) {
       throw new IllegalArgumentException(flag + " must be positive: " + value);
@@ -203,26 +219,16 @@ public final class LoadTest {
   private static void run(Options options, Profile profile, String storeName) throws Exception {
     try (SimulatorProcess simulator = SimulatorProcess.start(options.simulatorJvm, profile.simulatorFlags(options));
         TargetDatabase database = TargetDatabase.open(storeName, options)) {
-      List<RepositoryId> repositories = simulator.repositories();
-      ProcessorConfig.Builder config = ProcessorConfig.builder()
-          .repositories(repositories)
-          .githubBaseUrl(simulator.baseUrl())
-          .githubToken(TOKEN)
-          .jdbcUrl(database.jdbcUrl())
-          .databaseCredentials(database.user(), null);
-      if (profile == Profile.ENGINE) {
-        config.serverTimeBudget(null, ProcessorConfig.DEFAULT_SERVER_TIME_WINDOW);
-      }
-      if (options.concurrency != null) {
-        config.maxConcurrentRepositories(options.concurrency);
-      }
-      if (options.maxRequests != null) {
-        config.maxConcurrentRequests(options.maxRequests);
+      List<RepositoryId> world = simulator.repositories();
+      List<RepositoryId> repositories = world.subList(0, options.repos);
+      List<RepositoryId> warmup = world.subList(options.repos, world.size());
+      if (!warmup.isEmpty()) {
+        warmUp(options, profile, storeName, simulator, warmup);
       }
       AtomicLong delivered = new AtomicLong();
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
-      try (PRMonitor monitor = PRMonitor.builder().config(config.build()).meterRegistry(registry)
-          .listener(change -> delivered.incrementAndGet()).build()) {
+      try (PRMonitor monitor = PRMonitor.builder().config(config(options, profile, simulator, repositories, database))
+          .meterRegistry(registry).listener(change -> delivered.incrementAndGet()).build()) {
         boolean populated = false;
         int churnRound = 0;
         for (String scenario : SCENARIOS) {
@@ -244,15 +250,62 @@ public final class LoadTest {
             churn(simulator, repositories, options.prs, ++churnRound);
           }
           if (profile == Profile.GITHUB && populated) {
-            // scheduled passes are minutes apart (passInterval, 5 min by default): let the 60 s server-time
-            // window of the previous pass drain, or this pass would measure the previous one's pacing
-            Thread.sleep(ProcessorConfig.DEFAULT_SERVER_TIME_WINDOW.toMillis());
+            drainServerTimeWindow();
           }
           measure(monitor, registry, simulator, options, profile, storeName, scenario);
           populated = true;
         }
       }
     }
+  }
+
+  /**
+   * Runs the code paths of every scenario once, unmeasured, over the extra repositories of the simulator and
+   * into a database of their own: a cold pass, a churn pass and a warm pass. The measured passes then run
+   * compiled code (the JIT compiles what is hot in the first seconds of a JVM, which a long-running host has
+   * long done) while their simulator pages and database stay untouched.
+   */
+  private static void warmUp(Options options, Profile profile, String storeName, SimulatorProcess simulator,
+      List<RepositoryId> warmup) throws Exception {
+    try (TargetDatabase database = TargetDatabase.open(storeName, options);
+        PRMonitor monitor = PRMonitor.builder().config(config(options, profile, simulator, warmup, database))
+            .listener(change -> { }).build()) {
+      monitor.run();
+      churn(simulator, warmup, options.prs, 0);
+      monitor.run();
+      monitor.run();
+    }
+    if (profile == Profile.GITHUB) {
+      drainServerTimeWindow();
+    }
+  }
+
+  /**
+   * Scheduled passes are minutes apart (passInterval, 5 min by default): lets the 60 s server-time window of
+   * the previous pass drain, or the next pass would measure the previous one's pacing.
+   */
+  private static void drainServerTimeWindow() throws InterruptedException {
+    Thread.sleep(ProcessorConfig.DEFAULT_SERVER_TIME_WINDOW.toMillis());
+  }
+
+  private static ProcessorConfig config(Options options, Profile profile, SimulatorProcess simulator,
+      List<RepositoryId> repositories, TargetDatabase database) {
+    ProcessorConfig.Builder config = ProcessorConfig.builder()
+        .repositories(repositories)
+        .githubBaseUrl(simulator.baseUrl())
+        .githubToken(TOKEN)
+        .jdbcUrl(database.jdbcUrl())
+        .databaseCredentials(database.user(), null);
+    if (profile == Profile.ENGINE) {
+      config.serverTimeBudget(null, ProcessorConfig.DEFAULT_SERVER_TIME_WINDOW);
+    }
+    if (options.concurrency != null) {
+      config.maxConcurrentRepositories(options.concurrency);
+    }
+    if (options.maxRequests != null) {
+      config.maxConcurrentRequests(options.maxRequests);
+    }
+    return config.build();
   }
 
   /** Changes 1% of the pull requests, the same number in each repository, spread over its numbers. */
@@ -303,6 +356,7 @@ public final class LoadTest {
     line.put("profile", profile.label());
     line.put("repos", options.repos);
     line.put("prs", options.prs);
+    line.put("warmupRepos", options.warmupRepos);
     line.put("wallMs", wallMs);
     line.put("requests", stats.path("requests").asLong());
     line.put("notModified", stats.path("notModified").asLong());
