@@ -34,7 +34,7 @@ final class ApiHandler implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
   private static final String DOCS = "https://docs.github.com/rest";
   private static final int DEFAULT_PER_PAGE = 30;
-  private static final int MAX_PER_PAGE = 100;
+  static final int MAX_PER_PAGE = 100;
 
   /** A one-shot action armed to run after a page of a repository's pull list is served. */
   record HookKey(int repository, int page) {}
@@ -48,6 +48,8 @@ final class ApiHandler implements HttpHandler {
     ByteSink sink;
     /** A gzip body built with the page (cached-deflate mode), from the pool. */
     ByteSink gzipSink;
+    /** The page's whole gzip body compressed at start-up (cached-deflate mode); then {@code body} is null. */
+    PrecompressedPages.Page precompressed;
     PageCache.Entry cached;
     String cacheKey;
     String etag;
@@ -87,6 +89,7 @@ final class ApiHandler implements HttpHandler {
   private final RateLimits rateLimits;
   private final Faults faults;
   private final PageCache cache;
+  private final PrecompressedPages precompressed;
   private final RequestStats stats;
   private final AppTokens appTokens;
   private final Set<String> tokens;
@@ -104,13 +107,15 @@ final class ApiHandler implements HttpHandler {
   private static final int WRITE_CHUNK = 256 * 1024;
 
   ApiHandler(GitHubSimulator.Settings settings, World world, RateLimits rateLimits, Faults faults,
-      PageCache cache, RequestStats stats, AppTokens appTokens, CountDownLatch closed, String baseUrl) {
+      PageCache cache, PrecompressedPages precompressed, RequestStats stats, AppTokens appTokens,
+      CountDownLatch closed, String baseUrl) {
     this.settings = settings;
     this.world = world;
     this.payloads = new Payloads(world);
     this.rateLimits = rateLimits;
     this.faults = faults;
     this.cache = cache;
+    this.precompressed = precompressed;
     this.stats = stats;
     this.appTokens = appTokens;
     this.tokens = Set.copyOf(settings.tokens());
@@ -434,39 +439,28 @@ final class ApiHandler implements HttpHandler {
       int lastPage = Math.max(1, (view.length + perPage - 1) / perPage);
       int from = Math.min(view.length, (page - 1) * perPage);
       int to = Math.min(view.length, from + perPage);
-      Etag etag = new Etag().add(repo.id).add(repo.repositoryId.fullName()).add(repo.templateVersion);
-      for (int i = from; i < to; i++) {
-        etag.add(view[i].number).add(view[i].revision);
-      }
       Reply reply = new Reply(200, null);
-      reply.etag = etag.weak();
+      reply.etag = PullPage.etag(repo, view, from, to);
       reply.link = link(request, linkPrefix, page, lastPage);
       if (!Etag.matches(request.ifNoneMatch(), reply.etag)) {
-        PageCache.Entry entry = cache.get(reply.etag);
-        if (entry == null) {
+        boolean gzip = acceptsGzip(request);
+        boolean cachedDeflate = gzip && settings.gzipMode() == GzipMode.CACHED_DEFLATE;
+        // a page of the initial world, compressed whole at start-up: no serialization, no splicing
+        PrecompressedPages.Page whole = cachedDeflate ? precompressed.get(reply.etag) : null;
+        PageCache.Entry entry = whole != null ? null : cache.get(reply.etag);
+        if (whole != null) {
+          reply.precompressed = whole;
+          reply.length = whole.plainLength();
+        } else if (entry == null) {
           ByteSink out = acquire();
-          boolean gzip = acceptsGzip(request);
           if (gzip && settings.gzipMode() == GzipMode.SPLICED) {
             out.trackTemplates();
           }
-          boolean perItem = gzip && settings.gzipMode() == GzipMode.CACHED_DEFLATE;
-          int[] offsets = perItem ? new int[to - from + 1] : null;
-          out.ch('[');
-          for (int i = from; i < to; i++) {
-            if (i > from) {
-              out.ch(',');
-            }
-            if (perItem) {
-              offsets[i - from] = out.size();
-            }
-            payloads.listItem(out, repo, view[i]);
-          }
-          if (perItem) {
-            offsets[to - from] = out.size();
-          }
-          out.ch(']');
+          int[] offsets = cachedDeflate ? new int[to - from + 1] : null;
+          PullPage.write(payloads, repo, view, from, to, out, offsets);
           reply.sink = out;
-          if (perItem) {
+          if (cachedDeflate) {
+            // every item's deflate block, cached since start-up or its last change, spliced into one member
             reply.gzipSink = acquire();
             SplicedGzip.writeItems(out, Arrays.copyOfRange(view, from, to), offsets, to - from,
                 repo.templateVersion, reply.gzipSink);
@@ -817,6 +811,11 @@ final class ApiHandler implements HttpHandler {
     if (reply.retryAfter != null) {
       h.set("Retry-After", reply.retryAfter);
     }
+    if (reply.precompressed != null && fault == Fault.MALFORMED_JSON) {
+      // a fault that damages the JSON needs the JSON: inflate the page again (rare, so its cost is moot)
+      reply.body = reply.precompressed.inflate();
+      reply.precompressed = null;
+    }
     byte[] plain = reply.body == null ? new byte[0] : reply.body;
     int plainLength = reply.length;
     if (fault == Fault.MALFORMED_JSON && plainLength > 0) {
@@ -828,7 +827,10 @@ final class ApiHandler implements HttpHandler {
     ByteSink gzipSink = null;
     try {
       if (plainLength > 0 && acceptsGzip(request)) {
-        if (reply.cached != null && plain == reply.cached.plain) {
+        if (reply.precompressed != null) {
+          wire = reply.precompressed.gzip();
+          wireLength = wire.length;
+        } else if (reply.cached != null && plain == reply.cached.plain) {
           boolean fresh = reply.cached.gzip == null;
           wire = reply.cached.gzip(settings.gzipMode());
           if (fresh) {

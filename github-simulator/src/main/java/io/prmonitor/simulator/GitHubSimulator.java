@@ -65,7 +65,8 @@ public final class GitHubSimulator implements AutoCloseable {
   record Settings(int repositories, int pullsPerRepository, long seed, List<String> tokens, int budget,
       Latency latency, Duration serverTimeBudget, Duration serverTimeWindow, int maxConcurrentPerToken,
       Clock clock, int port, boolean repositoryIdLinks, int primaryLimitStatus, Duration secondaryRetryAfter,
-      long pageCacheBytes, Long appId, PublicKey appKey, Long installationId, GzipMode gzipMode) {}
+      long pageCacheBytes, Long appId, PublicKey appKey, Long installationId, GzipMode gzipMode,
+      long precompressedPageBytes) {}
 
   private final Settings settings;
   private final HttpServer server;
@@ -75,6 +76,7 @@ public final class GitHubSimulator implements AutoCloseable {
   private final RateLimits rateLimits;
   private final Faults faults;
   private final PageCache cache;
+  private final PrecompressedPages precompressed;
   private final RequestStats stats = new RequestStats();
   private final CountDownLatch closed = new CountDownLatch(1);
   private final AtomicBoolean isClosed = new AtomicBoolean();
@@ -85,6 +87,8 @@ public final class GitHubSimulator implements AutoCloseable {
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.port()), 1024);
     this.baseUrl = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     this.cache = new PageCache(settings.pageCacheBytes());
+    this.precompressed = new PrecompressedPages(
+        settings.gzipMode() == GzipMode.CACHED_DEFLATE ? settings.precompressedPageBytes() : 0);
     this.world = new World(settings.clock(), settings.seed(), new Templates(baseUrl.toString()),
         repo -> cache.invalidate(repo.index));
     world.generate(settings.repositories(), settings.pullsPerRepository());
@@ -96,7 +100,7 @@ public final class GitHubSimulator implements AutoCloseable {
         settings.serverTimeWindow(), settings.maxConcurrentPerToken(), System::nanoTime);
     AppTokens appTokens = settings.appId() == null ? null
         : new AppTokens(settings.appId(), settings.appKey(), settings.installationId(), settings.clock());
-    this.api = new ApiHandler(settings, world, rateLimits, faults, cache, stats, appTokens, closed,
+    this.api = new ApiHandler(settings, world, rateLimits, faults, cache, precompressed, stats, appTokens, closed,
         baseUrl.toString());
     this.executor = Executors.newVirtualThreadPerTaskExecutor();
     server.setExecutor(executor);
@@ -107,24 +111,46 @@ public final class GitHubSimulator implements AutoCloseable {
         settings.pullsPerRepository(), baseUrl);
   }
 
-  /** Deflates every list item on every core, so the first pass is served from the item cache. */
+  /**
+   * Compresses the initial world on every core, so that a pass over it costs the simulator no compression:
+   * every list item deflated on its own (kept while it is unchanged, to splice the pages of repositories that
+   * mutate), and every page of the listing clients use ({@code state=all&sort=updated&direction=desc&per_page=100})
+   * as one whole gzip stream, up to {@link Builder#precompressedPageBytes}. Each page is serialized once for both.
+   */
   private void prewarm() {
     long start = System.nanoTime();
     Payloads payloads = new Payloads(world);
+    int perPage = ApiHandler.MAX_PER_PAGE;
     world.lock.readLock().lock();
     try {
       world.repositories().parallelStream().forEach(repo -> {
-        ByteSink item = new ByteSink(64 * 1024);
-        for (SimPullRequest pr : repo.pulls) {
-          item.reset();
-          payloads.listItem(item, repo, pr);
-          SplicedGzip.itemDeflated(pr, repo.templateVersion, item.array(), 0, item.size());
+        ByteSink page = new ByteSink(2_400_000);
+        ByteSink zipped = new ByteSink(400_000);
+        int[] offsets = new int[perPage + 1];
+        SimPullRequest[] view = repo.view("all", "updated", false);
+        int lastPage = Math.max(1, (view.length + perPage - 1) / perPage);
+        for (int p = 1; p <= lastPage; p++) {
+          int from = Math.min(view.length, (p - 1) * perPage);
+          int to = Math.min(view.length, from + perPage);
+          page.reset();
+          PullPage.write(payloads, repo, view, from, to, page, offsets);
+          for (int k = 0; k < to - from; k++) {
+            SplicedGzip.itemDeflated(view[from + k], repo.templateVersion, page.array(), offsets[k],
+                PullPage.itemEnd(offsets, k, to - from));
+          }
+          if (!precompressed.full()) {
+            zipped.reset();
+            PageCache.gzip(page.array(), page.size(), zipped);
+            precompressed.offer(PullPage.etag(repo, view, from, to), zipped.toByteArray(), page.size());
+          }
         }
       });
     } finally {
       world.lock.readLock().unlock();
     }
-    LOG.info("deflated every list item in {} ms", (System.nanoTime() - start) / 1_000_000);
+    LOG.info("deflated every list item and precompressed {} pages ({} MB of gzip{}) in {} ms", precompressed.size(),
+        precompressed.bytes() / 1_000_000, precompressed.full() ? ", bound reached: the rest are spliced" : "",
+        (System.nanoTime() - start) / 1_000_000);
   }
 
   /** Returns a builder with the defaults documented on each of its methods. */
@@ -399,7 +425,10 @@ public final class GitHubSimulator implements AutoCloseable {
     rateLimits.setRemaining(token, remaining);
   }
 
-  /** Drops every cached serialized page (for measuring serialization speed). */
+  /**
+   * Drops every cached serialized page (for measuring serialization speed). The pages precompressed at
+   * start-up in {@link GzipMode#CACHED_DEFLATE} stay.
+   */
   public void clearPageCache() {
     cache.clear();
   }
@@ -475,12 +504,26 @@ public final class GitHubSimulator implements AutoCloseable {
     private PublicKey appKey;
     private Long installationId;
     private GzipMode gzipMode = GzipMode.SPLICED;
+    private long precompressedPageBytes = 512L * 1024 * 1024;
 
     private Builder() {}
 
     /** How gzip bodies are built for clients sending {@code Accept-Encoding: gzip}; default {@link GzipMode#SPLICED}. */
     public Builder gzipMode(GzipMode mode) {
       this.gzipMode = Objects.requireNonNull(mode, "null mode");
+      return this;
+    }
+
+    /**
+     * In {@link GzipMode#CACHED_DEFLATE}, the bound on the gzip bytes of the list pages compressed whole at
+     * start-up; pages past it are spliced from their items. A page of 100 pull requests takes ~200 KB, so a
+     * 100 x 1,000 world takes ~200 MB. 0 compresses no page whole; default 512 MiB. Ignored in other modes.
+     */
+    public Builder precompressedPageBytes(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("precompressedPageBytes cannot be negative: " + bytes);
+      }
+      this.precompressedPageBytes = bytes;
       return this;
     }
 
@@ -626,7 +669,8 @@ public final class GitHubSimulator implements AutoCloseable {
     public GitHubSimulator start() {
       Settings settings = new Settings(repositories, pullsPerRepository, seed, List.copyOf(tokens), budget,
           latency, serverTimeBudget, serverTimeWindow, maxConcurrent, clock, port, repositoryIdLinks,
-          primaryLimitStatus, secondaryRetryAfter, pageCacheBytes, appId, appKey, installationId, gzipMode);
+          primaryLimitStatus, secondaryRetryAfter, pageCacheBytes, appId, appKey, installationId, gzipMode,
+          precompressedPageBytes);
       try {
         return new GitHubSimulator(settings);
       } catch (IOException e) {

@@ -26,6 +26,7 @@ import java.util.concurrent.CountDownLatch;
  * --rate-limit-status N     403 (default) or 429 on primary exhaustion
  * --gzip MODE               cached_deflate (default here: a process of its own can afford the memory), spliced,
  *                           stored or deflate: see GzipMode
+ * --precompressed-mb N      cached_deflate: MiB of list pages gzipped whole at start-up (default 512; 0: none)
  * </pre>
  */
 public final class SimulatorMain {
@@ -87,6 +88,7 @@ public final class SimulatorMain {
           case "--server-time-window-s" -> serverTimeWindow = Long.parseLong(value);
           case "--max-concurrent" -> builder.maxConcurrentRequestsPerToken(Integer.parseInt(value));
           case "--rate-limit-status" -> builder.primaryLimitStatus(Integer.parseInt(value));
+          case "--precompressed-mb" -> builder.precompressedPageBytes(mebibytes(flag, value));
           case "--gzip" -> builder.gzipMode(GzipMode.valueOf(value.toUpperCase(java.util.Locale.ROOT)));
           default -> throw new IllegalArgumentException("unknown flag: " + flag);
         }
@@ -101,5 +103,13 @@ public final class SimulatorMain {
       builder.serverTimeBudget(Duration.ofSeconds(serverTimeBudget), Duration.ofSeconds(serverTimeWindow));
     }
     return builder;
+  }
+
+  private static long mebibytes(String flag, String value) {
+    long mb = Long.parseLong(value);
+    if (mb < 0 || mb > Long.MAX_VALUE >> 20) {
+      throw new IllegalArgumentException(flag + " must be in [0, " + (Long.MAX_VALUE >> 20) + "]: " + value);
+    }
+    return mb << 20;
   }
 }

@@ -44,7 +44,7 @@ final class SplicedGzip {
     }
     stored(plain, 0, offsets[0], out);
     for (int i = 0; i < count; i++) {
-      int end = i + 1 < count ? offsets[i + 1] - 1 : offsets[count];
+      int end = PullPage.itemEnd(offsets, i, count);
       out.raw(itemDeflated(items[i], templateVersion, plain, offsets[i], end));
       if (i + 1 < count) {
         stored(plain, end, offsets[i + 1], out);

@@ -42,6 +42,17 @@ class SimulatorMainTest {
   }
 
   @Test
+  void parse_precompressedFlag_setsTheBoundInMebibytes() {
+    try (GitHubSimulator sim = SimulatorMain.parse(new String[] {"--repos", "1", "--prs", "1",
+        "--precompressed-mb", "5"}).start()) {
+      assertThat(sim.settings().precompressedPageBytes()).isEqualTo(5L * 1024 * 1024);
+    }
+    assertThatThrownBy(() -> SimulatorMain.parse(new String[] {"--precompressed-mb", "-3"}))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--precompressed-mb")
+        .hasMessageContaining("-3");
+  }
+
+  @Test
   void parse_unknownFlag_isRejectedNamingIt() {
     assertThatThrownBy(() -> SimulatorMain.parse(new String[] {"--nope", "1"}))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--nope");
