@@ -279,22 +279,24 @@ public final class PullRequestListReader {
         if (element == null) {
           throw new EOFException("JSON input ended inside " + name);
         }
-        String where = name + "[" + i + "]";
+        int index = i;
         if (element != JsonToken.START_OBJECT) {
-          wrongType(p, where, element);
+          wrongType(p, name + "[" + index + "]", element);
         } else {
           String[] found = new String[1];
           GitHubJson.forEachField(p, (field, value) -> {
             if (field.equals(key)) {
-              found[0] = string(p, value, where + "." + key, false);
+              // the field's path is spelled out only for a problem report
+              found[0] = value == JsonToken.VALUE_STRING ? p.getText()
+                  : string(p, value, name + "[" + index + "]." + key, false);
             } else {
               p.skipChildren();
             }
           });
           if (found[0] != null) {
-            into.add(prefix + found[0]);
+            into.add(prefix.isEmpty() ? found[0] : prefix + found[0]);
           } else {
-            problem("missing " + where + "." + key);
+            problem("missing " + name + "[" + index + "]." + key);
           }
         }
         i++;
