@@ -47,12 +47,14 @@ import java.util.stream.Stream;
  * runs an unreported cold pass first. Under the github profile each pass after the first starts once the
  * previous pass's 60-second server-time window has drained, as a scheduled pass minutes later would.
  *
- * <p>Before the measured passes, the JIT is warmed up: the simulator holds {@code --warmup-repos} (20)
- * repositories more than {@code --repos}, and a monitor of their own, into a database of their own, runs
- * a cold, a churn and a warm pass over them, unmeasured. The measured passes thus run the compiled code a
- * long-running host runs, and still read pages and write a database nothing has touched.
- * {@code --warmup-repos 0} measures the first passes of a fresh JVM instead, JIT compilation included
- * (on two cores it competes with the pass for the CPU).
+ * <p>Before the measured passes, the JIT is warmed up, as JMH does with a warm-up iteration: the simulator
+ * holds {@code --warmup-repos} repositories more than {@code --repos}, and a monitor of their own, into a
+ * database of their own, runs a cold, a churn and a warm pass over them, unmeasured. The measured passes
+ * thus run the compiled code a long-running host runs, and still read pages and write a database nothing
+ * has touched. The default is as many repositories as {@code --repos} under the engine profile (measured:
+ * a 20-repository warm-up leaves the JIT compiling through the measured cold pass) and none under the
+ * github profile, whose passes are bound by pacing, not by the CPU. {@code --warmup-repos 0} measures the
+ * first passes of a fresh JVM, JIT compilation included (on two cores it competes with the pass).
  *
  * <p>Profiles: {@code engine} measures prmonitor alone (no latency, no server-time budget, client pacing
  * off); {@code github} measures pacing (50 ms + 0.1 ms per KiB of body + up to {@code --jitter-ms} of
@@ -60,8 +62,8 @@ import java.util.stream.Stream;
  * Stores: {@code h2} (a file database under {@code --work}) and {@code postgres} (a schema of its own in
  * {@code --pg-url}, dropped afterwards).
  *
- * <p>Each line holds {@code scenario, store, profile, repos, prs, warmupRepos, wallMs} (the pass alone, as seen by the
- * caller of {@link PRMonitor#run()}), {@code requests, notModified, charged, secondaryLimited} (the
+ * <p>Each line holds {@code scenario, store, profile, repos, prs, warmupRepos, wallMs} (the pass alone, as
+ * seen by the caller of {@link PRMonitor#run()}), {@code requests, notModified, charged, secondaryLimited} (the
  * simulator's counts, the truth), {@code changes} (the pass's report), {@code peakHeapMb} (the peak of this
  * JVM's heap pools during the pass, reset before it), then {@code serverTimeMs} (the simulator's summed
  * response time), {@code floorMs} (the server-time floor {@code serverTimeMs * 60 / 90} under the github
@@ -93,7 +95,8 @@ public final class LoadTest {
     GITHUB;
 
     List<String> simulatorFlags(Options options) {
-      List<String> flags = new ArrayList<>(List.of("--repos", Integer.toString(options.repos + options.warmupRepos),
+      int worldRepos = options.repos + options.warmupRepos(this);
+      List<String> flags = new ArrayList<>(List.of("--repos", Integer.toString(worldRepos),
           "--prs", Integer.toString(options.prs), "--seed", Long.toString(options.seed), "--token", TOKEN));
       if (this == GITHUB) {
         flags.addAll(List.of("--latency-ms", "50", "--per-kb-ms", "0.1", "--jitter-ms",
@@ -117,7 +120,8 @@ public final class LoadTest {
     List<String> stores = List.of("h2", "postgres");
     int repos = 100;
     int prs = 1000;
-    int warmupRepos = 20;
+    /** The repositories of the JIT warm-up; null for the profile's default. */
+    Integer warmupRepos;
     long seed = 42;
     long jitterMs = 20;
     Integer concurrency;
@@ -126,6 +130,14 @@ public final class LoadTest {
     Path work = Path.of("target", "loadtest");
     String pgUrl = "jdbc:postgresql://127.0.0.1:5432/test";
     String pgUser = "postgres";
+
+    /** The repositories warmed up over before a profile's measured passes. */
+    int warmupRepos(Profile profile) {
+      if (warmupRepos != null) {
+        return warmupRepos;
+      }
+      return profile == Profile.ENGINE ? repos : 0;
+    }
   }
 
   /** Runs the scenarios; see the class documentation for the arguments. */
@@ -356,7 +368,7 @@ public final class LoadTest {
     line.put("profile", profile.label());
     line.put("repos", options.repos);
     line.put("prs", options.prs);
-    line.put("warmupRepos", options.warmupRepos);
+    line.put("warmupRepos", options.warmupRepos(profile));
     line.put("wallMs", wallMs);
     line.put("requests", stats.path("requests").asLong());
     line.put("notModified", stats.path("notModified").asLong());
