@@ -146,6 +146,11 @@ public final class CrashWorker {
     }
 
     @Override
+    public boolean hasPullRequests(RepositoryId repository) {
+      return delegate.hasPullRequests(repository);
+    }
+
+    @Override
     public List<PullRequest> allPullRequests(RepositoryId repository) {
       return delegate.allPullRequests(repository);
     }

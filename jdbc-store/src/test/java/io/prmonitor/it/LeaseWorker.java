@@ -191,6 +191,11 @@ public final class LeaseWorker {
     }
 
     @Override
+    public boolean hasPullRequests(RepositoryId repository) {
+      return delegate.hasPullRequests(repository);
+    }
+
+    @Override
     public List<PullRequest> allPullRequests(RepositoryId repository) {
       return delegate.allPullRequests(repository);
     }

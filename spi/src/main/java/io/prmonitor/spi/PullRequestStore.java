@@ -28,10 +28,10 @@ public interface PullRequestStore extends AutoCloseable {
   Map<Integer, PullRequest> pullRequests(RepositoryId repository, Collection<Integer> numbers);
 
   /**
-   * Whether the store holds at least one snapshot of the repository. The processor asks once before a
-   * repository's first pass: when it holds none, the pass has no snapshot to compare with and does not look
-   * any up, page after page. The default answers true, which is always correct, only slower; a store
-   * overrides it with a cheap existence check.
+   * Whether the store holds at least one snapshot of the repository. The processor asks once at the start
+   * of a repository's first pass when that pass reports nothing new: when the store holds none, the pass
+   * looks up only the pull requests it reads a second time, not every page's. The default answers true,
+   * which is always correct, only slower; a store overrides it with a cheap existence check.
    */
   default boolean hasPullRequests(RepositoryId repository) {
     return true;

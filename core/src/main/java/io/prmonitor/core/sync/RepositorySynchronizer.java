@@ -21,8 +21,10 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,8 +61,8 @@ import org.slf4j.LoggerFactory;
  * cursor and drops the entity tag, so the next pass reads that item again.
  *
  * <p>A silent first pass (no {@code OPENED} for what it finds) into a repository of which the store holds
- * no snapshot looks none up: there is nothing to compare with, and the only item it can read twice is one
- * that moved down a page unchanged, which it writes again as it was.
+ * no snapshot looks up only the numbers it reads a second time (an item that moved down a page), the rest
+ * being absent from the store; what it reads again is compared with what it wrote, as in any pass.
  *
  * <p>The cursor and entity tag advance only when a pass completes. A pass that fails or is deferred
  * part-way leaves them where they were; what it applied stays applied, and re-reading it later yields no
@@ -118,11 +120,12 @@ public final class RepositorySynchronizer {
         return tally.outcome(RepositoryOutcome.Status.DONE, null);
       }
       String firstPageEtag = page.etag();
-      // a silent first pass into a repository the store holds nothing of has nothing to compare with
-      boolean compare = reportNew || !state.isBaseline() || store.hasPullRequests(repository);
+      // a silent first pass into a repository the store holds nothing of has nothing to compare with but
+      // what it wrote itself: it looks up only the numbers it reads a second time
+      Set<Integer> written = reportNew || store.hasPullRequests(repository) ? null : new HashSet<>();
       Instant newest = cursor.updatedAt();
       while (true) {
-        newest = max(newest, applyPage(repository, page, reportNew, compare, tally));
+        newest = max(newest, applyPage(repository, page, reportNew, written, tally));
         if (!page.hasNext() || reachedCursor(page, cursor)) {
           break;
         }
@@ -164,11 +167,12 @@ public final class RepositorySynchronizer {
   }
 
   /**
-   * Detects and applies one page; returns the newest {@code updated_at} on it, or null if empty. Without
-   * {@code compare} the stored snapshots are not looked up: every item is taken as new.
+   * Detects and applies one page; returns the newest {@code updated_at} on it, or null if empty. With
+   * {@code written} (the numbers this pass stored, or null) only those numbers are looked up, the others
+   * being absent from the store; the page's numbers are added to it.
    */
-  private Instant applyPage(RepositoryId repository, PullRequestPage page, boolean reportNew, boolean compare,
-      Tally tally) {
+  private Instant applyPage(RepositoryId repository, PullRequestPage page, boolean reportNew,
+      Set<Integer> written, Tally tally) {
     List<PullRequest> fetched = page.pullRequests();
     for (SkippedPullRequest skipped : page.skipped()) {
       log.warn("skipped pull request item {} (#{}) of {}: {}", skipped.index(), skipped.number(), repository,
@@ -183,7 +187,8 @@ public final class RepositorySynchronizer {
       numbers.add(pr.number());
       newest = max(newest, pr.updatedAt());
     }
-    Map<Integer, PullRequest> stored = compare ? store.pullRequests(repository, numbers) : Map.of();
+    List<Integer> lookUp = written == null ? numbers : numbers.stream().filter(written::contains).toList();
+    Map<Integer, PullRequest> stored = lookUp.isEmpty() ? Map.of() : store.pullRequests(repository, lookUp);
     List<PullRequest> upserts = new ArrayList<>();
     List<PullRequestChange> changes = new ArrayList<>();
     for (PullRequest pr : fetched) {
@@ -202,6 +207,9 @@ public final class RepositorySynchronizer {
     if (!upserts.isEmpty()) {
       store.apply(new SyncBatch(repository, upserts, changes));
       tally.changes(changes);
+    }
+    if (written != null) {
+      written.addAll(numbers);
     }
     return newest;
   }

@@ -50,6 +50,11 @@ class LeasedMonitorTest {
     }
 
     @Override
+    public boolean hasPullRequests(RepositoryId repository) {
+      return data.hasPullRequests(repository);
+    }
+
+    @Override
     public List<PullRequest> allPullRequests(RepositoryId repository) {
       return data.allPullRequests(repository);
     }
