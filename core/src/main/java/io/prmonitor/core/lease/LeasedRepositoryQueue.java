@@ -42,8 +42,11 @@ import org.slf4j.LoggerFactory;
  * pass), after the store failed, or after {@link #close()}.
  *
  * <p>A lease lost while working (the monitor stalled past its expiry and another took the repository
- * over) is logged; the work goes on, which is harmless because changes are recorded idempotently by
- * their keys. Thread-safe; {@link #close()} stops the timer and releases what is still held.
+ * over) is logged; the work goes on. Changes are recorded idempotently by their keys, but the stores
+ * upsert snapshots unconditionally, so its late writes can replace a newer snapshot its successor wrote
+ * with an older one until that pull request changes again: keep the lease duration well above the time a
+ * pass over one repository takes. Thread-safe; {@link #close()} stops the timer and releases what is
+ * still held.
  */
 public final class LeasedRepositoryQueue implements RepositoryQueue, AutoCloseable {
 
