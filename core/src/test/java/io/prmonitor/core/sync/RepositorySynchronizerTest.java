@@ -5,6 +5,7 @@ import static io.prmonitor.spi.contract.PullRequestFixtures.pullRequest;
 import static io.prmonitor.spi.contract.PullRequestFixtures.repository;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.prmonitor.StaticGitHubClient;
 import io.prmonitor.core.detect.ChangeDetector;
 import io.prmonitor.core.store.InMemoryPullRequestStore;
 import io.prmonitor.spi.GitHubClient;
@@ -13,10 +14,7 @@ import io.prmonitor.spi.PageRequest;
 import io.prmonitor.spi.PullRequest;
 import io.prmonitor.spi.PullRequestPage;
 import io.prmonitor.spi.PullRequestState;
-import io.prmonitor.spi.RateLimitStatus;
 import io.prmonitor.spi.RepositoryId;
-import io.prmonitor.spi.RepositoryInfo;
-import io.prmonitor.spi.RepositorySelector;
 import io.prmonitor.spi.RepositoryState;
 import java.net.URI;
 import java.time.Clock;
@@ -43,24 +41,10 @@ class RepositorySynchronizerTest {
     Deque<PullRequestPage> pages = new ArrayDeque<>(List.of(
         new PullRequestPage(false, first, List.of(), "W/\"page-1\"", URI.create("http://127.0.0.1/p2"), 2, 1),
         new PullRequestPage(false, second, List.of(), null, null, 2, 1)));
-    return new GitHubClient() {
+    return new StaticGitHubClient() {
       @Override
       public PullRequestPage listPullRequests(PageRequest request) {
         return pages.removeFirst();
-      }
-
-      @Override
-      public List<RepositoryInfo> discoverRepositories(RepositorySelector selector) {
-        return List.of();
-      }
-
-      @Override
-      public List<RateLimitStatus> rateLimits() {
-        return List.of();
-      }
-
-      @Override
-      public void close() {
       }
     };
   }
