@@ -5,14 +5,11 @@ import io.prmonitor.ProcessorConfig;
 import io.prmonitor.RunReport;
 import io.prmonitor.jdbc.JdbcPullRequestStore;
 import io.prmonitor.spi.ChangeListener;
-import io.prmonitor.spi.ListingCursor;
 import io.prmonitor.spi.OutboxEntry;
-import io.prmonitor.spi.PullRequest;
 import io.prmonitor.spi.PullRequestStore;
 import io.prmonitor.spi.RepositoryId;
-import io.prmonitor.spi.RepositoryState;
 import io.prmonitor.spi.StoreSettings;
-import io.prmonitor.spi.SyncBatch;
+import io.prmonitor.spi.contract.ForwardingPullRequestStore;
 import java.io.BufferedReader;
 import java.io.FileOutputStream;
 import java.io.InputStreamReader;
@@ -125,7 +122,7 @@ public final class CrashWorker {
   }
 
   /** A store that records, after each committed {@code markDelivered}, the keys it marked. */
-  static final class MarkingStore implements PullRequestStore {
+  static final class MarkingStore extends ForwardingPullRequestStore {
     private final PullRequestStore delegate;
     private final EventLog events;
     private final Map<Long, String> keys = new ConcurrentHashMap<>();
@@ -136,33 +133,8 @@ public final class CrashWorker {
     }
 
     @Override
-    public RepositoryState repositoryState(RepositoryId repository) {
-      return delegate.repositoryState(repository);
-    }
-
-    @Override
-    public Map<Integer, PullRequest> pullRequests(RepositoryId repository, Collection<Integer> numbers) {
-      return delegate.pullRequests(repository, numbers);
-    }
-
-    @Override
-    public boolean hasPullRequests(RepositoryId repository) {
-      return delegate.hasPullRequests(repository);
-    }
-
-    @Override
-    public List<PullRequest> allPullRequests(RepositoryId repository) {
-      return delegate.allPullRequests(repository);
-    }
-
-    @Override
-    public void apply(SyncBatch batch) {
-      delegate.apply(batch);
-    }
-
-    @Override
-    public void completePass(RepositoryId repository, ListingCursor cursor, Instant completedAt) {
-      delegate.completePass(repository, cursor, completedAt);
+    protected PullRequestStore delegate() {
+      return delegate;
     }
 
     @Override
@@ -176,26 +148,6 @@ public final class CrashWorker {
     public void markDelivered(Collection<Long> sequences, Instant deliveredAt) {
       delegate.markDelivered(sequences, deliveredAt);
       sequences.forEach(s -> events.write("marked", keys.get(s)));
-    }
-
-    @Override
-    public void recordFailedDelivery(Collection<Long> sequences) {
-      delegate.recordFailedDelivery(sequences);
-    }
-
-    @Override
-    public int purgeDelivered(Instant deliveredBefore) {
-      return delegate.purgeDelivered(deliveredBefore);
-    }
-
-    @Override
-    public void ping() {
-      delegate.ping();
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
     }
   }
 }

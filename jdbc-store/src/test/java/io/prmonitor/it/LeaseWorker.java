@@ -6,8 +6,6 @@ import io.prmonitor.RunReport;
 import io.prmonitor.jdbc.JdbcPullRequestStore;
 import io.prmonitor.spi.GitHubCredentials;
 import io.prmonitor.spi.ListingCursor;
-import io.prmonitor.spi.OutboxEntry;
-import io.prmonitor.spi.PullRequest;
 import io.prmonitor.spi.PullRequestStore;
 import io.prmonitor.spi.RateLimitStatus;
 import io.prmonitor.spi.RepositoryId;
@@ -15,7 +13,7 @@ import io.prmonitor.spi.RepositoryLeases;
 import io.prmonitor.spi.RepositoryState;
 import io.prmonitor.spi.SharedRateLimits;
 import io.prmonitor.spi.StoreSettings;
-import io.prmonitor.spi.SyncBatch;
+import io.prmonitor.spi.contract.ForwardingPullRequestStore;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -131,7 +129,8 @@ public final class LeaseWorker {
   }
 
   /** The JDBC store, recording every completed pass and able to hang in one, as a stalled worker would. */
-  static final class RecordingStore implements PullRequestStore, RepositoryLeases, SharedRateLimits {
+  static final class RecordingStore extends ForwardingPullRequestStore
+      implements RepositoryLeases, SharedRateLimits {
     private final JdbcPullRequestStore delegate;
     private final List<String> completed = Collections.synchronizedList(new ArrayList<>());
     private int stallAfter = -1;
@@ -140,6 +139,11 @@ public final class LeaseWorker {
 
     RecordingStore(JdbcPullRequestStore delegate) {
       this.delegate = delegate;
+    }
+
+    @Override
+    protected PullRequestStore delegate() {
+      return delegate;
     }
 
     synchronized void arm(int stallAfter, Runnable onStall) {
@@ -178,56 +182,6 @@ public final class LeaseWorker {
       }
       delegate.completePass(repository, cursor, completedAt);
       completed.add(repository.fullName());
-    }
-
-    @Override
-    public RepositoryState repositoryState(RepositoryId repository) {
-      return delegate.repositoryState(repository);
-    }
-
-    @Override
-    public Map<Integer, PullRequest> pullRequests(RepositoryId repository, Collection<Integer> numbers) {
-      return delegate.pullRequests(repository, numbers);
-    }
-
-    @Override
-    public boolean hasPullRequests(RepositoryId repository) {
-      return delegate.hasPullRequests(repository);
-    }
-
-    @Override
-    public List<PullRequest> allPullRequests(RepositoryId repository) {
-      return delegate.allPullRequests(repository);
-    }
-
-    @Override
-    public void apply(SyncBatch batch) {
-      delegate.apply(batch);
-    }
-
-    @Override
-    public List<OutboxEntry> pendingChanges(long afterSequence, int limit) {
-      return delegate.pendingChanges(afterSequence, limit);
-    }
-
-    @Override
-    public void markDelivered(Collection<Long> sequences, Instant deliveredAt) {
-      delegate.markDelivered(sequences, deliveredAt);
-    }
-
-    @Override
-    public void recordFailedDelivery(Collection<Long> sequences) {
-      delegate.recordFailedDelivery(sequences);
-    }
-
-    @Override
-    public int purgeDelivered(Instant deliveredBefore) {
-      return delegate.purgeDelivered(deliveredBefore);
-    }
-
-    @Override
-    public void ping() {
-      delegate.ping();
     }
 
     @Override

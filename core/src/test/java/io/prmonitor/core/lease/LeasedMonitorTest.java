@@ -8,18 +8,15 @@ import io.prmonitor.RunReport;
 import io.prmonitor.StaticGitHubClient;
 import io.prmonitor.core.store.InMemoryPullRequestStore;
 import io.prmonitor.spi.ListingCursor;
-import io.prmonitor.spi.OutboxEntry;
-import io.prmonitor.spi.PullRequest;
 import io.prmonitor.spi.PullRequestStore;
 import io.prmonitor.spi.RepositoryId;
 import io.prmonitor.spi.RepositoryLeases;
 import io.prmonitor.spi.RepositoryState;
-import io.prmonitor.spi.SyncBatch;
+import io.prmonitor.spi.contract.ForwardingPullRequestStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -29,59 +26,19 @@ class LeasedMonitorTest {
   static final List<RepositoryId> FLEET = LeasedRepositoryQueueTest.fleet(4);
 
   /** The in-memory store with the in-memory leases; a completed pass is recorded in both. */
-  static final class LeasingStore implements PullRequestStore, RepositoryLeases {
+  static final class LeasingStore extends ForwardingPullRequestStore implements RepositoryLeases {
     final InMemoryPullRequestStore data = new InMemoryPullRequestStore();
     final MemoryLeases leases = new MemoryLeases();
+
+    @Override
+    protected PullRequestStore delegate() {
+      return data;
+    }
 
     @Override
     public void completePass(RepositoryId repository, ListingCursor cursor, Instant completedAt) {
       data.completePass(repository, cursor, completedAt);
       leases.complete(repository, completedAt);
-    }
-
-    @Override
-    public RepositoryState repositoryState(RepositoryId repository) {
-      return data.repositoryState(repository);
-    }
-
-    @Override
-    public Map<Integer, PullRequest> pullRequests(RepositoryId repository, Collection<Integer> numbers) {
-      return data.pullRequests(repository, numbers);
-    }
-
-    @Override
-    public boolean hasPullRequests(RepositoryId repository) {
-      return data.hasPullRequests(repository);
-    }
-
-    @Override
-    public List<PullRequest> allPullRequests(RepositoryId repository) {
-      return data.allPullRequests(repository);
-    }
-
-    @Override
-    public void apply(SyncBatch batch) {
-      data.apply(batch);
-    }
-
-    @Override
-    public List<OutboxEntry> pendingChanges(long afterSequence, int limit) {
-      return data.pendingChanges(afterSequence, limit);
-    }
-
-    @Override
-    public void markDelivered(Collection<Long> sequences, Instant deliveredAt) {
-      data.markDelivered(sequences, deliveredAt);
-    }
-
-    @Override
-    public void recordFailedDelivery(Collection<Long> sequences) {
-      data.recordFailedDelivery(sequences);
-    }
-
-    @Override
-    public int purgeDelivered(Instant deliveredBefore) {
-      return data.purgeDelivered(deliveredBefore);
     }
 
     @Override

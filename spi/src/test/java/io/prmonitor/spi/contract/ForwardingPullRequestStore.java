@@ -1,0 +1,85 @@
+package io.prmonitor.spi.contract;
+
+import io.prmonitor.spi.ListingCursor;
+import io.prmonitor.spi.OutboxEntry;
+import io.prmonitor.spi.PullRequest;
+import io.prmonitor.spi.PullRequestStore;
+import io.prmonitor.spi.RepositoryId;
+import io.prmonitor.spi.RepositoryState;
+import io.prmonitor.spi.SyncBatch;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A {@link PullRequestStore} that forwards every call to {@link #delegate()}, for tests that wrap a store to
+ * observe or change a few of its calls: they override those and inherit the rest. It forwards the SPI's
+ * default methods too, so a wrapper never answers with a default where the store it wraps has its own
+ * answer ({@code ForwardingPullRequestStoreTest} checks that every method of the SPI is forwarded here).
+ */
+public abstract class ForwardingPullRequestStore implements PullRequestStore {
+
+  /** The store the calls go to; may throw, as an unreachable store would. */
+  protected abstract PullRequestStore delegate();
+
+  @Override
+  public RepositoryState repositoryState(RepositoryId repository) {
+    return delegate().repositoryState(repository);
+  }
+
+  @Override
+  public Map<Integer, PullRequest> pullRequests(RepositoryId repository, Collection<Integer> numbers) {
+    return delegate().pullRequests(repository, numbers);
+  }
+
+  @Override
+  public boolean hasPullRequests(RepositoryId repository) {
+    return delegate().hasPullRequests(repository);
+  }
+
+  @Override
+  public List<PullRequest> allPullRequests(RepositoryId repository) {
+    return delegate().allPullRequests(repository);
+  }
+
+  @Override
+  public void apply(SyncBatch batch) {
+    delegate().apply(batch);
+  }
+
+  @Override
+  public void completePass(RepositoryId repository, ListingCursor cursor, Instant completedAt) {
+    delegate().completePass(repository, cursor, completedAt);
+  }
+
+  @Override
+  public List<OutboxEntry> pendingChanges(long afterSequence, int limit) {
+    return delegate().pendingChanges(afterSequence, limit);
+  }
+
+  @Override
+  public void markDelivered(Collection<Long> sequences, Instant deliveredAt) {
+    delegate().markDelivered(sequences, deliveredAt);
+  }
+
+  @Override
+  public void recordFailedDelivery(Collection<Long> sequences) {
+    delegate().recordFailedDelivery(sequences);
+  }
+
+  @Override
+  public int purgeDelivered(Instant deliveredBefore) {
+    return delegate().purgeDelivered(deliveredBefore);
+  }
+
+  @Override
+  public void ping() {
+    delegate().ping();
+  }
+
+  @Override
+  public void close() {
+    delegate().close();
+  }
+}
