@@ -49,6 +49,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -105,20 +106,20 @@ public final class PRMonitor implements AutoCloseable {
     this.config = builder.config;
     this.clock = builder.clock;
     MeterRegistry registry = builder.meterRegistry != null ? builder.meterRegistry : new CompositeMeterRegistry();
-    this.metrics = new MonitorMetrics(registry, config.monitorName());
+    this.metrics = new MonitorMetrics(registry, config.monitorName(), builder.timerHistograms);
     GitHubClient createdClient = null;
     PullRequestStore createdStore = null;
     try {
       if (builder.client != null) {
         this.client = builder.client;
       } else {
-        createdClient = createClient(builder.classLoader);
+        createdClient = createClient(builder.classLoader, builder.clientFactory);
         this.client = createdClient;
       }
       if (builder.store != null) {
         this.rawStore = builder.store;
       } else {
-        createdStore = createStore(builder.classLoader);
+        createdStore = createStore(builder.classLoader, builder.meterRegistry);
         this.rawStore = createdStore;
       }
     } catch (RuntimeException | Error e) {
@@ -436,11 +437,20 @@ public final class PRMonitor implements AutoCloseable {
     }
   }
 
-  private GitHubClient createClient(ClassLoader classLoader) {
+  private GitHubClient createClient(ClassLoader classLoader,
+      Function<GitHubClientSettings, ? extends GitHubClient> factory) {
+    if (factory != null) {
+      return Objects.requireNonNull(factory.apply(clientSettings()), "the githubClient factory returned null");
+    }
     GitHubClientProvider provider = ProviderResolver.resolve(GitHubClientProvider.class,
         config.githubClientProvider(), GitHubClientProvider::name, classLoader,
         "ProcessorConfig.githubClientProvider");
-    return provider.create(GitHubClientSettings.builder()
+    return provider.create(clientSettings());
+  }
+
+  /** What a client provider or the host's factory gets: the configuration, the clock and the metrics. */
+  private GitHubClientSettings clientSettings() {
+    return GitHubClientSettings.builder()
         .baseUrl(config.githubBaseUrl())
         .credentials(config.githubCredentials())
         .requestTimeout(config.githubRequestTimeout())
@@ -453,16 +463,18 @@ public final class PRMonitor implements AutoCloseable {
         .serverTimeBudget(config.serverTimeBudget(), config.serverTimeWindow())
         .clock(clock)
         .listener(metrics)
-        .build());
+        .properties(config.githubClientProperties())
+        .build();
   }
 
-  private PullRequestStore createStore(ClassLoader classLoader) {
+  private PullRequestStore createStore(ClassLoader classLoader, MeterRegistry hostRegistry) {
     PullRequestStoreProvider provider = ProviderResolver.resolve(PullRequestStoreProvider.class,
         config.storeProvider(), PullRequestStoreProvider::name, classLoader, "ProcessorConfig.storeProvider");
     // every repository task holds at most one connection at a time; two more serve delivery and health
     int poolSize = config.maxConcurrentRepositories() + 2;
     return provider.create(new StoreSettings(config.jdbcUrl(), config.databaseUser(), config.databasePassword(),
-        poolSize, config.databaseTransactionTimeout(), Map.of()));
+        poolSize, config.databaseTransactionTimeout(), config.storeProperties(), config.monitorName(),
+        hostRegistry));
   }
 
   private static List<RepositorySelector> selectors(ProcessorConfig config) {
@@ -539,6 +551,8 @@ public final class PRMonitor implements AutoCloseable {
   public static final class Builder {
     private ProcessorConfig config;
     private GitHubClient client;
+    private Function<GitHubClientSettings, ? extends GitHubClient> clientFactory;
+    private boolean timerHistograms;
     private PullRequestStore store;
     private final List<ChangeListener> listeners = new ArrayList<>();
     private final List<ProgressListener> progressListeners = new ArrayList<>();
@@ -556,9 +570,37 @@ public final class PRMonitor implements AutoCloseable {
       return this;
     }
 
-    /** A GitHub client to use instead of one from a provider. The monitor will not close it. */
+    /**
+     * A GitHub client to use instead of one from a provider. The monitor will not close it. It reports
+     * nothing to the monitor's {@code prmonitor.github.*} meters nor to its health's rate-limit check unless
+     * it was built with {@link #githubClient(Function)}'s settings, whose listener feeds them.
+     */
     public Builder githubClient(GitHubClient client) {
       this.client = Objects.requireNonNull(client, "null client");
+      this.clientFactory = null;
+      return this;
+    }
+
+    /**
+     * Builds the GitHub client with the host's own code from the settings the monitor would give a provider
+     * (the configuration's values, the clock, and the listener that feeds the {@code prmonitor.github.*}
+     * meters and the health's rate-limit check): for a host that customizes the client, such as
+     * {@code settings -> new HttpGitHubClient(settings.toBuilder().retryInitialDelay(d).build())}. Called
+     * once by {@link #build()}; the monitor closes the client it returns.
+     */
+    public Builder githubClient(Function<GitHubClientSettings, ? extends GitHubClient> factory) {
+      this.clientFactory = Objects.requireNonNull(factory, "null factory");
+      this.client = null;
+      return this;
+    }
+
+    /**
+     * Whether every {@code prmonitor.*} timer publishes a percentile histogram (Prometheus: the
+     * {@code _bucket} series that {@code histogram_quantile} aggregates across monitors); default false, which
+     * leaves it to the registry's configuration.
+     */
+    public Builder timerHistograms(boolean timerHistograms) {
+      this.timerHistograms = timerHistograms;
       return this;
     }
 
@@ -580,7 +622,11 @@ public final class PRMonitor implements AutoCloseable {
       return this;
     }
 
-    /** The registry to bind metrics to; without one, metrics are not recorded. */
+    /**
+     * The registry to bind metrics to; without one, metrics are not recorded. The monitor's meters are
+     * registered at {@link #build()} (those of fixed tags with zero values) and removed at {@code close()}; a
+     * store the monitor creates binds its connection pool's meters to it too.
+     */
     public Builder meterRegistry(MeterRegistry meterRegistry) {
       this.meterRegistry = Objects.requireNonNull(meterRegistry, "null meterRegistry");
       return this;

@@ -6,9 +6,12 @@ import io.prmonitor.spi.RepositoryId;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -67,6 +70,11 @@ import java.util.regex.PatternSyntaxException;
  * @param leaseDuration how long a repository's lease lasts unless renewed (it is renewed every third of it
  *     while the monitor works); a dead monitor's repositories go to others this long after it died
  * @param repositoryInterval with leases, the least time between two completed passes over one repository
+ * @param storeProperties settings of the store provider's own, handed to it in
+ *     {@code StoreSettings.properties()} and not interpreted by prmonitor (the JDBC store reads
+ *     {@code migrate}; it rejects a key it does not know)
+ * @param githubClientProperties settings of the GitHub client provider's own, handed to it in
+ *     {@code GitHubClientSettings.properties()} and not interpreted by prmonitor
  */
 public record ProcessorConfig(
     List<RepositoryId> repositories,
@@ -105,7 +113,9 @@ public record ProcessorConfig(
     boolean leases,
     String workerId,
     Duration leaseDuration,
-    Duration repositoryInterval) {
+    Duration repositoryInterval,
+    Map<String, String> storeProperties,
+    Map<String, String> githubClientProperties) {
 
   public static final int DEFAULT_MAX_CONCURRENT_REPOSITORIES = 10;
   public static final int DEFAULT_MAX_CONCURRENT_PRS_PER_REPO = 50;
@@ -137,6 +147,8 @@ public record ProcessorConfig(
     users = List.copyOf(users);
     include = List.copyOf(include);
     exclude = List.copyOf(exclude);
+    storeProperties = Collections.unmodifiableMap(new LinkedHashMap<>(storeProperties));
+    githubClientProperties = Collections.unmodifiableMap(new LinkedHashMap<>(githubClientProperties));
   }
 
   /** A builder holding every default and no repositories. */
@@ -184,6 +196,8 @@ public record ProcessorConfig(
     b.workerId = workerId;
     b.leaseDuration = leaseDuration;
     b.repositoryInterval = repositoryInterval;
+    b.storeProperties.putAll(storeProperties);
+    b.githubClientProperties.putAll(githubClientProperties);
     return b;
   }
 
@@ -214,7 +228,9 @@ public record ProcessorConfig(
         + ", passInterval=" + passInterval + ", passDeadline=" + passDeadline
         + ", shutdownTimeout=" + shutdownTimeout + ", outboxRetention=" + outboxRetention
         + ", monitorName=" + monitorName + ", leases=" + leases + ", workerId=" + workerId
-        + ", leaseDuration=" + leaseDuration + ", repositoryInterval=" + repositoryInterval + "]";
+        + ", leaseDuration=" + leaseDuration + ", repositoryInterval=" + repositoryInterval
+        + ", storeProperties=" + storeProperties.keySet() + ", githubClientProperties="
+        + githubClientProperties.keySet() + "]";
   }
 
   /**
@@ -230,6 +246,8 @@ public record ProcessorConfig(
     private boolean discoverInstallation;
     private boolean includeArchived;
     private boolean includeForks = true;
+    private final Map<String, String> storeProperties = new LinkedHashMap<>();
+    private final Map<String, String> githubClientProperties = new LinkedHashMap<>();
     private URI githubBaseUrl = GitHubClientSettings.DEFAULT_BASE_URL;
     private GitHubCredentials githubCredentials = new GitHubCredentials.Anonymous();
     private String githubClientProvider;
@@ -389,6 +407,36 @@ public record ProcessorConfig(
     /** Selects the store provider by name; default: the only one on the class path. */
     public Builder storeProvider(String name) {
       this.storeProvider = providerName("storeProvider", name);
+      return this;
+    }
+
+    /**
+     * Where a store of another provider than the JDBC one keeps its data: any non-blank text its provider
+     * understands (a directory, a URI), handed to it as {@code StoreSettings.location()}. Replaces
+     * {@link #jdbcUrl}: the two set the same field.
+     */
+    public Builder storeLocation(String location) {
+      if (location == null || location.isBlank()) {
+        throw new IllegalArgumentException("storeLocation must not be blank: '" + location + "'");
+      }
+      this.jdbcUrl = location;
+      return this;
+    }
+
+    /**
+     * Sets one setting of the store provider's own, handed to it in {@code StoreSettings.properties()}.
+     * The JDBC store knows {@code migrate} ({@code true}, the default, or {@code false}: the schema is
+     * managed outside prmonitor and only checked at start).
+     */
+    public Builder storeProperty(String key, String value) {
+      storeProperties.put(propertyKey("storeProperty", key), propertyValue("storeProperty", key, value));
+      return this;
+    }
+
+    /** Sets one setting of the GitHub client provider's own, handed to it in {@code GitHubClientSettings.properties()}. */
+    public Builder githubClientProperty(String key, String value) {
+      githubClientProperties.put(propertyKey("githubClientProperty", key),
+          propertyValue("githubClientProperty", key, value));
       return this;
     }
 
@@ -603,7 +651,8 @@ public record ProcessorConfig(
           maxConcurrentPrsPerRepo, maxConcurrentRequests, githubRequestTimeout, databaseTransactionTimeout,
           enableCaching, cacheTtl, retryMaxAttempts, retryBackoffFactor, rateLimitReserve, serverTimeBudget,
           serverTimeWindow, emitOpenedOnBaseline, passInterval, passDeadline, shutdownTimeout, outboxRetention, monitorName,
-          leases, workerId == null && leases ? generatedWorkerId() : workerId, leaseDuration, repositoryInterval);
+          leases, workerId == null && leases ? generatedWorkerId() : workerId, leaseDuration, repositoryInterval,
+          storeProperties, githubClientProperties);
     }
 
     /** {@code host-pid-random}: unique per monitor, readable in the store's lease_owner column. */
@@ -658,6 +707,20 @@ public record ProcessorConfig(
         throw new IllegalArgumentException(field + " pattern is invalid: '" + glob + "'", e);
       }
       return glob;
+    }
+
+    private static String propertyKey(String field, String key) {
+      if (key == null || key.isBlank()) {
+        throw new IllegalArgumentException(field + " key must not be blank: '" + key + "'");
+      }
+      return key;
+    }
+
+    private static String propertyValue(String field, String key, String value) {
+      if (value == null) {
+        throw new IllegalArgumentException(field + " '" + key + "' must not be null");
+      }
+      return value;
     }
 
     private static String providerName(String field, String name) {

@@ -119,17 +119,29 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
    * Opens a store on a database of its own: creates a HikariCP pool from the settings, migrates the
    * schema, and closes the pool in {@link #close()}.
    *
+   * <p>{@link StoreSettings#properties()} may hold {@value #MIGRATE} ({@code true}, the default, or
+   * {@code false}: the schema is managed outside prmonitor, see {@link #create(DataSource, Duration, boolean)});
+   * any other key is rejected. The pool is named after {@link StoreSettings#name()}, and its HikariCP meters
+   * ({@code hikaricp.connections.*}, tag {@code pool=<name>}) are bound to {@link StoreSettings#meterRegistry()}
+   * when there is one, and removed when the store closes.
+   *
    * @param settings a {@code jdbc:h2:} or {@code jdbc:postgresql:} URL, optional user and password, the
-   *     pool size and the transaction timeout; {@link StoreSettings#properties()} are ignored
-   * @throws IllegalArgumentException if the URL is of another database
-   * @throws StoreException if the database cannot be reached or migrated
+   *     pool size, the transaction timeout and the properties above
+   * @throws IllegalArgumentException if the URL is of another database, or a property is unknown or invalid
+   * @throws StoreException if the database cannot be reached or migrated, or, with migration off, its schema
+   *     is not the one this store needs
    */
   public static JdbcPullRequestStore create(StoreSettings settings) {
     Objects.requireNonNull(settings, "null settings");
     SqlDialect dialect = SqlDialect.ofJdbcUrl(settings.jdbcUrl());
+    boolean migrate = migrateProperty(settings.properties());
     String maskedUrl = Redaction.maskUrl(settings.jdbcUrl());
     HikariConfig config = new HikariConfig();
-    config.setPoolName("prmonitor-store");
+    config.setPoolName(settings.name());
+    if (settings.meterRegistry() != null) {
+      // HikariCP recognises a Micrometer MeterRegistry by its class and removes its meters when the pool closes
+      config.setMetricRegistry(settings.meterRegistry());
+    }
     config.setJdbcUrl(settings.jdbcUrl());
     config.setUsername(settings.username());
     config.setPassword(settings.password());
@@ -151,8 +163,24 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
         + ", pool=owned(max=" + settings.maxPoolSize() + "), transactionTimeout=" + settings.transactionTimeout() + "]";
     JdbcPullRequestStore store = new JdbcPullRequestStore(pool, pool, dialect, settings.transactionTimeout(),
         settings.password(), description);
-    store.start(maskedUrl);
+    store.start(maskedUrl, migrate);
     return store;
+  }
+
+  /** The {@link StoreSettings#properties()} key that turns schema migration off ({@code false}). */
+  public static final String MIGRATE = "migrate";
+
+  private static boolean migrateProperty(Map<String, String> properties) {
+    for (String key : properties.keySet()) {
+      if (!key.equals(MIGRATE)) {
+        throw new IllegalArgumentException("unknown JDBC store property '" + key + "'; the JDBC store knows: " + MIGRATE);
+      }
+    }
+    String value = properties.getOrDefault(MIGRATE, "true");
+    if (!value.equals("true") && !value.equals("false")) {
+      throw new IllegalArgumentException("JDBC store property " + MIGRATE + " must be true or false: '" + value + "'");
+    }
+    return Boolean.parseBoolean(value);
   }
 
   /**
@@ -165,6 +193,23 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
    * @throws StoreException if the database cannot be reached or migrated
    */
   public static JdbcPullRequestStore create(DataSource dataSource, Duration transactionTimeout) {
+    return create(dataSource, transactionTimeout, true);
+  }
+
+  /**
+   * Opens a store on a host's data source; {@link #close()} leaves the data source open. With
+   * {@code migrate} false the store never changes the schema: it only reads {@code prmonitor_schema_version}
+   * and refuses to start unless every version it needs is there, unaltered, and none newer, for databases
+   * whose schema an administrator manages with the DDL of {@link #schemaScript(String)}.
+   *
+   * @param transactionTimeout the time limit of one transaction, positive
+   * @param migrate whether to bring the schema to the newest version (true) or only check it (false)
+   * @throws IllegalArgumentException if the database is neither H2 nor PostgreSQL, or the timeout is not
+   *     positive
+   * @throws StoreException if the database cannot be reached or migrated, or its schema is newer than this
+   *     store's, altered, or (with migration off) incomplete
+   */
+  public static JdbcPullRequestStore create(DataSource dataSource, Duration transactionTimeout, boolean migrate) {
     Objects.requireNonNull(dataSource, "null dataSource");
     Objects.requireNonNull(transactionTimeout, "null transactionTimeout");
     if (transactionTimeout.isNegative() || transactionTimeout.isZero()) {
@@ -181,17 +226,48 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
         + dataSource.getClass().getName() + " (host-owned), transactionTimeout=" + transactionTimeout + "]";
     JdbcPullRequestStore store = new JdbcPullRequestStore(dataSource, null, dialect, transactionTimeout, null,
         description);
-    store.start("host data source");
+    store.start("host data source", migrate);
     return store;
   }
 
-  private void start(String where) {
+  /**
+   * The DDL that creates the newest schema in an empty database, version records and checksums included:
+   * what an administrator applies before stores start with migration off. Also printed by
+   * {@code java io.prmonitor.jdbc.SchemaScript h2|postgresql}.
+   *
+   * @param database {@code h2} or {@code postgresql}, in any case
+   * @throws IllegalArgumentException naming any other database
+   */
+  public static String schemaScript(String database) {
+    Objects.requireNonNull(database, "null database");
+    for (SqlDialect dialect : SqlDialect.values()) {
+      if (dialect.name().equalsIgnoreCase(database)) {
+        return SchemaMigrator.script(dialect);
+      }
+    }
+    throw new IllegalArgumentException("no schema script for database '" + database + "': h2 or postgresql");
+  }
+
+  private void start(String where, boolean migrate) {
     try {
-      List<Integer> applied = new SchemaMigrator(jdbi, dialect).migrate();
-      LOG.info("Opened prmonitor store on {} ({}), schema migrations applied now: {}", where, dialect, applied);
+      SchemaMigrator migrator = new SchemaMigrator(jdbi, dialect);
+      if (migrate) {
+        List<Integer> applied = migrator.migrate();
+        LOG.info("Opened prmonitor store on {} ({}), schema migrations applied now: {}", where, dialect, applied);
+      } else {
+        migrator.verify();
+        LOG.info("Opened prmonitor store on {} ({}) with schema migration off; the schema is at version {}", where,
+            dialect, SchemaMigrator.latestVersion());
+      }
     } catch (RuntimeException e) {
       if (ownedPool != null) {
         ownedPool.close();
+      }
+      if (e instanceof SchemaMigrator.SchemaMismatch mismatch) {
+        // the migrator's own words say what is wrong and what to do; the SQL error below them would not
+        throw new StoreException(Redaction.redact("cannot open the store on " + where + ": " + mismatch.getMessage(),
+            password), mismatch.getCause() == null ? null : failure("read schema", null, where, mismatch.getCause(),
+            password));
       }
       throw failure("migrate schema", null, where, e, password);
     }

@@ -11,8 +11,9 @@ import io.prmonitor.spi.ChangeKind;
 import io.prmonitor.spi.GitHubClientListener;
 import io.prmonitor.spi.RateLimitStatus;
 import java.time.Duration;
-import java.util.Set;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +22,13 @@ import java.util.concurrent.TimeUnit;
  * The monitor's Micrometer meters, all named {@code prmonitor.*} and tagged {@code monitor=<name>}.
  * Tag values come from small fixed sets (endpoint route templates, statuses, kinds, outcome names,
  * credential labels), never from repository names or pull request numbers.
+ *
+ * <p>Every meter whose tags come from a fixed set is registered with zero values when this object is
+ * created, so that a dashboard or an alert sees it before its first event (no {@code absent()} needed); the
+ * meters tagged with a GitHub endpoint, a status, a retry reason, a credential or an error type appear with
+ * their first event. With {@code timerHistograms} every timer also publishes a percentile histogram
+ * (Micrometer's {@code publishPercentileHistogram}: {@code _bucket} series in Prometheus); without it, the
+ * registry's own configuration decides.
  *
  * <p>It is also the {@link GitHubClientListener} of the clients the monitor creates. {@link #close()}
  * removes every meter it registered from the registry. Thread-safe.
@@ -32,9 +40,44 @@ public final class MonitorMetrics implements GitHubClientListener, AutoCloseable
   private final Set<Meter> meters = ConcurrentHashMap.newKeySet();
   private final Map<String, RateLimitStatus> rateLimits = new ConcurrentHashMap<>();
 
+  /** The store operations {@link TimedPullRequestStore} times, registered at start. */
+  static final List<String> STORE_OPERATIONS = List.of("repository_state", "load", "exists", "load_all", "apply",
+      "complete_pass", "pending", "mark_delivered", "record_failed_delivery", "purge", "ping");
+
+  private final Boolean histograms;
+
+  /** Meters without histograms beyond what the registry configures. */
   public MonitorMetrics(MeterRegistry registry, String monitorName) {
+    this(registry, monitorName, false);
+  }
+
+  /**
+   * Registers the meters of fixed tags with zero values.
+   *
+   * @param timerHistograms whether every timer publishes a percentile histogram
+   */
+  public MonitorMetrics(MeterRegistry registry, String monitorName, boolean timerHistograms) {
     this.registry = registry;
     this.common = Tags.of("monitor", monitorName);
+    // null, not false: leaves the choice to the registry's MeterFilters when the host did not opt in
+    this.histograms = timerHistograms ? Boolean.TRUE : null;
+    for (RepositoryOutcome.Status status : RepositoryOutcome.Status.values()) {
+      syncTimer(status);
+    }
+    for (ChangeKind kind : ChangeKind.values()) {
+      changes(kind);
+    }
+    deferred();
+    failed();
+    passTimer();
+    delivered();
+    deliveryFailures();
+    for (String operation : STORE_OPERATIONS) {
+      storeTimer(operation, true);
+      storeTimer(operation, false);
+    }
+    cache(true);
+    cache(false);
   }
 
   private <M extends Meter> M keep(M meter) {
@@ -42,30 +85,71 @@ public final class MonitorMetrics implements GitHubClientListener, AutoCloseable
     return meter;
   }
 
+  private Timer syncTimer(RepositoryOutcome.Status status) {
+    return keep(Timer.builder("prmonitor.repository.sync")
+        .description("Time to synchronize one repository in a pass")
+        .tags(common).tag("outcome", status.name().toLowerCase(Locale.ROOT))
+        .publishPercentileHistogram(histograms).register(registry));
+  }
+
+  private Counter changes(ChangeKind kind) {
+    return keep(Counter.builder("prmonitor.changes").description("Changes detected and recorded")
+        .tags(common).tag("kind", kind.name()).register(registry));
+  }
+
+  private Counter deferred() {
+    return keep(Counter.builder("prmonitor.repositories.deferred").description("Repositories deferred to a later pass")
+        .tags(common).register(registry));
+  }
+
+  private Counter failed() {
+    return keep(Counter.builder("prmonitor.repositories.failed").description("Repository synchronizations that failed")
+        .tags(common).register(registry));
+  }
+
+  private Timer passTimer() {
+    return keep(Timer.builder("prmonitor.pass.duration").description("Time of a whole pass, delivery included")
+        .tags(common).publishPercentileHistogram(histograms).register(registry));
+  }
+
+  private Counter delivered() {
+    return keep(Counter.builder("prmonitor.outbox.delivered").description("Changes every listener accepted")
+        .tags(common).register(registry));
+  }
+
+  private Counter deliveryFailures() {
+    return keep(Counter.builder("prmonitor.outbox.failures").description("Changes a listener refused")
+        .tags(common).register(registry));
+  }
+
+  private Timer storeTimer(String operation, boolean success) {
+    return keep(Timer.builder("prmonitor.store.transaction").description("Store operation time")
+        .tags(common).tag("operation", operation).tag("outcome", success ? "success" : "failure")
+        .publishPercentileHistogram(histograms).register(registry));
+  }
+
+  private Counter cache(boolean hit) {
+    return keep(Counter.builder("prmonitor.github.cache").description("Response cache lookups")
+        .tags(common).tag("result", hit ? "hit" : "miss").register(registry));
+  }
+
   /** Records one repository's synchronization. */
   public void repository(RepositoryOutcome outcome) {
-    keep(Timer.builder("prmonitor.repository.sync")
-        .description("Time to synchronize one repository in a pass")
-        .tags(common).tag("outcome", outcome.status().name().toLowerCase(Locale.ROOT))
-        .register(registry)).record(outcome.elapsed());
+    syncTimer(outcome.status()).record(outcome.elapsed());
     for (Map.Entry<ChangeKind, Integer> entry : outcome.changes().entrySet()) {
-      keep(Counter.builder("prmonitor.changes").description("Changes detected and recorded")
-          .tags(common).tag("kind", entry.getKey().name()).register(registry)).increment(entry.getValue());
+      changes(entry.getKey()).increment(entry.getValue());
     }
     if (outcome.status() == RepositoryOutcome.Status.DEFERRED) {
-      keep(Counter.builder("prmonitor.repositories.deferred").description("Repositories deferred to a later pass")
-          .tags(common).register(registry)).increment();
+      deferred().increment();
     } else if (outcome.status() == RepositoryOutcome.Status.FAILED) {
-      keep(Counter.builder("prmonitor.repositories.failed").description("Repository synchronizations that failed")
-          .tags(common).register(registry)).increment();
+      failed().increment();
       error(outcome.errorType() == null ? "unknown" : outcome.errorType());
     }
   }
 
   /** Records a whole pass. */
   public void pass(Duration duration) {
-    keep(Timer.builder("prmonitor.pass.duration").description("Time of a whole pass, delivery included")
-        .tags(common).register(registry)).record(duration);
+    passTimer().record(duration);
   }
 
   /** Counts an error by type (the exception's simple class name or a fixed word). */
@@ -76,24 +160,21 @@ public final class MonitorMetrics implements GitHubClientListener, AutoCloseable
 
   /** Records one store transaction. */
   public void storeTransaction(String operation, long nanos, boolean success) {
-    keep(Timer.builder("prmonitor.store.transaction").description("Store operation time")
-        .tags(common).tag("operation", operation).tag("outcome", success ? "success" : "failure")
-        .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+    storeTimer(operation, success).record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /** Counts delivered and refused outbox entries. */
   public void delivery(int delivered, int failed) {
-    keep(Counter.builder("prmonitor.outbox.delivered").description("Changes every listener accepted")
-        .tags(common).register(registry)).increment(delivered);
-    keep(Counter.builder("prmonitor.outbox.failures").description("Changes a listener refused")
-        .tags(common).register(registry)).increment(failed);
+    delivered().increment(delivered);
+    deliveryFailures().increment(failed);
   }
 
   @Override
   public void onResponse(String endpoint, int status, boolean charged, Duration elapsed, long bodyBytes) {
     keep(Timer.builder("prmonitor.github.requests").description("GitHub API requests")
         .tags(common).tag("endpoint", endpoint).tag("status", Integer.toString(status))
-        .tag("charged", Boolean.toString(charged)).register(registry)).record(elapsed);
+        .tag("charged", Boolean.toString(charged)).publishPercentileHistogram(histograms).register(registry))
+        .record(elapsed);
     if (status == 304) {
       keep(Counter.builder("prmonitor.github.not.modified").description("Requests answered 304 Not Modified")
           .tags(common).tag("endpoint", endpoint).register(registry)).increment();
@@ -129,8 +210,7 @@ public final class MonitorMetrics implements GitHubClientListener, AutoCloseable
 
   @Override
   public void onCacheLookup(boolean hit) {
-    keep(Counter.builder("prmonitor.github.cache").description("Response cache lookups")
-        .tags(common).tag("result", hit ? "hit" : "miss").register(registry)).increment();
+    cache(hit).increment();
   }
 
   /** The latest rate-limit state seen per credential. */
