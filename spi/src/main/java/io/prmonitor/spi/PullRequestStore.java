@@ -11,8 +11,8 @@ import java.util.Map;
  *
  * <p>Implementations must be thread-safe: the processor calls them from many threads at once, for
  * different repositories. Every method either completes or throws a {@link StoreException} leaving the
- * stored state as it was. The contract test suite in this module's test-jar
- * ({@code PullRequestStoreContract}) pins the semantics down; an implementation passes it.
+ * stored state as it was. The contract test suite {@code PullRequestStoreContract} in the artifact
+ * {@code prmonitor-spi-tck} pins the semantics down; an implementation passes it.
  */
 public interface PullRequestStore extends AutoCloseable {
 
@@ -31,7 +31,8 @@ public interface PullRequestStore extends AutoCloseable {
    * Whether the store holds at least one snapshot of the repository. The processor asks once at the start
    * of a repository's first pass when that pass reports nothing new: when the store holds none, the pass
    * looks up only the pull requests it reads a second time, not every page's. The default answers true,
-   * which is always correct, only slower; a store overrides it with a cheap existence check.
+   * which is always correct, only slower; a store overrides it with a cheap existence check, which must then
+   * be exact: true once a snapshot of the repository was applied, false before.
    */
   default boolean hasPullRequests(RepositoryId repository) {
     return true;
@@ -68,7 +69,10 @@ public interface PullRequestStore extends AutoCloseable {
   void recordFailedDelivery(Collection<Long> sequences);
 
   /**
-   * Deletes outbox entries delivered before the given instant.
+   * Deletes outbox entries delivered before the given instant, and forgets them entirely: a change whose
+   * key was purged is no longer deduplicated, so applying it again appends it as a new pending entry (the
+   * outbox retention is the window of deduplication, and a store's size stays bounded by it). Pending
+   * entries are never purged, however old.
    *
    * @return how many entries were deleted
    */

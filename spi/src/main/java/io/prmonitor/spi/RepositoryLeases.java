@@ -17,7 +17,7 @@ import java.util.Set;
  * their clocks in step (NTP) to well within the lease duration.
  *
  * <p>Implementations must be thread-safe and safe across processes: two workers claiming at once never
- * both get the same repository. The contract suite in this module's test-jar
+ * both get the same repository. The contract suite in the artifact {@code prmonitor-spi-tck}
  * ({@code RepositoryLeasesContract}) pins the semantics down.
  */
 public interface RepositoryLeases {
