@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.Search;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prmonitor.PRMonitor;
 import io.prmonitor.ProcessorConfig;
 import io.prmonitor.core.metrics.MonitorMetrics;
@@ -13,6 +15,7 @@ import io.prmonitor.core.store.InMemoryPullRequestStore;
 import io.prmonitor.github.HttpGitHubClient;
 import io.prmonitor.simulator.Fault;
 import io.prmonitor.simulator.GitHubSimulator;
+import io.prmonitor.spi.ChangeKind;
 import io.prmonitor.spi.GitHubClientSettings;
 import io.prmonitor.spi.GitHubCredentials;
 import io.prmonitor.spi.RepositoryId;
@@ -99,6 +102,83 @@ class MonitorMetricsTest {
     assertThat(find("prmonitor.outbox.delivered").counter().count()).isEqualTo(1.0);
     assertThat(registry.getMeters()).allSatisfy(meter -> assertThat(meter.getId().getTags().toString())
         .doesNotContain(TOKEN).doesNotContain("repo-").doesNotContain("missing"));
+  }
+
+  @Test
+  void build_registersTheMetersOfFixedTagsWithZeroValues() {
+    try (PRMonitor monitor = PRMonitor.builder().config(config().build()).store(new InMemoryPullRequestStore())
+        .meterRegistry(registry).build()) {
+      for (String outcome : List.of("done", "failed", "deferred")) {
+        assertThat(find("prmonitor.repository.sync").tag("outcome", outcome).timer().count()).isZero();
+      }
+      for (ChangeKind kind : ChangeKind.values()) {
+        assertThat(find("prmonitor.changes").tag("kind", kind.name()).counter().count()).isZero();
+      }
+      assertThat(find("prmonitor.pass.duration").timer().count()).isZero();
+      assertThat(find("prmonitor.repositories.failed").counter().count()).isZero();
+      assertThat(find("prmonitor.repositories.deferred").counter().count()).isZero();
+      assertThat(find("prmonitor.outbox.delivered").counter().count()).isZero();
+      assertThat(find("prmonitor.outbox.failures").counter().count()).isZero();
+      assertThat(find("prmonitor.github.cache").tag("result", "miss").counter().count()).isZero();
+      assertThat(find("prmonitor.store.transaction").tags("operation", "apply", "outcome", "failure").timer().count())
+          .isZero();
+    }
+  }
+
+  @Test
+  void passes_addNoStoreOperationBeyondThoseRegisteredAtStart() {
+    try (PRMonitor monitor = PRMonitor.builder().config(config().build()).store(new InMemoryPullRequestStore())
+        .meterRegistry(registry).listener(change -> { }).build()) {
+      int registered = find("prmonitor.store.transaction").timers().size();
+      monitor.run();
+      RepositoryId first = simulator.repositories().get(0);
+      simulator.editTitle(first, simulator.truth(first).get(0).number(), "operations");
+      monitor.run();
+      monitor.health();
+
+      assertThat(find("prmonitor.store.transaction").timers()).hasSize(registered)
+          .anyMatch(timer -> timer.count() > 0);
+    }
+  }
+
+  @Test
+  void timerHistograms_publishBucketsOnlyWhenAskedFor() {
+    PrometheusMeterRegistry plain = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry histograms = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    try (PRMonitor monitor = PRMonitor.builder().config(config().build()).store(new InMemoryPullRequestStore())
+        .meterRegistry(plain).build()) {
+      monitor.run();
+      assertThat(plain.scrape()).contains("prmonitor_pass_duration_seconds_count{monitor=\"obs\"} 1")
+          .doesNotContain("_bucket{");
+    }
+    try (PRMonitor monitor = PRMonitor.builder().config(config().build()).store(new InMemoryPullRequestStore())
+        .meterRegistry(histograms).timerHistograms(true).build()) {
+      monitor.run();
+      String scrape = histograms.scrape();
+      for (String timer : List.of("prmonitor_pass_duration_seconds", "prmonitor_repository_sync_seconds",
+          "prmonitor_github_requests_seconds", "prmonitor_store_transaction_seconds")) {
+        assertThat(scrape).contains(timer + "_bucket{");
+      }
+    }
+  }
+
+  @Test
+  void hostBuiltClient_fromTheSettingsFactory_feedsTheMonitorsMetricsAndIsClosedByIt() {
+    List<HttpGitHubClient> built = new ArrayList<>();
+    try (PRMonitor monitor = PRMonitor.builder().config(config().build()).store(new InMemoryPullRequestStore())
+        .meterRegistry(registry)
+        .githubClient(settings -> {
+          HttpGitHubClient client = new HttpGitHubClient(settings.toBuilder().retryInitialDelay(Duration.ofMillis(1)).build());
+          built.add(client);
+          return client;
+        })
+        .build()) {
+      monitor.run();
+      assertThat(find("prmonitor.github.requests").tags("endpoint", PULLS, "status", "200").timer().count())
+          .isPositive();
+      assertThat(find("prmonitor.github.rate.limit.remaining").tag("credential", "token:...1234").gauge()).isNotNull();
+    }
+    assertThat(built).singleElement().satisfies(client -> assertThat(client.toString()).endsWith(", closed]"));
   }
 
   @Test

@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.prmonitor.spi.ChangeKind;
 import io.prmonitor.spi.ListingCursor;
 import io.prmonitor.spi.PullRequestStore;
@@ -267,5 +268,18 @@ class JdbcPullRequestStoreTest {
     StringWriter out = new StringWriter();
     t.printStackTrace(new PrintWriter(out));
     return out.toString();
+  }
+
+  @Test
+  void create_withTheHostsRegistry_bindsThePoolsMetersUntilClose() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    StoreSettings settings = new StoreSettings(memoryUrl(), "sa", null, 3, Duration.ofSeconds(5), Map.of(), "obs",
+        registry);
+    try (JdbcPullRequestStore store = JdbcPullRequestStore.create(settings)) {
+      store.ping();
+      assertThat(registry.find("hikaricp.connections.max").tag("pool", "obs").gauge().value()).isEqualTo(3.0);
+      assertThat(registry.find("hikaricp.connections.acquire").tag("pool", "obs").timer().count()).isPositive();
+    }
+    assertThat(registry.find("hikaricp.connections.max").gauges()).isEmpty();
   }
 }

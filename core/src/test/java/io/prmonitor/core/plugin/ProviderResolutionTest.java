@@ -3,19 +3,24 @@ package io.prmonitor.core.plugin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.prmonitor.PRMonitor;
 import io.prmonitor.ProcessorConfig;
 import io.prmonitor.StaticGitHubClient;
 import io.prmonitor.core.store.InMemoryPullRequestStore;
 import io.prmonitor.spi.ConfigurationException;
+import io.prmonitor.spi.GitHubClientSettings;
 import io.prmonitor.spi.PullRequestStoreProvider;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,6 +72,38 @@ class ProviderResolutionTest {
       assertThat(settings.jdbcUrl()).isEqualTo(ProcessorConfig.DEFAULT_JDBC_URL);
       assertThat(settings.maxPoolSize()).isEqualTo(config.maxConcurrentRepositories() + 2);
     });
+  }
+
+  @Test
+  void storeSettings_carryTheProvidersOwnPropertiesLocationNameAndTheHostsRegistry() throws IOException {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    ProcessorConfig custom = config.toBuilder().storeLocation("/var/lib/prmonitor/store").monitorName("obs")
+        .storeProperty("compaction", "hourly").storeProperty("cache", "64MB").build();
+    try (PRMonitor monitor = PRMonitor.builder().config(custom).githubClient(new StaticGitHubClient())
+        .meterRegistry(registry).classLoader(withProviders(TestStoreProviders.Alpha.class)).build()) {
+      assertThat(monitor.run().repositoriesDone()).isEqualTo(1);
+    }
+    assertThat(TestStoreProviders.CREATED).singleElement().satisfies(settings -> {
+      assertThat(settings.location()).isEqualTo("/var/lib/prmonitor/store");
+      assertThat(settings.properties()).isEqualTo(Map.of("compaction", "hourly", "cache", "64MB"));
+      assertThat(settings.name()).isEqualTo("obs");
+      assertThat(settings.meterRegistry()).isSameAs(registry);
+    });
+  }
+
+  @Test
+  void clientSettings_carryTheProvidersOwnProperties() {
+    List<GitHubClientSettings> seen = new ArrayList<>();
+    ProcessorConfig custom = config.toBuilder().githubClientProperty("proxy", "http://proxy.internal:3128").build();
+    try (PRMonitor monitor = PRMonitor.builder().config(custom).store(new InMemoryPullRequestStore())
+        .githubClient(settings -> {
+          seen.add(settings);
+          return new StaticGitHubClient();
+        }).build()) {
+      assertThat(monitor.config().githubClientProperties()).containsEntry("proxy", "http://proxy.internal:3128");
+    }
+    assertThat(seen).singleElement().satisfies(settings ->
+        assertThat(settings.properties()).isEqualTo(Map.of("proxy", "http://proxy.internal:3128")));
   }
 
   @Test
