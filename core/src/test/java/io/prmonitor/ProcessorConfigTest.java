@@ -7,6 +7,7 @@ import io.prmonitor.spi.GitHubCredentials;
 import io.prmonitor.spi.RepositoryId;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
@@ -247,6 +248,25 @@ class ProcessorConfigTest {
   void toBuilder_roundTrips() {
     ProcessorConfig config = builder().maxConcurrentRepositories(3).organization("acme").include("acme/*")
         .passDeadline(Duration.ofMinutes(1)).build();
+    assertThat(config.toBuilder().build()).isEqualTo(config);
+  }
+
+  @Test
+  void providerProperties_blankKeyOrNullValueOrBlankLocation_rejectedNamingThem() {
+    rejected(() -> builder().storeProperty(" ", "x"), "storeProperty", "' '");
+    rejected(() -> builder().storeProperty("migrate", null), "storeProperty", "'migrate'");
+    rejected(() -> builder().githubClientProperty("", "x"), "githubClientProperty", "''");
+    rejected(() -> builder().storeLocation(" "), "storeLocation", "' '");
+  }
+
+  @Test
+  void providerProperties_keptInOrderAndByToBuilder() {
+    ProcessorConfig config = builder().storeProperty("b", "2").storeProperty("a", "1").githubClientProperty("p", "q")
+        .storeLocation("/data/store").build();
+
+    assertThat(config.storeProperties()).containsExactly(Map.entry("b", "2"), Map.entry("a", "1"));
+    assertThat(config.githubClientProperties()).containsExactly(Map.entry("p", "q"));
+    assertThat(config.jdbcUrl()).isEqualTo("/data/store");
     assertThat(config.toBuilder().build()).isEqualTo(config);
   }
 }
