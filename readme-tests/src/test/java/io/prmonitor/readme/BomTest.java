@@ -47,6 +47,19 @@ class BomTest {
     }
   }
 
+  @Test
+  void bom_pinsItsPluginsAsTheParentDoes() throws IOException {
+    String parent = Files.readString(Path.of("../pom.xml"));
+    String bom = Files.readString(Path.of("../bom/pom.xml"));
+    for (String plugin : List.of("maven-install-plugin", "maven-deploy-plugin", "maven-site-plugin")) {
+      Matcher pinned = Pattern.compile("<" + plugin + "\\.version>([^<]+)<").matcher(parent);
+      assertThat(pinned.find()).as(plugin).isTrue();
+      assertThat(bom).as("prmonitor-bom pins %s as the parent does", plugin)
+          .containsPattern("<artifactId>" + plugin + "</artifactId>\\s*<version>" + Pattern.quote(pinned.group(1))
+              + "</version>");
+    }
+  }
+
   private static String version(String pom) {
     Matcher version = VERSION.matcher(pom);
     assertThat(version.find()).isTrue();
