@@ -23,7 +23,10 @@ public final class JdbcPullRequestStoreProvider implements PullRequestStoreProvi
     return NAME;
   }
 
-  /** Opens a store with its own connection pool and migrates the schema; the caller closes it. */
+  /**
+   * Opens a store with its own connection pool and migrates the schema (or, with the property
+   * {@code migrate=false}, only checks it); the caller closes it. See {@link JdbcPullRequestStore#create(StoreSettings)}.
+   */
   @Override
   public PullRequestStore create(StoreSettings settings) {
     return JdbcPullRequestStore.create(settings);
