@@ -1,4 +1,4 @@
-package io.prmonitor.examples;
+package io.prmonitor.service;
 
 import io.prmonitor.PRMonitor;
 import io.prmonitor.ProcessorConfig;

@@ -1,4 +1,4 @@
-package io.prmonitor.examples;
+package io.prmonitor.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
