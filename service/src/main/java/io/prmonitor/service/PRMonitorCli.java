@@ -1,228 +1,209 @@
 package io.prmonitor.service;
 
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prmonitor.PRMonitor;
-import io.prmonitor.ProcessorConfig;
+import io.prmonitor.ProgressListener;
 import io.prmonitor.RunReport;
 import io.prmonitor.spi.GitHubAuthenticationException;
 import io.prmonitor.spi.PRMonitorException;
+import java.io.IOException;
 import java.io.PrintStream;
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The command-line runner: one pass (or passes on an interval with {@code --watch}) over the given
- * repositories, each pass's {@link RunReport} printed as one JSON line on standard output. Logs go to
- * standard error. The token comes from the environment variable {@code GITHUB_TOKEN}, never from an
- * argument (arguments show in process lists).
+ * prmonitor as a program: one pass over the configured repositories, or with {@code --watch} passes on the
+ * library's schedule ({@link PRMonitor#start()}) until SIGTERM or SIGINT. Each pass's {@link RunReport} is
+ * printed as one JSON line on standard output ({@code --print-changes} adds a line per change); logs go to
+ * standard error, as text or JSON. With {@code --http} it serves {@code /health}, {@code /metrics}, a status
+ * page and {@code /api/status}. Settings come from flags, {@code PRMONITOR_*} environment variables and a
+ * properties file ({@link Configuration}); secrets only from the environment or files.
  *
  * <pre>
- * GITHUB_TOKEN=... ./dev run --repos octocat/Hello-World,octocat/linguist --db jdbc:postgresql://db/prs
+ * GITHUB_TOKEN=... prmonitor --repos octocat/Hello-World,octocat/linguist --db jdbc:postgresql://db/prs
+ * prmonitor --config /etc/prmonitor/prmonitor.properties --watch --http 127.0.0.1:9464
  * </pre>
  *
- * <p>Exit status: 0 when every pass completed, 1 when a pass failed or left repositories failed, 2 on bad
- * arguments.
+ * <p>Exit status: 0 when every pass completed, or the process was stopped by SIGTERM/SIGINT (a running pass
+ * finishes or is handed back within {@code shutdown-timeout}); 1 when a pass failed, left repositories
+ * failed, or a change could not be written to standard output (it stays pending in the outbox); 2 on bad
+ * arguments, configuration or environment.
  */
 public final class PRMonitorCli {
 
-  static final String USAGE = """
-      usage: prmonitor [options]
-        --repos OWNER/NAME[,OWNER/NAME...]  repositories to watch (repeatable)
-        --org NAME                          watch every repository of an organization (repeatable)
-        --user LOGIN                        watch every repository of a user (repeatable)
-        --base-url URL                      GitHub API root (default https://api.github.com;
-                                            GitHub Enterprise: https://HOST/api/v3)
-        --db JDBC_URL                       store (default jdbc:h2:file:./prmonitor-data/prmonitor)
-        --db-user USER                      database user (password from PRMONITOR_DB_PASSWORD)
-        --watch                             run passes on an interval until stopped
-        --interval DURATION                 time between passes with --watch, e.g. 300s, 5m, PT5M (default 5m)
-        --concurrency N                     repositories synchronized at once (default 10)
-        --emit-opened-on-baseline           report existing pull requests as OPENED on the first pass
-        --print-changes                     print each detected change as a JSON line too
-        --help                              this text
-      environment: GITHUB_TOKEN (optional for public repositories), PRMONITOR_DB_PASSWORD (optional)
-      """;
+  /** How often the status page's budget chart takes a sample between passes. */
+  static final long SAMPLE_SECONDS = 60;
 
   private PRMonitorCli() {
   }
 
+  /** Runs the program and exits with its status. */
   public static void main(String[] args) {
-    System.exit(run(args, System.getenv(), System.out, System.err));
+    System.exit(run(args, System.getenv(), System.out, System.err, true));
   }
 
-  /** Parsed arguments. */
-  record Options(ProcessorConfig config, boolean watch, boolean printChanges) {
-  }
-
-  /** Thrown for bad arguments; the message says which. */
-  static final class UsageException extends Exception {
-    UsageException(String message) {
-      super(message);
-    }
-  }
-
-  /**
-   * Runs the command; returns the exit status instead of exiting, so that tests can call it.
-   */
+  /** Runs the command; returns the exit status instead of exiting, so that tests can call it. */
   static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
-    Options options;
+    return run(args, env, out, err, false);
+  }
+
+  private static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err,
+      boolean handleSignals) {
+    Configuration.Request request;
     try {
-      options = parse(args, env);
-    } catch (UsageException e) {
+      request = Configuration.parse(args, env);
+    } catch (Configuration.UsageException e) {
       err.println("prmonitor: " + e.getMessage());
-      err.print(USAGE);
+      err.println("Run 'prmonitor --help' for the options.");
       return 2;
     }
-    if (options == null) {
-      out.print(USAGE);
+    if (request instanceof Configuration.Print print) {
+      out.print(print.text());
+      out.flush();
       return 0;
     }
-    PRMonitor.Builder builder = PRMonitor.builder().config(options.config());
-    if (options.printChanges()) {
-      builder.listener(change -> out.println(ChangeJson.toJson(change)));
-    }
-    try (PRMonitor monitor = builder.build()) {
-      if (!options.watch()) {
-        RunReport report = monitor.run();
-        out.println(report.toJson());
-        return report.failed().isEmpty() ? 0 : 1;
-      }
-      return watch(monitor, out, err);
-    } catch (GitHubAuthenticationException e) {
-      err.println("prmonitor: GitHub rejected the credentials (check GITHUB_TOKEN): " + e.getMessage());
-      return 1;
-    } catch (PRMonitorException | IllegalArgumentException | IllegalStateException e) {
-      err.println("prmonitor: " + e.getMessage());
-      return 1;
-    }
+    ServiceSettings settings = ((Configuration.Run) request).settings();
+    Logging.configure(settings.logFormat(), settings.logLevel());
+    return new Service(settings, out, err, handleSignals).run();
   }
 
-  /**
-   * Runs passes until the process is asked to stop (SIGINT/SIGTERM), waiting the interval between the
-   * end of one pass and the start of the next; a failing pass is reported and the next one runs.
-   */
-  private static int watch(PRMonitor monitor, PrintStream out, PrintStream err) {
-    CountDownLatch stop = new CountDownLatch(1);
-    CountDownLatch finished = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      stop.countDown();
-      try {
-        finished.await(monitor.config().shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+  /** One run of the program with its settings. */
+  private static final class Service {
+    private static final Logger log = LoggerFactory.getLogger(PRMonitorCli.class);
+
+    private final ServiceSettings settings;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final boolean handleSignals;
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private final AtomicBoolean writeFailed = new AtomicBoolean();
+
+    Service(ServiceSettings settings, PrintStream out, PrintStream err, boolean handleSignals) {
+      this.settings = settings;
+      this.out = out;
+      this.err = err;
+      this.handleSignals = handleSignals;
+    }
+
+    int run() {
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      new JvmMemoryMetrics().bindTo(registry);
+      new JvmThreadMetrics().bindTo(registry);
+      new ProcessorMetrics().bindTo(registry);
+      new UptimeMetrics().bindTo(registry);
+      StatusBoard board = new StatusBoard(Clock.systemUTC(), registry);
+      PRMonitor.Builder builder = PRMonitor.builder().config(settings.config()).meterRegistry(registry);
+      if (settings.printChanges()) {
+        builder.listener(change -> {
+          out.println(ChangeJson.toJson(change));
+          // PrintStream swallows write errors; a change nobody received must stay pending and fail the run
+          if (out.checkError()) {
+            writeFailed.set(true);
+            stop.countDown();
+            throw new UncheckedIOException(new IOException(
+                "standard output refused change " + change.key() + "; it stays pending in the outbox"));
+          }
+        });
       }
-    }, "prmonitor-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    try {
-      while (stop.getCount() > 0) {
+      builder.listener(board).progressListener(board);
+      TerminalProgress progress = TerminalProgress.forTerminal(err);
+      if (progress != null) {
+        builder.progressListener(progress);
+      }
+      if (settings.watch()) {
+        builder.progressListener(new ProgressListener() {
+          @Override
+          public void onProgress(Progress p) {
+          }
+
+          @Override
+          public void onPassEnd(RunReport report) {
+            out.println(report.toJson());
+          }
+        });
+      }
+      log.info("prmonitor {} starting: {}", Configuration.version(), settings.config());
+      ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "prmonitor-service-sampler");
+        thread.setDaemon(true);
+        return thread;
+      });
+      try (PRMonitor monitor = builder.build()) {
+        board.attach(monitor);
+        sampler.scheduleAtFixedRate(board::sample, 0, SAMPLE_SECONDS, TimeUnit.SECONDS);
+        StatusServer server = settings.http() == null ? null
+            : StatusServer.start(settings.http(), monitor, registry, board);
         try {
-          out.println(monitor.run().toJson());
-        } catch (PRMonitorException e) {
-          err.println("prmonitor: pass failed: " + e.getMessage());
-        }
-        stop.await(monitor.config().passInterval().toMillis(), TimeUnit.MILLISECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      finished.countDown();
-    }
-    return 0;
-  }
-
-  /** Parses the arguments; returns null for {@code --help}. */
-  static Options parse(String[] args, Map<String, String> env) throws UsageException {
-    ProcessorConfig.Builder config = ProcessorConfig.builder();
-    boolean watch = false;
-    boolean printChanges = false;
-    boolean any = false;
-    String dbUser = null;
-    try {
-      for (int i = 0; i < args.length; i++) {
-        String arg = args[i];
-        switch (arg) {
-          case "--help", "-h" -> {
-            return null;
+          if (server != null) {
+            log.info("status page, /health, /metrics and /api/status on http://{}:{}/",
+                server.address().getHostString(), server.address().getPort());
           }
-          case "--repos" -> {
-            for (String name : value(args, ++i, arg).split(",")) {
-              if (!name.isBlank()) {
-                config.repositories(name.trim());
-                any = true;
+          if (handleSignals) {
+            Signals.onStop(() -> {
+              log.info("stop signal received; finishing or handing back the running pass (shutdown timeout {})",
+                  settings.config().shutdownTimeout());
+              stopped.set(true);
+              stop.countDown();
+              if (!settings.watch()) {
+                // one pass: close() lets it finish for the shutdown timeout, then interrupts it
+                monitor.close();
               }
-            }
+            });
           }
-          case "--org" -> {
-            config.organization(value(args, ++i, arg));
-            any = true;
+          if (!settings.watch()) {
+            return onePass(monitor);
           }
-          case "--user" -> {
-            config.user(value(args, ++i, arg));
-            any = true;
+          monitor.start();
+          stop.await();
+          return writeFailed.get() ? 1 : 0;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return 0;
+        } finally {
+          if (server != null) {
+            server.close();
           }
-          case "--base-url" -> config.githubBaseUrl(value(args, ++i, arg));
-          case "--db" -> config.jdbcUrl(value(args, ++i, arg));
-          case "--db-user" -> dbUser = value(args, ++i, arg);
-          case "--watch" -> watch = true;
-          case "--interval" -> config.passInterval(duration(value(args, ++i, arg)));
-          case "--concurrency" -> config.maxConcurrentRepositories(integer(arg, value(args, ++i, arg)));
-          case "--emit-opened-on-baseline" -> config.emitOpenedOnBaseline(true);
-          case "--print-changes" -> printChanges = true;
-          default -> throw new UsageException("unknown argument '" + arg + "'");
         }
+      } catch (GitHubAuthenticationException e) {
+        err.println("prmonitor: GitHub rejected the credentials (check GITHUB_TOKEN or --token-file): "
+            + e.getMessage());
+        return 1;
+      } catch (PRMonitorException | IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+        if (stopped.get()) {
+          log.info("stopped: {}", e.getMessage());
+          return 0;
+        }
+        err.println("prmonitor: " + e.getMessage());
+        return 1;
+      } finally {
+        sampler.shutdownNow();
+        registry.close();
+        log.info("prmonitor stopped");
       }
-      if (!any) {
-        throw new UsageException("no repositories: give --repos, --org or --user");
-      }
-      String token = env.get("GITHUB_TOKEN");
-      if (token != null && !token.isBlank()) {
-        config.githubToken(token.trim());
-      }
-      String password = env.get("PRMONITOR_DB_PASSWORD");
-      if (dbUser != null || password != null) {
-        config.databaseCredentials(dbUser, password);
-      }
-      return new Options(config.build(), watch, printChanges);
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      throw new UsageException(e.getMessage());
     }
-  }
 
-  private static String value(String[] args, int i, String option) throws UsageException {
-    if (i >= args.length || args[i].startsWith("--")) {
-      throw new UsageException(option + " needs a value");
-    }
-    return args[i];
-  }
-
-  private static int integer(String option, String text) throws UsageException {
-    try {
-      return Integer.parseInt(text);
-    } catch (NumberFormatException e) {
-      throw new UsageException(option + " must be a whole number: '" + text + "'");
-    }
-  }
-
-  /** Reads {@code 300s}, {@code 5m}, {@code 2h}, {@code 250ms} or ISO-8601 {@code PT5M}. */
-  static Duration duration(String text) throws UsageException {
-    try {
-      if (text.startsWith("P") || text.startsWith("p")) {
-        return Duration.parse(text);
+    private int onePass(PRMonitor monitor) {
+      RunReport report = monitor.run();
+      out.println(report.toJson());
+      if (writeFailed.get()) {
+        err.println("prmonitor: standard output refused changes; they stay pending in the outbox");
+        return 1;
       }
-      if (text.endsWith("ms")) {
-        return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
-      }
-      long amount = Long.parseLong(text.substring(0, text.length() - 1));
-      return switch (text.charAt(text.length() - 1)) {
-        case 's' -> Duration.ofSeconds(amount);
-        case 'm' -> Duration.ofMinutes(amount);
-        case 'h' -> Duration.ofHours(amount);
-        default -> throw new UsageException("--interval: not a duration: '" + text + "'");
-      };
-    } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
-      throw new UsageException("--interval: not a duration: '" + text + "'");
+      return report.failed().isEmpty() || stopped.get() ? 0 : 1;
     }
   }
 }
