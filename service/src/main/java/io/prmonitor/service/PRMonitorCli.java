@@ -2,7 +2,6 @@ package io.prmonitor.service;
 
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -21,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,7 +103,6 @@ public final class PRMonitorCli {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       new JvmMemoryMetrics().bindTo(registry);
       new JvmThreadMetrics().bindTo(registry);
-      new ProcessorMetrics().bindTo(registry);
       new UptimeMetrics().bindTo(registry);
       StatusBoard board = new StatusBoard(Clock.systemUTC(), registry);
       PRMonitor.Builder builder = PRMonitor.builder().config(settings.config()).meterRegistry(registry);
@@ -142,8 +141,27 @@ public final class PRMonitorCli {
         thread.setDaemon(true);
         return thread;
       });
+      AtomicReference<PRMonitor> running = new AtomicReference<>();
+      if (handleSignals) {
+        // at once, so that a signal during start-up (migrations can take seconds) is an orderly stop too
+        Signals.onStop(() -> {
+          log.info("stop signal received; finishing or handing back the running pass (shutdown timeout {})",
+              settings.config().shutdownTimeout());
+          stopped.set(true);
+          stop.countDown();
+          PRMonitor monitor = running.get();
+          if (monitor != null && !settings.watch()) {
+            // one pass: close() lets it finish for the shutdown timeout, then interrupts it
+            monitor.close();
+          }
+        });
+      }
       try (PRMonitor monitor = builder.build()) {
+        running.set(monitor);
         board.attach(monitor);
+        if (stopped.get()) {
+          return 0;
+        }
         sampler.scheduleAtFixedRate(board::sample, 0, SAMPLE_SECONDS, TimeUnit.SECONDS);
         StatusServer server = settings.http() == null ? null
             : StatusServer.start(settings.http(), monitor, registry, board);
@@ -151,18 +169,6 @@ public final class PRMonitorCli {
           if (server != null) {
             log.info("status page, /health, /metrics and /api/status on http://{}:{}/",
                 server.address().getHostString(), server.address().getPort());
-          }
-          if (handleSignals) {
-            Signals.onStop(() -> {
-              log.info("stop signal received; finishing or handing back the running pass (shutdown timeout {})",
-                  settings.config().shutdownTimeout());
-              stopped.set(true);
-              stop.countDown();
-              if (!settings.watch()) {
-                // one pass: close() lets it finish for the shutdown timeout, then interrupts it
-                monitor.close();
-              }
-            });
           }
           if (!settings.watch()) {
             return onePass(monitor);
