@@ -1,17 +1,23 @@
 package io.prmonitor.service;
 
+import io.prmonitor.ProcessorConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -60,6 +66,12 @@ final class Configuration {
 
   private static final Set<String> SECRET_FLAGS = Set.of("--token", "--github-token", "--db-password",
       "--password", "--github-app-key");
+
+  private static final Pattern FIELD_PREFIX = Pattern.compile("^([a-z][A-Za-z]*)(: | )");
+
+  /** The names the library's messages start with: ProcessorConfig's fields. */
+  private static final Set<String> LIBRARY_FIELDS = Arrays.stream(ProcessorConfig.class.getRecordComponents())
+      .map(RecordComponent::getName).collect(Collectors.toUnmodifiableSet());
 
   private Configuration() {
   }
@@ -181,7 +193,8 @@ final class Configuration {
     if (message == null) {
       return "invalid value";
     }
-    return message.replaceFirst("^[a-z][A-Za-z]*(: | )", "");
+    Matcher field = FIELD_PREFIX.matcher(message);
+    return field.find() && LIBRARY_FIELDS.contains(field.group(1)) ? message.substring(field.end()) : message;
   }
 
   private static void checkEnvironment(Map<String, String> env) throws UsageException {

@@ -104,7 +104,7 @@ class PRMonitorCliTest {
   @Test
   void badArguments_exitTwo_namingTheBadValue() {
     assertThat(run(Map.of(), "--repos", "not-a-repo")).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("not-a-repo").contains("usage:");
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--repos").contains("not-a-repo").contains("--help");
     err.reset();
     assertThat(run(Map.of(), "--repos", "a/b", "--concurrency", "lots")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("lots");
@@ -123,8 +123,51 @@ class PRMonitorCliTest {
   }
 
   @Test
-  void help_printsUsage() {
+  void badValue_namesTheFlag_notTheLibraryField() {
+    assertThat(run(Map.of(), "--repos", "a/b", "--concurrency", "0")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--concurrency: must be between 1 and 1000: 0")
+        .doesNotContain("maxConcurrentRepositories");
+  }
+
+  @Test
+  void help_printsEveryOption() {
     assertThat(run(Map.of(), "--help")).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("usage: prmonitor");
+    String help = out.toString(StandardCharsets.UTF_8);
+    assertThat(help).contains("Usage: prmonitor");
+    for (Option option : ServiceSettings.OPTIONS) {
+      assertThat(help).contains(option.flag());
+    }
+  }
+
+  @Test
+  void version_printsTheVersion() {
+    assertThat(run(Map.of(), "--version")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("prmonitor ");
+  }
+
+  @Test
+  void printChanges_writeError_exitsOne_andTheChangeStaysPending() {
+    String[] args = {"--base-url", simulator.baseUrl().toString(), "--repos", repos(), "--db", db()};
+    assertThat(run(Map.of("GITHUB_TOKEN", TOKEN), args)).isZero();
+    RepositoryId repo = simulator.repositories().get(1);
+    int number = simulator.truth(repo).get(0).number();
+    simulator.editTitle(repo, number, "Nobody reads this line");
+    String[] printing = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of(
+        "--print-changes")).toArray(String[]::new);
+    PrintStream broken = new PrintStream(new java.io.OutputStream() {
+      @Override
+      public void write(int b) throws java.io.IOException {
+        throw new java.io.IOException("closed pipe");
+      }
+    }, true, StandardCharsets.UTF_8);
+
+    int status = PRMonitorCli.run(printing, Map.of("GITHUB_TOKEN", TOKEN), broken,
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    assertThat(status).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("stay pending");
+    out.reset();
+    assertThat(run(Map.of("GITHUB_TOKEN", TOKEN), printing)).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"after\":\"Nobody reads this line\"");
   }
 }
