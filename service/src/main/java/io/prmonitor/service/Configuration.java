@@ -92,6 +92,7 @@ final class Configuration {
             + "every change.")
         .footer(FOOTER)
         .sortOptions(false)
+        .abbreviateSynopsis(true)
         .width(110);
     spec.addOption(OptionSpec.builder("--config").paramLabel("FILE").type(String.class)
         .description("a properties file of settings; or " + ServiceSettings.CONFIG_VARIABLE).build());
