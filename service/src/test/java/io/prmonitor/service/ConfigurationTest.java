@@ -231,6 +231,19 @@ class ConfigurationTest {
   }
 
   @Test
+  void readme_documentsEveryOption_andNoOther() throws IOException {
+    String readme = Files.readString(Path.of("..", "README.md"));
+    List<String> documented = new ArrayList<>();
+    java.util.regex.Matcher row = java.util.regex.Pattern.compile("(?m)^\\| `--([a-z-]+)` \\| `(PRMONITOR_[A-Z_]+)` \\|")
+        .matcher(readme);
+    while (row.find()) {
+      documented.add(row.group(1));
+      assertThat(row.group(2)).isEqualTo("PRMONITOR_" + row.group(1).toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+    }
+    assertThat(documented).containsExactlyElementsOf(ServiceSettings.OPTIONS.stream().map(Option::name).toList());
+  }
+
+  @Test
   void durations_readCommonForms() {
     assertThat(Option.duration("250ms")).isEqualTo(Duration.ofMillis(250));
     assertThat(Option.duration("90s")).isEqualTo(Duration.ofSeconds(90));
