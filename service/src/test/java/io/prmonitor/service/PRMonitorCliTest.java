@@ -123,6 +123,28 @@ class PRMonitorCliTest {
   }
 
   @Test
+  void githubApp_keyFromAFile_discoversTheInstallationsRepositories() throws Exception {
+    java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    java.security.KeyPair pair = generator.generateKeyPair();
+    // PEM armour built here: no key, not even a test one, is ever committed
+    String pem = "-----BEGIN " + "PRIVATE KEY-----\n"
+        + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(pair.getPrivate().getEncoded())
+        + "\n-----END " + "PRIVATE KEY-----\n";
+    Path key = java.nio.file.Files.writeString(directory.resolve("app.pem"), pem);
+    try (GitHubSimulator app = GitHubSimulator.builder().repositories(2).pullRequestsPerRepository(10).seed(9L)
+        .githubApp(4242L, pair.getPublic(), 77L).start()) {
+      int status = run(Map.of(), "--base-url", app.baseUrl().toString(), "--installation", "--github-app-id", "4242",
+          "--github-app-installation", "77", "--github-app-key-file", key.toString(), "--db", db());
+
+      assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
+      assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"repositories\":2,\"done\":2,")
+          .contains("\"pullRequests\":20,");
+      assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain(pem.lines().skip(1).findFirst().orElseThrow());
+    }
+  }
+
+  @Test
   void badValue_namesTheFlag_notTheLibraryField() {
     assertThat(run(Map.of(), "--repos", "a/b", "--concurrency", "0")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("--concurrency: must be between 1 and 1000: 0")
