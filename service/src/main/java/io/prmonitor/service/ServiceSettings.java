@@ -53,18 +53,18 @@ record ServiceSettings(ProcessorConfig config, boolean watch, boolean printChang
   /** Every option, in the order the help lists them. */
   static final List<Option> OPTIONS = List.of(
       // what to watch
-      option("repos", LIST, "OWNER/NAME[,...]", "repositories to watch by name (repeatable)",
+      option("repos", LIST, "OWNER/NAME", "repositories to watch by name (repeatable)",
           (s, v) -> s.config.repositories(strings(v).toArray(String[]::new))),
-      option("org", LIST, "NAME[,...]", "watch every repository of these organizations",
+      option("org", LIST, "NAME", "watch every repository of these organizations",
           (s, v) -> strings(v).forEach(s.config::organization)),
-      option("user", LIST, "LOGIN[,...]", "watch every repository of these users",
+      option("user", LIST, "LOGIN", "watch every repository of these users",
           (s, v) -> strings(v).forEach(s.config::user)),
       option("installation", BOOLEAN, "true|false",
           "watch every repository of the GitHub App installation (default false)",
           (s, v) -> s.config.discoverInstallation((Boolean) v)),
-      option("include", LIST, "GLOB[,...]", "keep only discovered repositories matching one (* and ?)",
+      option("include", LIST, "GLOB", "keep only discovered repositories matching one (* and ?)",
           (s, v) -> strings(v).forEach(s.config::include)),
-      option("exclude", LIST, "GLOB[,...]", "drop discovered repositories matching one",
+      option("exclude", LIST, "GLOB", "drop discovered repositories matching one",
           (s, v) -> strings(v).forEach(s.config::exclude)),
       option("include-archived", BOOLEAN, "true|false", "keep discovered archived repositories (default false)",
           (s, v) -> s.config.includeArchived((Boolean) v)),
