@@ -118,6 +118,12 @@ class ServiceProcessIT {
     assertThat(changeLines).as("--print-changes from the file: one line per change")
         .isEqualTo(firstReport.path("totalChanges").asLong()).isEqualTo(firstReport.path("delivered").asLong());
     assertThat(service.transcript()).doesNotContain(TOKEN);
+    assertThat(service.jsonLogs()).as("JSON log lines carry the MDC")
+        .anySatisfy(log -> {
+          assertThat(log.path("formattedMessage").asText()).startsWith("pass 1 finished: ");
+          assertThat(log.path("level").asText()).isEqualTo("INFO");
+          assertThat(log.path("mdc").path("pass").asText()).isEqualTo("1");
+        });
   }
 
   @Test
