@@ -89,7 +89,7 @@ class StatusBoardTest {
       JsonNode last = budget.get(1);
       assertThat(last.path("remaining").fieldNames()).toIterable().containsExactly("token:...7731");
       assertThat(last.path("chargedRequests").asLong()).isEqualTo(
-          (long) registry.find("prmonitor.github.requests").tag("charged", "true").timers().stream()
+          registry.find("prmonitor.github.requests").tag("charged", "true").timers().stream()
               .mapToLong(t -> t.count()).sum());
     }
   }
