@@ -93,7 +93,7 @@ class ServiceProcessIT {
   }
 
   @AfterAll
-  void stop() throws InterruptedException {
+  void stop() {
     if (service != null) {
       service.close();
     }
