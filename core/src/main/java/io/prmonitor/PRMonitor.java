@@ -225,6 +225,7 @@ public final class PRMonitor implements AutoCloseable {
       RepositoryDiscovery.Result resolved = discovery.discover(client);
       List<RepositoryId> repositories = resolved.repositories();
       Progress progress = new Progress(pass, repositories.size(), startedAt);
+      notifyProgressListeners(listener -> listener.onPassStart(pass, repositories));
       RepositoryQueue queue = repositoryQueue(repositories);
       List<RepositoryOutcome> outcomes;
       try {
@@ -244,6 +245,7 @@ public final class PRMonitor implements AutoCloseable {
       lastReport.set(report);
       metrics.pass(report.duration());
       log.info("pass {} finished: {}", pass, report.toJson());
+      notifyProgressListeners(listener -> listener.onPassEnd(report));
       return report;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -497,6 +499,16 @@ public final class PRMonitor implements AutoCloseable {
           && (include.isEmpty() || include.stream().anyMatch(p -> p.matcher(name).matches()))
           && exclude.stream().noneMatch(p -> p.matcher(name).matches());
     };
+  }
+
+  private void notifyProgressListeners(java.util.function.Consumer<ProgressListener> event) {
+    for (ProgressListener listener : progressListeners) {
+      try {
+        event.accept(listener);
+      } catch (RuntimeException e) {
+        log.warn("progress listener {} failed", listener.getClass().getName(), e);
+      }
+    }
   }
 
   private static void closeQuietly(AutoCloseable resource, Throwable into) {

@@ -1,10 +1,13 @@
 package io.prmonitor;
 
+import io.prmonitor.spi.RepositoryId;
 import java.time.Duration;
+import java.util.List;
 
 /**
- * Receives the progress of a pass each time a repository ends. Called from the repository's thread;
- * must be thread-safe and quick.
+ * Receives the progress of passes: when a pass starts (over which repositories), each time one of its
+ * repositories ends, and the pass's report when it ends. Called from the monitor's threads; must be
+ * thread-safe and quick. A listener that throws is logged and the pass goes on.
  */
 @FunctionalInterface
 public interface ProgressListener {
@@ -16,4 +19,15 @@ public interface ProgressListener {
 
   /** Called after each repository of a pass ends, however it ended. */
   void onProgress(Progress progress);
+
+  /**
+   * Called when a pass starts, after discovery, with the repositories it covers (named and discovered;
+   * with leases on, the whole fleet this monitor may take up). Does nothing by default.
+   */
+  default void onPassStart(long pass, List<RepositoryId> repositories) {
+  }
+
+  /** Called when a pass ended with a report, after delivery. Does nothing by default. */
+  default void onPassEnd(RunReport report) {
+  }
 }

@@ -491,7 +491,7 @@ public final class HttpGitHubClient implements GitHubClient {
             // After a secondary limit the shared gate already holds every request back for the pause.
             Duration delay = retry.secondaryLimit() ? Duration.ZERO : backoff.delay(attempts);
             listener.onRetry(call.endpoint(), retry.reason(), attempts + 1, delay);
-            LOG.debug("retrying GET {} (attempt {} of {}) in {} ms after {}", call.endpoint(), attempts + 1,
+            LOG.warn("retrying GET {} (attempt {} of {}) in {} ms after {}", call.endpoint(), attempts + 1,
                 settings.retryMaxAttempts(), delay.toMillis(), retry.reason());
             sleeper.sleep(delay);
           }

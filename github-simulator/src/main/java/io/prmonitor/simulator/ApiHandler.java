@@ -94,6 +94,7 @@ final class ApiHandler implements HttpHandler {
   private final AppTokens appTokens;
   private final Set<String> tokens;
   private final Map<HookKey, Runnable> hooks = new ConcurrentHashMap<>();
+  final RequestGate gate = new RequestGate();
   private final CountDownLatch closed;
   private final String baseUrl;
   private final SplittableRandom jitter;
@@ -157,6 +158,11 @@ final class ApiHandler implements HttpHandler {
       if (!appExchange && !authorized(token)) {
         status = send(request, error(401, "Bad credentials"), null, false);
         return;
+      }
+      try {
+        gate.pass(key);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
       entered = true;
       boolean overConcurrency = rateLimits.enter(key);

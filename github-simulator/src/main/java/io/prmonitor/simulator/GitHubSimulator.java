@@ -433,6 +433,30 @@ public final class GitHubSimulator implements AutoCloseable {
     cache.clear();
   }
 
+  /**
+   * Holds every API request from now on unanswered (after its token was checked, before anything is
+   * counted against it) until {@link #releaseRequests()}: a test starting several clients lets them be
+   * answered only once each has sent a request ({@link #awaitHeldTokens}), so that none finishes work
+   * before the others started theirs.
+   */
+  public void holdRequests() {
+    api.gate.close();
+  }
+
+  /**
+   * Waits until requests of at least {@code tokens} distinct tokens are held by {@link #holdRequests()}.
+   *
+   * @return false if that did not happen within {@code timeout}
+   */
+  public boolean awaitHeldTokens(int tokens, Duration timeout) throws InterruptedException {
+    return api.gate.awaitWaiting(tokens, timeout);
+  }
+
+  /** Answers the requests {@link #holdRequests()} held, and every later one at once. */
+  public void releaseRequests() {
+    api.gate.open();
+  }
+
   /** Stops the server and releases stalled requests. Idempotent. */
   @Override
   public void close() {
@@ -441,6 +465,7 @@ public final class GitHubSimulator implements AutoCloseable {
     }
     // stop accepting first, so a client's automatic retry of a dropped stalled request finds no server
     server.stop(0);
+    api.gate.open();
     closed.countDown();
     executor.shutdownNow();
     LOG.info("GitHub simulator at {} stopped", baseUrl);

@@ -1,4 +1,4 @@
-package io.prmonitor.examples;
+package io.prmonitor.service;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;

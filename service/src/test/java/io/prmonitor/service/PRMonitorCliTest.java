@@ -1,4 +1,4 @@
-package io.prmonitor.examples;
+package io.prmonitor.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -104,7 +104,7 @@ class PRMonitorCliTest {
   @Test
   void badArguments_exitTwo_namingTheBadValue() {
     assertThat(run(Map.of(), "--repos", "not-a-repo")).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("not-a-repo").contains("usage:");
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--repos").contains("not-a-repo").contains("--help");
     err.reset();
     assertThat(run(Map.of(), "--repos", "a/b", "--concurrency", "lots")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("lots");
@@ -123,8 +123,73 @@ class PRMonitorCliTest {
   }
 
   @Test
-  void help_printsUsage() {
+  void githubApp_keyFromAFile_discoversTheInstallationsRepositories() throws Exception {
+    java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    java.security.KeyPair pair = generator.generateKeyPair();
+    // PEM armour built here: no key, not even a test one, is ever committed
+    String pem = "-----BEGIN " + "PRIVATE KEY-----\n"
+        + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(pair.getPrivate().getEncoded())
+        + "\n-----END " + "PRIVATE KEY-----\n";
+    Path key = java.nio.file.Files.writeString(directory.resolve("app.pem"), pem);
+    try (GitHubSimulator app = GitHubSimulator.builder().repositories(2).pullRequestsPerRepository(10).seed(9L)
+        .githubApp(4242L, pair.getPublic(), 77L).start()) {
+      int status = run(Map.of(), "--base-url", app.baseUrl().toString(), "--installation", "--github-app-id", "4242",
+          "--github-app-installation", "77", "--github-app-key-file", key.toString(), "--db", db());
+
+      assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
+      assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"repositories\":2,\"done\":2,")
+          .contains("\"pullRequests\":20,");
+      assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain(pem.lines().skip(1).findFirst().orElseThrow());
+    }
+  }
+
+  @Test
+  void badValue_namesTheFlag_notTheLibraryField() {
+    assertThat(run(Map.of(), "--repos", "a/b", "--concurrency", "0")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--concurrency: must be between 1 and 1000: 0")
+        .doesNotContain("maxConcurrentRepositories");
+  }
+
+  @Test
+  void help_printsEveryOption() {
     assertThat(run(Map.of(), "--help")).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("usage: prmonitor");
+    String help = out.toString(StandardCharsets.UTF_8);
+    assertThat(help).contains("Usage: prmonitor");
+    for (Option option : ServiceSettings.OPTIONS) {
+      assertThat(help).contains(option.flag());
+    }
+  }
+
+  @Test
+  void version_printsTheVersion() {
+    assertThat(run(Map.of(), "--version")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("prmonitor ");
+  }
+
+  @Test
+  void printChanges_writeError_exitsOne_andTheChangeStaysPending() {
+    String[] args = {"--base-url", simulator.baseUrl().toString(), "--repos", repos(), "--db", db()};
+    assertThat(run(Map.of("GITHUB_TOKEN", TOKEN), args)).isZero();
+    RepositoryId repo = simulator.repositories().get(1);
+    int number = simulator.truth(repo).get(0).number();
+    simulator.editTitle(repo, number, "Nobody reads this line");
+    String[] printing = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of(
+        "--print-changes")).toArray(String[]::new);
+    PrintStream broken = new PrintStream(new java.io.OutputStream() {
+      @Override
+      public void write(int b) throws java.io.IOException {
+        throw new java.io.IOException("closed pipe");
+      }
+    }, true, StandardCharsets.UTF_8);
+
+    int status = PRMonitorCli.run(printing, Map.of("GITHUB_TOKEN", TOKEN), broken,
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    assertThat(status).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("stay pending");
+    out.reset();
+    assertThat(run(Map.of("GITHUB_TOKEN", TOKEN), printing)).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"after\":\"Nobody reads this line\"");
   }
 }
