@@ -101,6 +101,8 @@ record ServiceSettings(ProcessorConfig config, boolean watch, boolean printChang
           (s, v) -> s.config.cacheTtl((Duration) v)),
       option("github-client-provider", TEXT, "NAME", "GitHub client provider (default: the only one)",
           (s, v) -> s.config.githubClientProvider((String) v)),
+      option("github-client-property", LIST, "KEY=VALUE", "a setting of the GitHub client provider's own (repeatable)",
+          (s, v) -> strings(v).forEach(p -> s.config.githubClientProperty(key(p), value(p)))),
       // the store
       option("db", TEXT, "JDBC_URL", "the store (default jdbc:h2:file:./prmonitor-data/prmonitor)",
           (s, v) -> s.config.jdbcUrl((String) v)),
@@ -111,6 +113,9 @@ record ServiceSettings(ProcessorConfig config, boolean watch, boolean printChang
           (s, v) -> s.config.databaseTransactionTimeout((Duration) v)),
       option("store-provider", TEXT, "NAME", "store provider (default: the only one)",
           (s, v) -> s.config.storeProvider((String) v)),
+      option("store-property", LIST, "KEY=VALUE", "a setting of the store provider's own (repeatable), such as "
+              + "migrate=false for a schema its DBA manages",
+          (s, v) -> strings(v).forEach(p -> s.config.storeProperty(key(p), value(p)))),
       option("outbox-retention", DURATION, "DURATION", "how long delivered changes stay in the outbox (default 7d)",
           (s, v) -> s.config.outboxRetention((Duration) v)),
       // passes
@@ -162,6 +167,18 @@ record ServiceSettings(ProcessorConfig config, boolean watch, boolean printChang
   @SuppressWarnings("unchecked")
   private static List<String> strings(Object value) {
     return (List<String>) value;
+  }
+
+  private static String key(String keyValue) {
+    int equals = keyValue.indexOf('=');
+    if (equals <= 0) {
+      throw new IllegalArgumentException("expected KEY=VALUE: '" + keyValue + "'");
+    }
+    return keyValue.substring(0, equals);
+  }
+
+  private static String value(String keyValue) {
+    return keyValue.substring(keyValue.indexOf('=') + 1);
   }
 
   private static String oneOf(String value, String... allowed) {

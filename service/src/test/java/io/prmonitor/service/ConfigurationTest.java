@@ -91,6 +91,8 @@ class ConfigurationTest {
     samples.put("db-password-file", List.of("--db-password-file", file("password", "s3cret").toString()));
     samples.put("transaction-timeout", List.of("--transaction-timeout", "5s"));
     samples.put("store-provider", List.of("--store-provider", "other"));
+    samples.put("store-property", List.of("--store-property", "migrate=false"));
+    samples.put("github-client-property", List.of("--github-client-property", "a=b"));
     samples.put("outbox-retention", List.of("--outbox-retention", "1d"));
     samples.put("interval", List.of("--interval", "1m"));
     samples.put("pass-deadline", List.of("--pass-deadline", "10m"));
