@@ -53,6 +53,30 @@ public interface PullRequestStore extends AutoCloseable {
   void completePass(RepositoryId repository, ListingCursor cursor, Instant completedAt);
 
   /**
+   * Returns the pull requests of a repository that are quarantined (see {@link QuarantinedPullRequest}),
+   * ordered by number. The default answers none: a store that keeps no quarantine still loses nothing, since
+   * the processor holds the cursor back for a refused pull request in any case, but its record, attempt
+   * count and once-only log do not survive a restart.
+   */
+  default List<QuarantinedPullRequest> quarantined(RepositoryId repository) {
+    return List.of();
+  }
+
+  /**
+   * Records these pull requests as quarantined, replacing an earlier record of the same number. The default
+   * does nothing (see {@link #quarantined}).
+   */
+  default void quarantine(RepositoryId repository, Collection<QuarantinedPullRequest> entries) {
+  }
+
+  /**
+   * Forgets the quarantine records of these numbers (they were stored since, or are gone from GitHub);
+   * unknown numbers are ignored. The default does nothing (see {@link #quarantined}).
+   */
+  default void clearQuarantine(RepositoryId repository, Collection<Integer> numbers) {
+  }
+
+  /**
    * Returns up to {@code limit} undelivered outbox entries whose sequence is greater than
    * {@code afterSequence}, in sequence order. Pass 0 to start at the beginning; pass the last sequence
    * returned to page on past entries that stay pending (a listener keeps failing on them).

@@ -52,6 +52,11 @@ public final class MonitorMetrics implements GitHubClientListener, AutoCloseable
       keep(Counter.builder("prmonitor.changes").description("Changes detected and recorded")
           .tags(common).tag("kind", entry.getKey().name()).register(registry)).increment(entry.getValue());
     }
+    if (!outcome.quarantined().isEmpty()) {
+      keep(Counter.builder("prmonitor.pull.requests.quarantined")
+          .description("Pull requests the reader or the store refused in a pass (each retried on later passes)")
+          .tags(common).register(registry)).increment(outcome.quarantined().size());
+    }
     if (outcome.status() == RepositoryOutcome.Status.DEFERRED) {
       keep(Counter.builder("prmonitor.repositories.deferred").description("Repositories deferred to a later pass")
           .tags(common).register(registry)).increment();
