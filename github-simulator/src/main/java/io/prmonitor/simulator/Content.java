@@ -41,6 +41,14 @@ public record Content(double longTitles, double hostile, int bodyChars) {
     }
   }
 
+  /**
+   * A short hostile text (control characters, unpaired surrogates, noncharacters, every plane, joiners,
+   * right-to-left marks), the same for the same seed: for tests that edit pull requests with such values.
+   */
+  public static String hostileText(long seed) {
+    return HostileTexts.text(new java.util.SplittableRandom(seed));
+  }
+
   /** The world of issue 13's first criterion: 1.5% long titles and 10% hostile pull requests. */
   public static Content hostileWorld() {
     return new Content(0.015, 0.10, 0);
