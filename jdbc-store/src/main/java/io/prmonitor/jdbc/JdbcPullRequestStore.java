@@ -591,6 +591,7 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
     try {
       return jdbi.withHandle(work);
     } catch (JdbiException | SQLException e) {
+      throwOutOfMemory(e);
       throw failure(operation, repository, description, e, password);
     }
   }
@@ -603,7 +604,20 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
         return work.withHandle(handle);
       });
     } catch (JdbiException | SQLException e) {
+      throwOutOfMemory(e);
       throw failure(operation, repository, description, e, password);
+    }
+  }
+
+  /**
+   * Rethrows an {@link OutOfMemoryError} the driver wrapped (H2 turns one met inside the engine into an
+   * {@code SQLException}), so that it reaches the caller as itself, never as a store failure.
+   */
+  private static void throwOutOfMemory(Throwable e) {
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof OutOfMemoryError oom) {
+        throw oom;
+      }
     }
   }
 
