@@ -184,8 +184,8 @@ class DataRobustnessTest {
     monitor = PRMonitor.builder().config(config().repositories(repository).build()).listener(received::add)
         .store(jdbc).build();
     monitor.run();
-    int glitched = simulator.truth(repository).stream().filter(pr -> pr.isOpen() && !pr.draft()).findFirst().orElseThrow()
-        .number();
+    int glitched = simulator.truth(repository).stream().filter(pr -> pr.isOpen() && !pr.draft()).findFirst()
+        .orElseThrow().number();
     simulator.stampUpdatedAt(repository, glitched, Instant.parse("9999-12-31T23:59:59Z"));
     monitor.run();
     assertThat(jdbc.pullRequests(repository, List.of(glitched)).get(glitched).updatedAt().toString())
