@@ -224,10 +224,12 @@ public final class RepositorySynchronizer {
   private Instant applyPage(RepositoryId repository, PullRequestPage page, boolean reportNew,
       Set<Integer> written, Tally tally, Quarantine quarantine, Instant trustedUntil) {
     for (SkippedPullRequest skipped : page.skipped()) {
-      log.warn("skipped pull request item {} (#{}) of {}: {}", skipped.index(), skipped.number(), repository,
-          skipped.reason());
       if (skipped.number() > 0) {
+        // logged by the quarantine, once
         quarantine.refused(skipped.number(), null, "unreadable list item: " + skipped.reason());
+      } else {
+        log.warn("skipped pull request item {} of {} (number unknown): {}", skipped.index(), repository,
+            skipped.reason());
       }
     }
     List<PullRequest> fetched = oncePerNumber(page.pullRequests(), trustedUntil);
