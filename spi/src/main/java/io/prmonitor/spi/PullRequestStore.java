@@ -42,7 +42,10 @@ public interface PullRequestStore extends AutoCloseable {
 
   /**
    * Atomically upserts the batch's snapshots and appends its changes to the outbox. A change whose key
-   * is already in the outbox is not appended again, so re-applying a batch is harmless.
+   * is already in the outbox is not appended again, so re-applying a batch is harmless. A number the batch
+   * holds twice ends with its later snapshot, as if they were applied one after the other. Every value a
+   * snapshot can hold is stored and read back as it was (any length, any character a Java string holds),
+   * and repositories are identified case-insensitively ({@link RepositoryId#equals}).
    */
   void apply(SyncBatch batch);
 
