@@ -299,6 +299,7 @@ public final class PRMonitor implements AutoCloseable {
     Map<String, String> failed = new LinkedHashMap<>(discoveryFailures);
     List<RepositoryId> deferred = new ArrayList<>();
     Map<ChangeKind, Long> changes = new EnumMap<>(ChangeKind.class);
+    Map<String, String> quarantined = new LinkedHashMap<>();
     int done = 0;
     long seen = 0;
     long skipped = 0;
@@ -315,9 +316,11 @@ public final class PRMonitor implements AutoCloseable {
       requests += outcome.requests();
       notModified += outcome.notModified();
       outcome.changes().forEach((kind, count) -> changes.merge(kind, (long) count, Long::sum));
+      outcome.quarantined().forEach((number, reason) ->
+          quarantined.put(outcome.repository().fullName() + '#' + number, reason));
     }
     return new RunReport(pass, startedAt, Duration.between(startedAt, clock.instant()), total, done, failed,
-        deferred, seen, skipped, changes, requests, notModified, round.delivered(), round.failed());
+        deferred, seen, skipped, changes, requests, notModified, round.delivered(), round.failed(), quarantined);
   }
 
   /**

@@ -35,6 +35,9 @@ import java.util.TreeMap;
  * @param notModified requests answered {@code 304 Not Modified} (free of rate limit)
  * @param changesDelivered outbox entries every listener accepted during this pass
  * @param deliveryFailures outbox entries a listener refused during this pass (they stay pending)
+ * @param quarantined pull requests the reader or the store refused in this pass, as {@code owner/name#number}
+ *     with the reason; the rest of their repositories was synchronized, and they are retried on every later
+ *     pass until stored
  */
 public record RunReport(
     long pass,
@@ -50,7 +53,8 @@ public record RunReport(
     long requests,
     long notModified,
     long changesDelivered,
-    long deliveryFailures) {
+    long deliveryFailures,
+    Map<String, String> quarantined) {
 
   private static final JsonFactory JSON = new JsonFactory();
 
@@ -66,6 +70,16 @@ public record RunReport(
       }
     });
     changes = java.util.Collections.unmodifiableMap(nonZero);
+    quarantined = java.util.Collections.unmodifiableMap(new TreeMap<>(quarantined));
+  }
+
+  /** A report in which no pull request was quarantined. */
+  public RunReport(long pass, Instant startedAt, Duration duration, int repositories, int repositoriesDone,
+      Map<String, String> failed, List<RepositoryId> deferred, long pullRequestsSeen, long pullRequestsSkipped,
+      Map<ChangeKind, Long> changes, long requests, long notModified, long changesDelivered,
+      long deliveryFailures) {
+    this(pass, startedAt, duration, repositories, repositoriesDone, failed, deferred, pullRequestsSeen,
+        pullRequestsSkipped, changes, requests, notModified, changesDelivered, deliveryFailures, Map.of());
   }
 
   /** The total number of changes of every kind. */
@@ -82,7 +96,7 @@ public record RunReport(
    * Renders the report as one line of JSON: {@code {"pass":1,"startedAt":"...","durationMs":1234,
    * "repositories":20,"done":20,"failed":{},"deferred":[],"pullRequests":10000,"skipped":0,
    * "changes":{"EDITED":3},"totalChanges":3,"requests":100,"notModified":0,"delivered":3,
-   * "deliveryFailures":0}}.
+   * "deliveryFailures":0,"quarantined":{}}}; {@code quarantined} maps {@code owner/name#number} to the reason.
    */
   public String toJson() {
     StringWriter out = new StringWriter(256);
@@ -115,6 +129,11 @@ public record RunReport(
       json.writeNumberField("notModified", notModified);
       json.writeNumberField("delivered", changesDelivered);
       json.writeNumberField("deliveryFailures", deliveryFailures);
+      json.writeObjectFieldStart("quarantined");
+      for (var entry : quarantined.entrySet()) {
+        json.writeStringField(entry.getKey(), entry.getValue());
+      }
+      json.writeEndObject();
       json.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.prmonitor.PRMonitor;
 import io.prmonitor.ProcessorConfig;
 import io.prmonitor.RunReport;
+import io.prmonitor.spi.ListingCursor;
 import io.prmonitor.spi.RepositoryId;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -19,6 +20,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -75,6 +77,14 @@ import java.util.stream.Stream;
  * {@code clientResponseMs} (the summed response time prmonitor measured, its
  * {@code prmonitor.github.requests} timer) and {@code storeMs} (its {@code prmonitor.store.transaction} timer).
  *
+ * <p>Contents ({@code --contents ordinary,hostile}, default {@code ordinary}): {@code hostile} is issue 13's
+ * world, 1.5% of titles between 257 and 1,200 characters and 10% of pull requests with hostile values (the
+ * simulator's {@code Content}), measured after the ordinary world on the same profile and store. The
+ * {@code reread} scenario (not run by default) forgets every cursor first, so the pass reads every page and
+ * compares every item with its stored snapshot: it must report no change. {@code --body-chars N} makes every
+ * generated body N characters of CJK text (65536: GitHub's limit). Lines carry {@code content},
+ * {@code bodyChars}, {@code failed} and {@code quarantined}.
+ *
  * <p>Other options: {@code --seed N} (world seed, 42), {@code --jitter-ms N} (20), {@code --concurrency N}
  * (maxConcurrentRepositories, default ProcessorConfig's), {@code --max-requests N} (maxConcurrentRequests),
  * {@code --simulator-jvm "-Xmx2g ..."}, {@code --work DIR} ({@code target/loadtest}),
@@ -84,7 +94,11 @@ public final class LoadTest {
 
   private static final String TOKEN = "loadtest-token-not-a-secret";
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<String> SCENARIOS = List.of("cold", "warm", "churn");
+  private static final List<String> SCENARIOS = List.of("cold", "warm", "churn", "reread");
+  /** The scenarios run unless {@code --scenarios} names others. */
+  private static final List<String> DEFAULT_SCENARIOS = List.of("cold", "warm", "churn");
+  /** What the simulated pull requests hold: {@code ordinary}, or issue 13's {@code hostile} world. */
+  private static final List<String> CONTENTS = List.of("ordinary", "hostile");
 
   private LoadTest() {
   }
@@ -96,15 +110,20 @@ public final class LoadTest {
     /** GitHub's latency shape and budgets, client pacing on: the pacing's efficiency. */
     GITHUB;
 
-    List<String> simulatorFlags(Options options) {
+    List<String> simulatorFlags(Options options, String content) {
       int worldRepos = options.repos + options.warmupRepos(this);
       // room for every page of the world gzipped whole (~200 KB each), so that which measured pages are
       // precompressed never depends on how the start-up threads raced to the simulator's default bound
       long pages = (long) worldRepos * ((options.prs + 99) / 100);
       long precompressedMb = Math.max(512, pages * 256 / 1024);
-      List<String> flags = new ArrayList<>(List.of("--repos", Integer.toString(worldRepos),
+      List<String> flags = new ArrayList<>(List.of("--body-chars", Integer.toString(options.bodyChars),
+          "--repos", Integer.toString(worldRepos),
           "--prs", Integer.toString(options.prs), "--seed", Long.toString(options.seed), "--token", TOKEN,
           "--precompressed-mb", Long.toString(precompressedMb)));
+      if (content.equals("hostile")) {
+        // issue 13's world: 1.5% of titles between 257 and 1,200 characters, 10% hostile pull requests
+        flags.addAll(List.of("--long-titles", "0.015", "--hostile", "0.1"));
+      }
       if (this == GITHUB) {
         flags.addAll(List.of("--latency-ms", "50", "--per-kb-ms", "0.1", "--jitter-ms",
             Long.toString(options.jitterMs), "--budget", "5000", "--server-time-budget-s", "90",
@@ -122,7 +141,9 @@ public final class LoadTest {
 
   /** The parsed command line. */
   static final class Options {
-    List<String> scenarios = SCENARIOS;
+    List<String> scenarios = DEFAULT_SCENARIOS;
+    List<String> contents = List.of("ordinary");
+    int bodyChars;
     List<Profile> profiles = List.of(Profile.ENGINE, Profile.GITHUB);
     List<String> stores = List.of("h2", "postgres");
     int repos = 100;
@@ -162,7 +183,9 @@ public final class LoadTest {
     try {
       for (Profile profile : options.profiles) {
         for (String store : options.stores) {
-          run(options, profile, store);
+          for (String content : options.contents) {
+            run(options, profile, store, content);
+          }
         }
       }
     } catch (Exception e) {
@@ -183,6 +206,8 @@ public final class LoadTest {
       try {
         switch (flag) {
           case "--scenarios" -> o.scenarios = list(value, SCENARIOS, "scenario");
+          case "--contents" -> o.contents = list(value, CONTENTS, "content");
+          case "--body-chars" -> o.bodyChars = notNegative(flag, Integer.parseInt(value));
           case "--profiles" -> o.profiles = list(value, List.of("engine", "github"), "profile").stream()
               .map(p -> Profile.valueOf(p.toUpperCase(Locale.ROOT))).toList();
           case "--stores" -> o.stores = list(value, List.of("h2", "postgres"), "store");
@@ -235,8 +260,9 @@ public final class LoadTest {
   }
 
   /** One profile on one store: a fresh simulator, a fresh database, the scenarios in order. */
-  private static void run(Options options, Profile profile, String storeName) throws Exception {
-    try (SimulatorProcess simulator = SimulatorProcess.start(options.simulatorJvm, profile.simulatorFlags(options));
+  private static void run(Options options, Profile profile, String storeName, String content) throws Exception {
+    try (SimulatorProcess simulator = SimulatorProcess.start(options.simulatorJvm,
+        profile.simulatorFlags(options, content));
         TargetDatabase database = TargetDatabase.open(storeName, options)) {
       List<RepositoryId> world = simulator.repositories();
       List<RepositoryId> repositories = world.subList(0, options.repos);
@@ -268,10 +294,16 @@ public final class LoadTest {
           if (scenario.equals("churn")) {
             churn(simulator, repositories, options.prs, ++churnRound);
           }
+          if (scenario.equals("reread")) {
+            // forget every cursor and entity tag: the pass reads every page and compares every item
+            for (RepositoryId repository : repositories) {
+              monitor.store().completePass(repository, ListingCursor.NONE, Instant.now());
+            }
+          }
           if (profile == Profile.GITHUB && populated) {
             drainServerTimeWindow();
           }
-          measure(monitor, registry, simulator, options, profile, storeName, scenario);
+          measure(monitor, registry, simulator, options, profile, storeName, scenario, content);
           populated = true;
         }
       }
@@ -346,7 +378,7 @@ public final class LoadTest {
   }
 
   private static void measure(PRMonitor monitor, MeterRegistry registry, SimulatorProcess simulator,
-      Options options, Profile profile, String store, String scenario) throws IOException {
+      Options options, Profile profile, String store, String scenario, String content) throws IOException {
     double clientBefore = totalMillis(registry, "prmonitor.github.requests");
     double storeBefore = totalMillis(registry, "prmonitor.store.transaction");
     simulator.resetStats();
@@ -373,6 +405,8 @@ public final class LoadTest {
     line.put("scenario", scenario);
     line.put("store", store);
     line.put("profile", profile.label());
+    line.put("content", content);
+    line.put("bodyChars", options.bodyChars);
     line.put("repos", options.repos);
     line.put("prs", options.prs);
     line.put("warmupRepos", options.warmupRepos(profile));
@@ -386,6 +420,8 @@ public final class LoadTest {
     line.put("serverTimeMs", serverTimeMs);
     line.put("floorMs", profile == Profile.GITHUB ? serverTimeMs * 60 / 90 : null);
     line.put("complete", report.isComplete());
+    line.put("failed", report.failed().size());
+    line.put("quarantined", report.quarantined().size());
     line.put("cpuMs", cpuMs);
     line.put("simulatorCpuMs", simulatorCpuMs);
     line.put("loadAvg", Math.round(load * 10) / 10.0);
@@ -393,7 +429,7 @@ public final class LoadTest {
     line.put("storeMs", storeMs);
     System.out.println(JSON.writeValueAsString(line));
     System.out.flush();
-    if (!report.isComplete()) {
+    if (!report.isComplete() || !report.quarantined().isEmpty()) {
       System.err.println("incomplete pass: " + report.toJson());
     }
   }

@@ -12,6 +12,7 @@ import java.net.URI;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -66,7 +67,7 @@ public final class GitHubSimulator implements AutoCloseable {
       Latency latency, Duration serverTimeBudget, Duration serverTimeWindow, int maxConcurrentPerToken,
       Clock clock, int port, boolean repositoryIdLinks, int primaryLimitStatus, Duration secondaryRetryAfter,
       long pageCacheBytes, Long appId, PublicKey appKey, Long installationId, GzipMode gzipMode,
-      long precompressedPageBytes) {}
+      long precompressedPageBytes, Content content) {}
 
   private final Settings settings;
   private final HttpServer server;
@@ -91,6 +92,7 @@ public final class GitHubSimulator implements AutoCloseable {
         settings.gzipMode() == GzipMode.CACHED_DEFLATE ? settings.precompressedPageBytes() : 0);
     this.world = new World(settings.clock(), settings.seed(), new Templates(baseUrl.toString()),
         repo -> cache.invalidate(repo.index));
+    world.content(settings.content());
     world.generate(settings.repositories(), settings.pullsPerRepository());
     if (settings.gzipMode() == GzipMode.CACHED_DEFLATE) {
       prewarm();
@@ -183,6 +185,15 @@ public final class GitHubSimulator implements AutoCloseable {
   /** Opens a new pull request and returns its number. */
   public int openPullRequest(RepositoryId repository) {
     return world.open(repository);
+  }
+
+  /**
+   * Serves a pull request with this {@code updated_at}, as a server whose clock glitched would (year 9999,
+   * say), changing nothing else; the next mutation of it stamps the simulator's clock again.
+   */
+  public void stampUpdatedAt(RepositoryId repository, int number, Instant updatedAt) {
+    Objects.requireNonNull(updatedAt, "null updatedAt");
+    world.stamp(repository, number, updatedAt);
   }
 
   /** Changes the title. */
@@ -530,8 +541,15 @@ public final class GitHubSimulator implements AutoCloseable {
     private Long installationId;
     private GzipMode gzipMode = GzipMode.SPLICED;
     private long precompressedPageBytes = 512L * 1024 * 1024;
+    private Content content = Content.ORDINARY;
 
     private Builder() {}
+
+    /** What the generated pull requests hold (long titles, hostile values, long bodies); default ordinary. */
+    public Builder content(Content content) {
+      this.content = Objects.requireNonNull(content, "null content");
+      return this;
+    }
 
     /** How gzip bodies are built for clients sending {@code Accept-Encoding: gzip}; default {@link GzipMode#SPLICED}. */
     public Builder gzipMode(GzipMode mode) {
@@ -695,7 +713,7 @@ public final class GitHubSimulator implements AutoCloseable {
       Settings settings = new Settings(repositories, pullsPerRepository, seed, List.copyOf(tokens), budget,
           latency, serverTimeBudget, serverTimeWindow, maxConcurrent, clock, port, repositoryIdLinks,
           primaryLimitStatus, secondaryRetryAfter, pageCacheBytes, appId, appKey, installationId, gzipMode,
-          precompressedPageBytes);
+          precompressedPageBytes, content);
       try {
         return new GitHubSimulator(settings);
       } catch (IOException e) {

@@ -107,7 +107,9 @@ final class Payloads {
     out.ascii(",\"user\":");
     userOrNull(out, pr.author == null && fullForm ? GHOST : pr.author);
     out.ascii(",\"body\":");
-    if (pr.bodyGenerated) {
+    if (pr.bodyGenerated && pr.generatedBodyChars > 0) {
+      out.str(pr.body());
+    } else if (pr.bodyGenerated) {
       Texts.writeBody(out, pr.bodySeed);
     } else {
       out.str(pr.body);

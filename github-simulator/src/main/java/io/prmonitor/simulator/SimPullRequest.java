@@ -29,6 +29,10 @@ final class SimPullRequest {
   /** Whether the body is derived from {@link #bodySeed} (saves memory for the untouched majority). */
   boolean bodyGenerated;
   long bodySeed;
+  /** When positive, a generated body is this many characters of CJK text ({@link Content#bodyChars()}). */
+  int generatedBodyChars;
+  /** How the list repeats this pull request: 0 not, 1 next to itself, 2 also a page further down. */
+  byte repeat;
 
   PullRequestState state = PullRequestState.OPEN;
   boolean draft;
@@ -83,6 +87,9 @@ final class SimPullRequest {
   }
 
   String body() {
-    return bodyGenerated ? Texts.body(bodySeed) : body;
+    if (!bodyGenerated) {
+      return body;
+    }
+    return generatedBodyChars > 0 ? HostileTexts.cjkBody(bodySeed, generatedBodyChars) : Texts.body(bodySeed);
   }
 }

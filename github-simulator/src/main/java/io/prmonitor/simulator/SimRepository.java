@@ -47,6 +47,8 @@ final class SimRepository {
   final Map<String, byte[]> teamJson = new ConcurrentHashMap<>();
 
   private final Map<String, SimPullRequest[]> views = new HashMap<>();
+  /** Whether some pull request is listed twice ({@link SimPullRequest#repeat}). */
+  boolean repeats;
   private long viewsVersion = -1;
 
   SimRepository(int index, long id, RepositoryId repositoryId, Instant createdAt) {
@@ -85,12 +87,35 @@ final class SimRepository {
     };
     order = order.thenComparingInt(pr -> pr.number);
     Arrays.sort(built, ascending ? order : order.reversed());
+    if (repeats) {
+      built = withRepeats(built);
+    }
     synchronized (views) {
       if (viewsVersion == version) {
         views.put(key, built);
       }
     }
     return built;
+  }
+
+  /**
+   * The list with the pull requests {@link Content#hostile()} repeats: next to themselves, or also a page
+   * (100 places) further down, as a list that shifts under a reader can show them.
+   */
+  private static SimPullRequest[] withRepeats(SimPullRequest[] sorted) {
+    List<SimPullRequest> list = new ArrayList<>(sorted.length + 16);
+    for (SimPullRequest pr : sorted) {
+      list.add(pr);
+      if (pr.repeat == 1) {
+        list.add(pr);
+      }
+    }
+    for (int i = list.size() - 1; i >= 0; i--) {
+      if (list.get(i).repeat == 2) {
+        list.add(Math.min(list.size(), i + 100), list.get(i));
+      }
+    }
+    return list.toArray(SimPullRequest[]::new);
   }
 
   private static boolean matches(SimPullRequest pr, String state) {

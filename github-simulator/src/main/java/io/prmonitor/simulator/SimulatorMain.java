@@ -27,6 +27,9 @@ import java.util.concurrent.CountDownLatch;
  * --gzip MODE               cached_deflate (default here: a process of its own can afford the memory), spliced,
  *                           stored or deflate: see GzipMode
  * --precompressed-mb N      cached_deflate: MiB of list pages gzipped whole at start-up (default 512; 0: none)
+ * --long-titles F           fraction of titles with 257 to 1,200 characters (default 0): see Content
+ * --hostile F               fraction of pull requests with hostile values (default 0): see Content
+ * --body-chars N            every generated body N characters of CJK text (default 0: a few paragraphs)
  * </pre>
  */
 public final class SimulatorMain {
@@ -63,6 +66,9 @@ public final class SimulatorMain {
     Long serverTimeBudget = null;
     long serverTimeWindow = 60;
     List<String> tokens = new ArrayList<>();
+    double longTitles = 0;
+    double hostile = 0;
+    int bodyChars = 0;
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
       if (flag.equals("--repository-id-links")) {
@@ -89,6 +95,9 @@ public final class SimulatorMain {
           case "--max-concurrent" -> builder.maxConcurrentRequestsPerToken(Integer.parseInt(value));
           case "--rate-limit-status" -> builder.primaryLimitStatus(Integer.parseInt(value));
           case "--precompressed-mb" -> builder.precompressedPageBytes(mebibytes(flag, value));
+          case "--long-titles" -> longTitles = Double.parseDouble(value);
+          case "--hostile" -> hostile = Double.parseDouble(value);
+          case "--body-chars" -> bodyChars = Integer.parseInt(value);
           case "--gzip" -> builder.gzipMode(GzipMode.valueOf(value.toUpperCase(java.util.Locale.ROOT)));
           default -> throw new IllegalArgumentException("unknown flag: " + flag);
         }
@@ -99,6 +108,7 @@ public final class SimulatorMain {
     builder.latency(Latency.of(Duration.ofMillis(latencyMs), Duration.ofNanos((long) (perKbMs * 1_000_000)),
         Duration.ofMillis(jitterMs)));
     builder.tokens(tokens.toArray(String[]::new));
+    builder.content(new Content(longTitles, hostile, bodyChars));
     if (serverTimeBudget != null) {
       builder.serverTimeBudget(Duration.ofSeconds(serverTimeBudget), Duration.ofSeconds(serverTimeWindow));
     }

@@ -54,6 +54,7 @@ final class World {
   private Instant lastUpdated = Instant.EPOCH;
   private long revisions;
   private final Consumer<SimRepository> onChange;
+  private Content content = Content.ORDINARY;
 
   World(Clock clock, long seed, Templates templates, Consumer<SimRepository> onChange) {
     this.clock = clock;
@@ -66,6 +67,11 @@ final class World {
   }
 
   // ---------------------------------------------------------------- generation
+
+  /** What generated pull requests hold; set before {@link #generate}. */
+  void content(Content content) {
+    this.content = Objects.requireNonNull(content, "null content");
+  }
 
   void generate(int repositoryCount, int pullsPerRepository) {
     Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
@@ -134,10 +140,91 @@ final class World {
       } else if (roll < 75) {
         pr.draft = true;
       }
+      applyContent(repo, pr);
       pr.revision = ++revisions;
     }
     repo.version++;
   }
+
+  /** Gives a generated pull request the traits {@link #content} asks for, drawn from a source of its own. */
+  private void applyContent(SimRepository repo, SimPullRequest pr) {
+    if (content.equals(Content.ORDINARY)) {
+      return;
+    }
+    SplittableRandom random = new SplittableRandom(seed * 7_919L + repo.index * 1_000_003L + pr.number);
+    if (content.bodyChars() > 0 && pr.bodyGenerated) {
+      pr.generatedBodyChars = content.bodyChars();
+    }
+    if (random.nextDouble() < content.longTitles()) {
+      pr.title = HostileTexts.longTitle(random, 257 + random.nextInt(944));
+    }
+    if (random.nextDouble() >= content.hostile()) {
+      return;
+    }
+    int traits = 1 + random.nextInt(3);
+    for (int t = 0; t < traits; t++) {
+      switch (random.nextInt(10)) {
+        case 0 -> pr.title = HostileTexts.text(random);
+        case 1 -> {
+          pr.title = "";
+          pr.bodyGenerated = false;
+          pr.body = random.nextBoolean() ? "" : null;
+        }
+        case 2 -> {
+          pr.bodyGenerated = false;
+          HostileTexts.Script[] scripts = HostileTexts.Script.values();
+          pr.body = HostileTexts.body(random, scripts[random.nextInt(scripts.length)], Content.GITHUB_BODY_LIMIT);
+        }
+        case 3 -> {
+          pr.bodyGenerated = false;
+          pr.body = HostileTexts.text(random) + "\n\n" + HostileTexts.text(random);
+        }
+        case 4 -> {
+          pr.headRef = "feature/" + HostileTexts.longTitle(random, 200 + random.nextInt(800));
+          pr.baseRef = HostileTexts.text(random);
+        }
+        case 5 -> {
+          pr.author = null;
+          pr.milestone = -1;
+          pr.bodyGenerated = false;
+          pr.body = null;
+        }
+        case 6 -> {
+          int labels = 200 + random.nextInt(100);
+          for (int i = 0; i < labels; i++) {
+            addDistinct(pr.labels, "label-" + i);
+          }
+          for (String odd : HOSTILE_LABELS) {
+            addDistinct(pr.labels, odd);
+          }
+          int assignees = 100 + random.nextInt(50);
+          for (int i = 0; i < assignees; i++) {
+            addDistinct(pr.assignees, "many-" + i);
+          }
+        }
+        case 7 -> {
+          if (pr.closedAt != null) {
+            pr.closedAt = pr.createdAt.minus(Duration.ofDays(1 + random.nextInt(30)));
+            if (pr.mergedAt != null) {
+              pr.mergedAt = pr.closedAt.minusSeconds(1);
+            }
+          }
+        }
+        case 8 -> {
+          pr.repeat = 1;
+          repo.repeats = true;
+        }
+        default -> {
+          pr.repeat = 2;
+          repo.repeats = true;
+        }
+      }
+    }
+  }
+
+  /** Label names no GitHub repository has, which a hostile server can still send. */
+  private static final String[] HOSTILE_LABELS = {"", "line\nfeed", "tab\there", "\u0000nul", "zwj\u200djoined",
+      "\u202ertl", "\ud83d\udc69\u200d\ud83d\udcbb", "\u65e5\u672c", "\ufdd0escape", " leading space"};
 
   private void fill(SimRepository repo, SimPullRequest pr, SplittableRandom random) {
     pr.title = Texts.title(random, pr.number);
@@ -403,6 +490,22 @@ final class World {
     }
     onChange.accept(repo);
     return number;
+  }
+
+  /** Sets a pull request's {@code updated_at} without moving the world's clock of last updates. */
+  void stamp(RepositoryId id, int number, Instant updatedAt) {
+    SimRepository repo;
+    lock.writeLock().lock();
+    try {
+      repo = require(id);
+      SimPullRequest pr = require(repo, number);
+      pr.updatedAt = updatedAt;
+      pr.revision = ++revisions;
+      repo.version++;
+    } finally {
+      lock.writeLock().unlock();
+    }
+    onChange.accept(repo);
   }
 
   /** Serves a pull request's list item broken (or intact again for null); its data and updated_at stay. */

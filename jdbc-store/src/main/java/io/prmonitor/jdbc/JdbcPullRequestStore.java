@@ -9,6 +9,7 @@ import io.prmonitor.spi.PullRequest;
 import io.prmonitor.spi.PullRequestChange;
 import io.prmonitor.spi.PullRequestState;
 import io.prmonitor.spi.PullRequestStore;
+import io.prmonitor.spi.QuarantinedPullRequest;
 import io.prmonitor.spi.RateLimitStatus;
 import io.prmonitor.spi.RepositoryId;
 import io.prmonitor.spi.RepositoryLeases;
@@ -27,6 +28,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +65,15 @@ import org.slf4j.LoggerFactory;
  * one database: leases are claimed with {@code FOR UPDATE SKIP LOCKED} on PostgreSQL and with conditional
  * updates on H2 (see {@code JdbcRepositoryLeases}).
  *
+ * <p>Values: text columns have no length limit but owner (39) and name (100), GitHub's own. Text is stored
+ * as sent except for three characters, escaped so that every Java string reads back exactly (PostgreSQL
+ * rejects U+0000, and UTF-8 cannot carry an unpaired surrogate, which JSON can): U+0000, an unpaired
+ * surrogate and the escape U+FDD0 (a noncharacter) are stored as U+FDD0 and four hex digits; a SQL reader of
+ * the tables sees every other character as is. Repositories are keyed by their lower-case name in
+ * {@code prmonitor_pull_requests}, {@code prmonitor_repositories} and {@code prmonitor_quarantine} (GitHub
+ * compares names case-insensitively); the outbox keeps the spelling of the changes it was given. A batch
+ * holding one number twice writes the later snapshot.
+ *
  * <p>Thread-safe. Instants are kept to the microsecond (PostgreSQL's precision); GitHub's are whole
  * seconds.
  */
@@ -72,6 +83,12 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
 
   /** The most values bound into one {@code IN (...)} list; longer collections are queried in chunks. */
   private static final int IN_LIST_CHUNK = 1_000;
+  /**
+   * The characters of titles and bodies bound into one JDBC batch before it is sent: a page of 100 bodies at
+   * GitHub's limit (65,536 characters, ~192 KB of UTF-8 each in CJK) goes out in several batches of one
+   * transaction instead of one copy of the whole page in the driver.
+   */
+  static final long MAX_BATCH_TEXT_CHARS = 1 << 20;
   /** The longest message of a wrapped SQL failure kept in a {@link StoreException}, in characters. */
   private static final int MAX_CAUSE_MESSAGE = 500;
 
@@ -279,8 +296,8 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
     return read("read repository state", repository, handle -> handle.createQuery("""
             SELECT cursor_updated_at, cursor_etag, last_completed_at FROM prmonitor_repositories
             WHERE owner = :owner AND name = :name""")
-        .bind("owner", repository.owner())
-        .bind("name", repository.name())
+        .bind("owner", repository.canonicalOwner())
+        .bind("name", repository.canonicalName())
         .map((rs, ctx) -> new RepositoryState(repository,
             new ListingCursor(SqlValues.instant(rs, "cursor_updated_at"), rs.getString("cursor_etag")),
             SqlValues.instant(rs, "last_completed_at")))
@@ -306,8 +323,8 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
         query.setQueryTimeout(queryTimeoutSeconds());
         for (int from = 0; from < distinct.size(); from += IN_LIST_CHUNK) {
           List<Integer> chunk = distinct.subList(from, Math.min(distinct.size(), from + IN_LIST_CHUNK));
-          query.setString(1, repository.owner());
-          query.setString(2, repository.name());
+          query.setString(1, repository.canonicalOwner());
+          query.setString(2, repository.canonicalName());
           java.sql.Array numbersArray = connection.createArrayOf("INTEGER", chunk.toArray());
           query.setArray(3, numbersArray);
           try (ResultSet rs = query.executeQuery()) {
@@ -329,8 +346,8 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
     Objects.requireNonNull(repository, "null repository");
     return read("check for pull requests", repository, handle -> handle.createQuery(
             "SELECT 1 FROM prmonitor_pull_requests WHERE owner = :owner AND name = :name LIMIT 1")
-        .bind("owner", repository.owner())
-        .bind("name", repository.name())
+        .bind("owner", repository.canonicalOwner())
+        .bind("name", repository.canonicalName())
         .mapTo(Integer.class)
         .findOne()
         .isPresent());
@@ -342,8 +359,8 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
     return read("read all pull requests", repository, handle -> handle.createQuery("SELECT "
             + PULL_REQUEST_COLUMNS + " FROM prmonitor_pull_requests WHERE owner = :owner AND name = :name "
             + "ORDER BY number")
-        .bind("owner", repository.owner())
-        .bind("name", repository.name())
+        .bind("owner", repository.canonicalOwner())
+        .bind("name", repository.canonicalName())
         .map((rs, ctx) -> pullRequest(rs))
         .list());
   }
@@ -364,20 +381,22 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
       if (!batch.upserts().isEmpty()) {
         try (PreparedStatement upserts = connection.prepareStatement(dialect.upsertPullRequestPositional)) {
           upserts.setQueryTimeout(timeout);
-          for (PullRequest pr : batch.upserts()) {
+          long pendingChars = 0;
+          int pendingRows = 0;
+          for (PullRequest pr : lastOfEachNumber(batch.upserts())) {
             int i = 0;
-            upserts.setString(++i, repository.owner());
-            upserts.setString(++i, repository.name());
+            upserts.setString(++i, repository.canonicalOwner());
+            upserts.setString(++i, repository.canonicalName());
             upserts.setInt(++i, pr.number());
             upserts.setLong(++i, pr.id());
-            upserts.setString(++i, pr.title());
-            upserts.setString(++i, pr.body());
+            upserts.setString(++i, SqlValues.encodeText(pr.title()));
+            upserts.setString(++i, SqlValues.encodeText(pr.body()));
             upserts.setString(++i, pr.state().name());
             upserts.setBoolean(++i, pr.draft());
-            upserts.setString(++i, pr.author());
-            upserts.setString(++i, pr.headSha());
-            upserts.setString(++i, pr.headRef());
-            upserts.setString(++i, pr.baseRef());
+            upserts.setString(++i, SqlValues.encodeText(pr.author()));
+            upserts.setString(++i, SqlValues.encodeText(pr.headSha()));
+            upserts.setString(++i, SqlValues.encodeText(pr.headRef()));
+            upserts.setString(++i, SqlValues.encodeText(pr.baseRef()));
             upserts.setString(++i, SqlValues.joinSet(pr.labels()));
             upserts.setString(++i, SqlValues.joinSet(pr.assignees()));
             upserts.setString(++i, SqlValues.joinSet(pr.requestedReviewers()));
@@ -386,8 +405,19 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
             SqlValues.setTimestamp(upserts, ++i, pr.closedAt());
             SqlValues.setTimestamp(upserts, ++i, pr.mergedAt());
             upserts.addBatch();
+            pendingRows++;
+            pendingChars += pr.title().length() + (pr.body() == null ? 0 : pr.body().length());
+            // the driver holds a batch's parameters (PostgreSQL's as UTF-8 bytes) until it is sent: send
+            // batches of large bodies early, so that a page of them is never copied whole
+            if (pendingChars >= MAX_BATCH_TEXT_CHARS) {
+              upserts.executeBatch();
+              pendingChars = 0;
+              pendingRows = 0;
+            }
           }
-          upserts.executeBatch();
+          if (pendingRows > 0) {
+            upserts.executeBatch();
+          }
         }
       }
       if (!batch.changes().isEmpty()) {
@@ -401,8 +431,8 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
             inserts.setInt(++i, change.number());
             inserts.setString(++i, change.kind().name());
             inserts.setString(++i, change.field());
-            inserts.setString(++i, change.before());
-            inserts.setString(++i, change.after());
+            inserts.setString(++i, SqlValues.encodeText(change.before()));
+            inserts.setString(++i, SqlValues.encodeText(change.after()));
             SqlValues.setTimestamp(inserts, ++i, change.updatedAt());
             SqlValues.setTimestamp(inserts, ++i, now);
             if (dialect.insertChangeRepeatsKey) {
@@ -413,6 +443,86 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
           inserts.executeBatch();
         }
       }
+      return null;
+    });
+  }
+
+  /**
+   * The snapshots to write, one per number: where a batch holds a number twice, the later occurrence wins,
+   * as if the snapshots were applied one after the other (a multi-row upsert cannot touch a row twice).
+   */
+  private static Collection<PullRequest> lastOfEachNumber(List<PullRequest> upserts) {
+    if (upserts.size() < 2) {
+      return upserts;
+    }
+    Map<Integer, PullRequest> byNumber = new LinkedHashMap<>();
+    for (PullRequest pr : upserts) {
+      byNumber.remove(pr.number());
+      byNumber.put(pr.number(), pr);
+    }
+    return byNumber.size() == upserts.size() ? upserts : byNumber.values();
+  }
+
+  @Override
+  public List<QuarantinedPullRequest> quarantined(RepositoryId repository) {
+    Objects.requireNonNull(repository, "null repository");
+    return read("read quarantine", repository, handle -> handle.createQuery("""
+            SELECT number, updated_at, reason, since, attempts FROM prmonitor_quarantine
+            WHERE owner = :owner AND name = :name ORDER BY number""")
+        .bind("owner", repository.canonicalOwner())
+        .bind("name", repository.canonicalName())
+        .map((rs, ctx) -> new QuarantinedPullRequest(rs.getInt("number"), SqlValues.instant(rs, "updated_at"),
+            SqlValues.decodeText(rs.getString("reason")), SqlValues.instant(rs, "since"), rs.getInt("attempts")))
+        .list());
+  }
+
+  @Override
+  public void quarantine(RepositoryId repository, Collection<QuarantinedPullRequest> entries) {
+    Objects.requireNonNull(repository, "null repository");
+    Objects.requireNonNull(entries, "null entries");
+    if (entries.isEmpty()) {
+      return;
+    }
+    write("record quarantine", repository, handle -> {
+      Map<Integer, QuarantinedPullRequest> byNumber = new LinkedHashMap<>();
+      entries.forEach(entry -> byNumber.put(entry.number(), entry));
+      var delete = handle.prepareBatch(
+          "DELETE FROM prmonitor_quarantine WHERE owner = :owner AND name = :name AND number = :number");
+      var insert = handle.prepareBatch("""
+          INSERT INTO prmonitor_quarantine (owner, name, number, updated_at, reason, since, attempts)
+          VALUES (:owner, :name, :number, :updatedAt, :reason, :since, :attempts)""");
+      for (QuarantinedPullRequest entry : byNumber.values()) {
+        delete.bind("owner", repository.canonicalOwner()).bind("name", repository.canonicalName())
+            .bind("number", entry.number()).add();
+        insert.bind("owner", repository.canonicalOwner()).bind("name", repository.canonicalName())
+            .bind("number", entry.number())
+            .bind("updatedAt", SqlValues.timestamp(entry.updatedAt()))
+            .bind("reason", SqlValues.encodeText(entry.reason()))
+            .bind("since", SqlValues.timestamp(entry.since()))
+            .bind("attempts", entry.attempts())
+            .add();
+      }
+      delete.execute();
+      insert.execute();
+      return null;
+    });
+  }
+
+  @Override
+  public void clearQuarantine(RepositoryId repository, Collection<Integer> numbers) {
+    Objects.requireNonNull(repository, "null repository");
+    Objects.requireNonNull(numbers, "null numbers");
+    if (numbers.isEmpty()) {
+      return;
+    }
+    write("clear quarantine", repository, handle -> {
+      var delete = handle.prepareBatch(
+          "DELETE FROM prmonitor_quarantine WHERE owner = :owner AND name = :name AND number = :number");
+      for (Integer number : new LinkedHashSet<>(numbers)) {
+        delete.bind("owner", repository.canonicalOwner()).bind("name", repository.canonicalName())
+            .bind("number", number).add();
+      }
+      delete.execute();
       return null;
     });
   }
@@ -428,8 +538,8 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
     Objects.requireNonNull(cursor, "null cursor");
     Objects.requireNonNull(completedAt, "null completedAt");
     write("complete pass", repository, handle -> handle.createUpdate(dialect.upsertRepositoryPass)
-        .bind("owner", repository.owner())
-        .bind("name", repository.name())
+        .bind("owner", repository.canonicalOwner())
+        .bind("name", repository.canonicalName())
         .bind("cursorUpdatedAt", SqlValues.timestamp(cursor.updatedAt()))
         .bind("cursorEtag", cursor.etag())
         .bind("completedAt", SqlValues.timestamp(completedAt))
@@ -557,6 +667,7 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
     try {
       return jdbi.withHandle(work);
     } catch (JdbiException | SQLException e) {
+      throwOutOfMemory(e);
       throw failure(operation, repository, description, e, password);
     }
   }
@@ -569,7 +680,20 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
         return work.withHandle(handle);
       });
     } catch (JdbiException | SQLException e) {
+      throwOutOfMemory(e);
       throw failure(operation, repository, description, e, password);
+    }
+  }
+
+  /**
+   * Rethrows an {@link OutOfMemoryError} the driver wrapped (H2 turns one met inside the engine into an
+   * {@code SQLException}), so that it reaches the caller as itself, never as a store failure.
+   */
+  private static void throwOutOfMemory(Throwable e) {
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof OutOfMemoryError oom) {
+        throw oom;
+      }
     }
   }
 
@@ -592,14 +716,14 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
     return new PullRequest(
         rs.getLong("id"),
         rs.getInt("number"),
-        rs.getString("title"),
-        rs.getString("body"),
+        SqlValues.decodeText(rs.getString("title")),
+        SqlValues.decodeText(rs.getString("body")),
         PullRequestState.valueOf(rs.getString("state")),
         rs.getBoolean("draft"),
-        rs.getString("author"),
-        rs.getString("head_sha"),
-        rs.getString("head_ref"),
-        rs.getString("base_ref"),
+        SqlValues.decodeText(rs.getString("author")),
+        SqlValues.decodeText(rs.getString("head_sha")),
+        SqlValues.decodeText(rs.getString("head_ref")),
+        SqlValues.decodeText(rs.getString("base_ref")),
         SqlValues.splitSet(rs.getString("labels")),
         SqlValues.splitSet(rs.getString("assignees")),
         SqlValues.splitSet(rs.getString("requested_reviewers")),
@@ -616,8 +740,8 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
         rs.getInt("number"),
         ChangeKind.valueOf(rs.getString("kind")),
         rs.getString("field"),
-        rs.getString("before_value"),
-        rs.getString("after_value"),
+        SqlValues.decodeText(rs.getString("before_value")),
+        SqlValues.decodeText(rs.getString("after_value")),
         SqlValues.instant(rs, "updated_at"));
     return new OutboxEntry(rs.getLong("seq"), change, rs.getInt("attempts"));
   }

@@ -10,11 +10,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.statement.PreparedBatch;
@@ -116,9 +119,16 @@ final class JdbcRepositoryLeases {
     register(candidates);
     String[] names = names(candidates);
     Instant expiresAt = now.plus(leaseDuration);
-    return transactions.write("claim repositories", null, handle -> dialect == SqlDialect.POSTGRESQL
-        ? claimSkippingLocked(handle, worker, names, dueBefore, now, expiresAt, limit)
-        : claimConditionally(handle, worker, names, dueBefore, now, expiresAt, limit));
+    List<RepositoryState> claimed = transactions.write("claim repositories", null, handle ->
+        dialect == SqlDialect.POSTGRESQL
+            ? claimSkippingLocked(handle, worker, names, dueBefore, now, expiresAt, limit)
+            : claimConditionally(handle, worker, names, dueBefore, now, expiresAt, limit));
+    // rows hold the canonical (lower-case) name: hand back the caller's spelling
+    Map<RepositoryId, RepositoryId> spelled = new HashMap<>();
+    candidates.forEach(candidate -> spelled.putIfAbsent(candidate, candidate));
+    return claimed.stream().map(state -> new RepositoryState(
+        spelled.getOrDefault(state.repository(), state.repository()), state.cursor(), state.lastCompletedAt()))
+        .toList();
   }
 
   private List<RepositoryState> claimSkippingLocked(Handle handle, String worker, String[] names,
@@ -199,7 +209,9 @@ final class JdbcRepositoryLeases {
             .bindArray("names", String.class, (Object[]) names(held))
             .execute();
       }
-      return Set.copyOf(held);
+      Map<RepositoryId, RepositoryId> spelled = new HashMap<>();
+      repositories.forEach(repository -> spelled.putIfAbsent(repository, repository));
+      return held.stream().map(id -> spelled.getOrDefault(id, id)).collect(Collectors.toUnmodifiableSet());
     });
   }
 
@@ -209,8 +221,8 @@ final class JdbcRepositoryLeases {
     transactions.write("release lease", repository, handle -> handle.createUpdate(
             "UPDATE prmonitor_repositories SET lease_owner = NULL, lease_expires_at = NULL "
                 + "WHERE owner = :owner AND name = :name AND lease_owner = :worker")
-        .bind("owner", repository.owner())
-        .bind("name", repository.name())
+        .bind("owner", repository.canonicalOwner())
+        .bind("name", repository.canonicalName())
         .bind("worker", worker)
         .execute());
   }
@@ -298,7 +310,7 @@ final class JdbcRepositoryLeases {
           ? "INSERT INTO prmonitor_repositories (owner, name) VALUES (:owner, :name) ON CONFLICT DO NOTHING"
           : "MERGE INTO prmonitor_repositories (owner, name) KEY (owner, name) VALUES (:owner, :name)");
       for (RepositoryId repository : missing) {
-        insert.bind("owner", repository.owner()).bind("name", repository.name()).add();
+        insert.bind("owner", repository.canonicalOwner()).bind("name", repository.canonicalName()).add();
       }
       insert.execute();
       return null;
@@ -307,7 +319,7 @@ final class JdbcRepositoryLeases {
   }
 
   private static String[] names(Collection<RepositoryId> repositories) {
-    return repositories.stream().map(RepositoryId::fullName).distinct().toArray(String[]::new);
+    return repositories.stream().map(RepositoryId::canonicalFullName).distinct().toArray(String[]::new);
   }
 
   private static void checkWorker(String worker) {

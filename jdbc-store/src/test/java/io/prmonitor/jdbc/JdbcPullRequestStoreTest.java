@@ -98,8 +98,11 @@ class JdbcPullRequestStoreTest {
   void apply_oneBadPullRequestAmongMany_leavesNothing() {
     try (PullRequestStore store = JdbcPullRequestStore.create(settings(memoryUrl()))) {
       store.apply(batch(REPO, List.of(builder(1).title("kept").build()), List.of()));
-      var failing = batch(REPO, List.of(builder(1).title("replaced").build(), pullRequest(2),
-          builder(3).headSha("x".repeat(65)).build(), pullRequest(4)), List.of(titleEdit(REPO, 1, T0)));
+      // every pull request value is accepted since schema version 3: a change field longer than any the
+      // detector names is what this store still refuses
+      var failing = batch(REPO, List.of(builder(1).title("replaced").build(), pullRequest(2), pullRequest(3),
+          pullRequest(4)), List.of(titleEdit(REPO, 1, T0), change(REPO, 3, ChangeKind.EDITED, "f".repeat(33), "a",
+          "b", T0)));
 
       assertThatThrownBy(() -> store.apply(failing)).isInstanceOf(StoreException.class);
 
@@ -111,11 +114,12 @@ class JdbcPullRequestStoreTest {
   @Test
   void apply_failure_messageNamesOperationAndRepository() {
     try (PullRequestStore store = JdbcPullRequestStore.create(settings(memoryUrl()))) {
-      var failing = batch(REPO, List.of(builder(1).headSha("x".repeat(65)).build()), List.of());
+      var failing = batch(REPO, List.of(pullRequest(1)),
+          List.of(change(REPO, 1, ChangeKind.EDITED, "f".repeat(33), "a", "b", T0)));
 
       assertThatThrownBy(() -> store.apply(failing)).isInstanceOf(StoreException.class)
           .hasMessageStartingWith("apply batch failed for repository fixture/alpha")
-          .hasMessageContaining("HEAD_SHA");
+          .hasMessageContaining("FIELD");
     }
   }
 
@@ -192,7 +196,8 @@ class JdbcPullRequestStoreTest {
     try (PullRequestStore store = JdbcPullRequestStore.create(
         new StoreSettings(memoryUrl(), "sa", PASSWORD, 2, Duration.ofSeconds(5), Map.of()))) {
       // the failing value is the password itself, so the driver's message quotes it
-      var failing = batch(REPO, List.of(builder(1).headSha(PASSWORD.repeat(5)).build()), List.of());
+      var failing = batch(REPO, List.of(pullRequest(1)),
+          List.of(change(REPO, 1, ChangeKind.EDITED, PASSWORD.repeat(5), "a", "b", T0)));
 
       StoreException failure = catchThrowableOfType(StoreException.class, () -> store.apply(failing));
 

@@ -63,7 +63,9 @@ public record PullRequestChange(
 
   /**
    * The idempotency key of a change: {@code owner/name#number@updatedAtMillis/KIND/field/digest}, where
-   * the digest is eight hex digits of the before and after values. The same change observed again (the
+   * {@code owner/name} is the repository's {@linkplain RepositoryId#canonicalFullName() canonical} (lower
+   * case) name, so that every spelling of a repository gives one key, and the digest is eight hex digits of
+   * the before and after values. The same change observed again (the
    * same stored snapshot compared with the same fetched one, after a crash or by another worker) gets the
    * same key. The digest keeps apart two changes of one field within one second: GitHub's timestamps
    * have one-second resolution, so two observations of a pull request can share an {@code updated_at}.
@@ -71,7 +73,7 @@ public record PullRequestChange(
   public static String keyOf(RepositoryId repository, int number, ChangeKind kind, String field, String before,
       String after, Instant updatedAt) {
     int digest = 31 * Objects.hashCode(before) + Objects.hashCode(after);
-    return repository.fullName() + '#' + number + '@' + updatedAt.toEpochMilli() + '/' + kind + '/' + field
+    return repository.canonicalFullName() + '#' + number + '@' + updatedAt.toEpochMilli() + '/' + kind + '/' + field
         + '/' + String.format("%08x", digest);
   }
 

@@ -43,7 +43,10 @@ public interface PullRequestStore extends AutoCloseable {
 
   /**
    * Atomically upserts the batch's snapshots and appends its changes to the outbox. A change whose key
-   * is already in the outbox is not appended again, so re-applying a batch is harmless.
+   * is already in the outbox is not appended again, so re-applying a batch is harmless. A number the batch
+   * holds twice ends with its later snapshot, as if they were applied one after the other. Every value a
+   * snapshot can hold is stored and read back as it was (any length, any character a Java string holds),
+   * and repositories are identified case-insensitively ({@link RepositoryId#equals}).
    */
   void apply(SyncBatch batch);
 
@@ -52,6 +55,30 @@ public interface PullRequestStore extends AutoCloseable {
    * only after every batch of the pass was applied, so a failed pass leaves the old cursor in place.
    */
   void completePass(RepositoryId repository, ListingCursor cursor, Instant completedAt);
+
+  /**
+   * Returns the pull requests of a repository that are quarantined (see {@link QuarantinedPullRequest}),
+   * ordered by number. The default answers none: a store that keeps no quarantine still loses nothing, since
+   * the processor holds the cursor back for a refused pull request in any case, but its record, attempt
+   * count and once-only log do not survive a restart.
+   */
+  default List<QuarantinedPullRequest> quarantined(RepositoryId repository) {
+    return List.of();
+  }
+
+  /**
+   * Records these pull requests as quarantined, replacing an earlier record of the same number. The default
+   * does nothing (see {@link #quarantined}).
+   */
+  default void quarantine(RepositoryId repository, Collection<QuarantinedPullRequest> entries) {
+  }
+
+  /**
+   * Forgets the quarantine records of these numbers (they were stored since, or are gone from GitHub);
+   * unknown numbers are ignored. The default does nothing (see {@link #quarantined}).
+   */
+  default void clearQuarantine(RepositoryId repository, Collection<Integer> numbers) {
+  }
 
   /**
    * Returns up to {@code limit} undelivered outbox entries whose sequence is greater than

@@ -1,5 +1,6 @@
 package io.prmonitor.spi;
 
+import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -7,8 +8,11 @@ import java.util.regex.Pattern;
  * A GitHub repository named by its owner and name, as in {@code octocat/Hello-World}.
  *
  * <p>Both parts are validated against GitHub's naming rules, so a value of this type can be put into
- * a URL path without escaping. GitHub compares names case-insensitively; this type keeps the spelling
- * it was given and compares exactly, so callers should spell a repository the same way everywhere.
+ * a URL path without escaping. GitHub compares names case-insensitively, and so does this type:
+ * {@code acme/Repo} equals {@code ACME/repo} ({@link #equals}, {@link #hashCode} and {@link #compareTo}
+ * use {@link #canonicalName()}), while {@link #owner()}, {@link #name()} and {@link #toString()} keep the
+ * spelling it was given, for display. Stores key repositories by the canonical name, and change keys
+ * are built from it, so two spellings of one repository are one repository with one key per change.
  */
 public record RepositoryId(String owner, String name) implements Comparable<RepositoryId> {
 
@@ -50,14 +54,42 @@ public record RepositoryId(String owner, String name) implements Comparable<Repo
     }
   }
 
-  /** Returns {@code owner/name}. */
+  /** Returns {@code owner/name}, spelled as given. */
   public String fullName() {
     return owner + '/' + name;
   }
 
+  /** The owner in lower case: the part of the identity GitHub compares (names are ASCII). */
+  public String canonicalOwner() {
+    return owner.toLowerCase(Locale.ROOT);
+  }
+
+  /** The name in lower case: the part of the identity GitHub compares (names are ASCII). */
+  public String canonicalName() {
+    return name.toLowerCase(Locale.ROOT);
+  }
+
+  /** {@code owner/name} in lower case: the repository's identity, whatever its spelling. */
+  public String canonicalFullName() {
+    return canonicalOwner() + '/' + canonicalName();
+  }
+
+  /** Whether {@code other} names the same repository, in any spelling. */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof RepositoryId that && owner.equalsIgnoreCase(that.owner)
+        && name.equalsIgnoreCase(that.name);
+  }
+
+  @Override
+  public int hashCode() {
+    return canonicalFullName().hashCode();
+  }
+
+  /** Orders by {@link #canonicalFullName()}, consistently with {@link #equals}. */
   @Override
   public int compareTo(RepositoryId other) {
-    return fullName().compareTo(other.fullName());
+    return canonicalFullName().compareTo(other.canonicalFullName());
   }
 
   /** Returns {@code owner/name}. */

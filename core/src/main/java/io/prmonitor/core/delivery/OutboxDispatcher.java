@@ -70,7 +70,7 @@ public final class OutboxDispatcher {
         for (OutboxEntry entry : entries) {
           after = entry.sequence();
           PullRequestChange change = entry.change();
-          String pullRequest = change.repository().fullName() + '#' + change.number();
+          String pullRequest = change.repository().canonicalFullName() + '#' + change.number();
           if (blocked.contains(pullRequest)) {
             heldBack++;
           } else if (offer(entry)) {

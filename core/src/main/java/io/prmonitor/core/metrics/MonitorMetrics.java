@@ -42,7 +42,8 @@ public final class MonitorMetrics implements GitHubClientListener, AutoCloseable
 
   /** The store operations {@link TimedPullRequestStore} times, registered at start. */
   static final List<String> STORE_OPERATIONS = List.of("repository_state", "load", "exists", "load_all", "apply",
-      "complete_pass", "pending", "mark_delivered", "record_failed_delivery", "purge", "ping");
+      "complete_pass", "pending", "mark_delivered", "record_failed_delivery", "purge", "ping", "quarantined",
+      "quarantine", "clear_quarantine");
 
   private final Boolean histograms;
 
@@ -138,6 +139,11 @@ public final class MonitorMetrics implements GitHubClientListener, AutoCloseable
     syncTimer(outcome.status()).record(outcome.elapsed());
     for (Map.Entry<ChangeKind, Integer> entry : outcome.changes().entrySet()) {
       changes(entry.getKey()).increment(entry.getValue());
+    }
+    if (!outcome.quarantined().isEmpty()) {
+      keep(Counter.builder("prmonitor.pull.requests.quarantined")
+          .description("Pull requests the reader or the store refused in a pass (each retried on later passes)")
+          .tags(common).register(registry)).increment(outcome.quarantined().size());
     }
     if (outcome.status() == RepositoryOutcome.Status.DEFERRED) {
       deferred().increment();

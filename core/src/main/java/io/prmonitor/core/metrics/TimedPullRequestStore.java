@@ -4,6 +4,7 @@ import io.prmonitor.spi.ListingCursor;
 import io.prmonitor.spi.OutboxEntry;
 import io.prmonitor.spi.PullRequest;
 import io.prmonitor.spi.PullRequestStore;
+import io.prmonitor.spi.QuarantinedPullRequest;
 import io.prmonitor.spi.RepositoryId;
 import io.prmonitor.spi.RepositoryState;
 import io.prmonitor.spi.SyncBatch;
@@ -70,6 +71,21 @@ public final class TimedPullRequestStore implements PullRequestStore {
   @Override
   public void apply(SyncBatch batch) {
     timed("apply", () -> store.apply(batch));
+  }
+
+  @Override
+  public List<QuarantinedPullRequest> quarantined(RepositoryId repository) {
+    return timed("quarantined", () -> store.quarantined(repository));
+  }
+
+  @Override
+  public void quarantine(RepositoryId repository, Collection<QuarantinedPullRequest> entries) {
+    timed("quarantine", () -> store.quarantine(repository, entries));
+  }
+
+  @Override
+  public void clearQuarantine(RepositoryId repository, Collection<Integer> numbers) {
+    timed("clear_quarantine", () -> store.clearQuarantine(repository, numbers));
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.prmonitor.spi.OutboxEntry;
 import io.prmonitor.spi.PullRequest;
 import io.prmonitor.spi.PullRequestChange;
 import io.prmonitor.spi.PullRequestStore;
+import io.prmonitor.spi.QuarantinedPullRequest;
 import io.prmonitor.spi.RepositoryId;
 import io.prmonitor.spi.RepositoryState;
 import io.prmonitor.spi.StoreException;
@@ -36,6 +37,7 @@ public final class InMemoryPullRequestStore implements PullRequestStore {
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final Map<RepositoryId, RepositoryState> repositories = new HashMap<>();
   private final Map<RepositoryId, TreeMap<Integer, PullRequest>> pullRequests = new HashMap<>();
+  private final Map<RepositoryId, TreeMap<Integer, QuarantinedPullRequest>> quarantine = new HashMap<>();
   private final TreeMap<Long, Entry> outbox = new TreeMap<>();
   private final Set<String> outboxKeys = new HashSet<>();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -57,6 +59,46 @@ public final class InMemoryPullRequestStore implements PullRequestStore {
   private void ensureOpen() {
     if (closed.get()) {
       throw new StoreException("in-memory store is closed");
+    }
+  }
+
+  @Override
+  public List<QuarantinedPullRequest> quarantined(RepositoryId repository) {
+    lock.readLock().lock();
+    try {
+      ensureOpen();
+      TreeMap<Integer, QuarantinedPullRequest> entries = quarantine.get(repository);
+      return entries == null ? List.of() : List.copyOf(entries.values());
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public void quarantine(RepositoryId repository, Collection<QuarantinedPullRequest> entries) {
+    lock.writeLock().lock();
+    try {
+      ensureOpen();
+      TreeMap<Integer, QuarantinedPullRequest> kept = quarantine.computeIfAbsent(repository, r -> new TreeMap<>());
+      for (QuarantinedPullRequest entry : entries) {
+        kept.put(entry.number(), entry);
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  @Override
+  public void clearQuarantine(RepositoryId repository, Collection<Integer> numbers) {
+    lock.writeLock().lock();
+    try {
+      ensureOpen();
+      TreeMap<Integer, QuarantinedPullRequest> kept = quarantine.get(repository);
+      if (kept != null) {
+        numbers.forEach(kept::remove);
+      }
+    } finally {
+      lock.writeLock().unlock();
     }
   }
 

@@ -128,6 +128,10 @@ public final class PassProcessor {
       }
       completed = true;
     } catch (ExecutionException e) {
+      // an Error (OutOfMemoryError above all) is rethrown as itself, never disguised as another failure
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
       throw new IllegalStateException("repository task failed unexpectedly", e.getCause());
     } finally {
       if (!completed) {

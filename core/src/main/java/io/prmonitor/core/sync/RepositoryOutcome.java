@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param notModified requests answered {@code 304 Not Modified}
  * @param elapsed wall time spent
  * @param errorType the simple class name of the error that failed it; null unless failed
+ * @param quarantined the pull requests the reader or the store refused in this pass, by number, with the
+ *     reason; they are retried on later passes and the cursor does not move past them
  */
 public record RepositoryOutcome(
     RepositoryId repository,
@@ -30,7 +32,8 @@ public record RepositoryOutcome(
     int requests,
     int notModified,
     Duration elapsed,
-    String errorType) {
+    String errorType,
+    Map<Integer, String> quarantined) {
 
   /** How a repository's pass ended. */
   public enum Status {
@@ -46,5 +49,14 @@ public record RepositoryOutcome(
     Objects.requireNonNull(repository, "null repository");
     Objects.requireNonNull(status, "null status");
     changes = Map.copyOf(changes);
+    quarantined = Map.copyOf(quarantined);
+  }
+
+  /** An outcome with no quarantined pull request. */
+  public RepositoryOutcome(RepositoryId repository, Status status, String reason, int pullRequestsSeen,
+      int pullRequestsSkipped, Map<ChangeKind, Integer> changes, int requests, int notModified, Duration elapsed,
+      String errorType) {
+    this(repository, status, reason, pullRequestsSeen, pullRequestsSkipped, changes, requests, notModified,
+        elapsed, errorType, Map.of());
   }
 }

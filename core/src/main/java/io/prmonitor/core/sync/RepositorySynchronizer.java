@@ -10,6 +10,7 @@ import io.prmonitor.spi.PullRequest;
 import io.prmonitor.spi.PullRequestChange;
 import io.prmonitor.spi.PullRequestPage;
 import io.prmonitor.spi.PullRequestStore;
+import io.prmonitor.spi.QuarantinedPullRequest;
 import io.prmonitor.spi.RateLimitExceededException;
 import io.prmonitor.spi.RepositoryId;
 import io.prmonitor.spi.RepositoryState;
@@ -21,10 +22,12 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +63,32 @@ import org.slf4j.LoggerFactory;
  * <p>A pass during which a list item could not be read (it was skipped) completes without moving the
  * cursor and drops the entity tag, so the next pass reads that item again.
  *
+ * <h2>Quarantine</h2>
+ * One pull request must not stop its repository. A list item the reader refuses (with its number known),
+ * or a snapshot the store refuses, is quarantined: recorded in the store with its reason
+ * ({@link PullRequestStore#quarantine}), counted in the outcome, logged at WARN once (again only when the
+ * reason changes), and the rest of its page is applied (a refused batch is retried one pull request at a
+ * time, as long as the store still answers a {@code ping}; when it does not, the repository fails as
+ * before). While a pull request is quarantined the pass keeps no entity tag and the cursor stays at or
+ * before the {@code updated_at} of the refused version, so every later pass reads it again; once it is
+ * stored (or found equal to the stored snapshot) its record is cleared. A record whose pull request a
+ * complete listing no longer shows is cleared too.
+ *
+ * <h2>Timestamps that cannot be trusted</h2>
+ * An {@code updated_at} later than {@link #FUTURE_MARGIN} past our clock at the first page (a GitHub
+ * Enterprise clock glitch, a hostile server) is stored as sent but trusted for nothing: it does not move
+ * the cursor, and a stored snapshot carrying one does not block a snapshot read later with an earlier
+ * {@code updated_at}, so a pull request once served in year 9999 and merged since ends MERGED, with its
+ * {@code MERGED} change. A stored cursor beyond that bound (written by an older version) is dropped, and
+ * the pass reads every page once. What remains trusted is a timestamp within the margin: one in the future
+ * by less than a minute can still hide, for that minute, an update on a page after the first.
+ *
+ * <h2>A pull request served twice</h2>
+ * Where one page holds a number twice, one copy is used: the one with the later trusted
+ * {@code updated_at}, and between equal ones the first, since the list is sorted newest first and the first
+ * place is the one the server sorted last. Across pages, a copy read again is compared with what the pass
+ * stored, as any item re-read at a page boundary.
+ *
  * <p>A silent first pass (no {@code OPENED} for what it finds) into a repository of which the store holds
  * no snapshot looks up only the numbers it reads a second time (an item that moved down a page), the rest
  * being absent from the store; what it reads again is compared with what it wrote, as in any pass.
@@ -80,6 +109,12 @@ public final class RepositorySynchronizer {
 
   /** How far our clock may run ahead of GitHub's without the cursor skipping an update. */
   public static final Duration CLOCK_SKEW_MARGIN = Duration.ofSeconds(60);
+
+  /**
+   * How far past our clock an {@code updated_at} is still trusted (GitHub's clock may run ahead of ours);
+   * a later one moves no cursor and blocks no newer snapshot.
+   */
+  public static final Duration FUTURE_MARGIN = Duration.ofSeconds(60);
 
   private final GitHubClient client;
   private final PullRequestStore store;
@@ -109,10 +144,16 @@ public final class RepositorySynchronizer {
   public RepositoryOutcome synchronize(RepositoryState state, BooleanSupplier stop) {
     RepositoryId repository = state.repository();
     Tally tally = new Tally(repository, clock.instant());
-    ListingCursor cursor = state.cursor();
     boolean reportNew = !state.isBaseline() || emitOpenedOnBaseline;
     try {
       Instant readAt = clock.instant();
+      Instant trustedUntil = readAt.plus(FUTURE_MARGIN);
+      ListingCursor cursor = state.cursor();
+      if (cursor.updatedAt() != null && cursor.updatedAt().isAfter(trustedUntil)) {
+        log.warn("{}: stored cursor {} is later than our clock allows; reading every page once", repository,
+            cursor.updatedAt());
+        cursor = ListingCursor.NONE;
+      }
       PullRequestPage page = client.listPullRequests(PageRequest.firstPage(repository, cursor.etag()));
       tally.count(page);
       if (page.notModified()) {
@@ -120,12 +161,13 @@ public final class RepositorySynchronizer {
         return tally.outcome(RepositoryOutcome.Status.DONE, null);
       }
       String firstPageEtag = page.etag();
+      Quarantine quarantine = new Quarantine(repository, store.quarantined(repository), tally, readAt);
       // a silent first pass into a repository the store holds nothing of has nothing to compare with but
       // what it wrote itself: it looks up only the numbers it reads a second time
       Set<Integer> written = reportNew || store.hasPullRequests(repository) ? null : new HashSet<>();
       Instant newest = cursor.updatedAt();
       while (true) {
-        newest = max(newest, applyPage(repository, page, reportNew, written, tally));
+        newest = max(newest, applyPage(repository, page, reportNew, written, tally, quarantine, trustedUntil));
         if (!page.hasNext() || reachedCursor(page, cursor)) {
           break;
         }
@@ -136,9 +178,17 @@ public final class RepositorySynchronizer {
         tally.count(page);
       }
       Instant seenBefore = readAt.minus(CLOCK_SKEW_MARGIN).truncatedTo(ChronoUnit.SECONDS);
-      ListingCursor next = tally.skipped == 0 ? new ListingCursor(max(newest, seenBefore), firstPageEtag)
-          // an item that could not be read must be read again: keep the old bound, and no entity tag
-          : new ListingCursor(cursor.updatedAt(), null);
+      quarantine.finish(!page.hasNext());
+      ListingCursor next;
+      if (tally.skipped > 0 || quarantine.holdsUnknownTime()) {
+        // an item that could not be read must be read again: keep the old bound, and no entity tag
+        next = new ListingCursor(cursor.updatedAt(), null);
+      } else if (quarantine.heldBackTo() != null) {
+        // nor may the cursor pass over a quarantined pull request
+        next = new ListingCursor(min(max(newest, seenBefore), quarantine.heldBackTo()), null);
+      } else {
+        next = new ListingCursor(max(newest, seenBefore), firstPageEtag);
+      }
       store.completePass(repository, next, clock.instant());
       return tally.outcome(RepositoryOutcome.Status.DONE, null);
     } catch (RateLimitExceededException e) {
@@ -167,33 +217,47 @@ public final class RepositorySynchronizer {
   }
 
   /**
-   * Detects and applies one page; returns the newest {@code updated_at} on it, or null if empty. With
+   * Detects and applies one page; returns the newest trusted {@code updated_at} on it, or null if none. With
    * {@code written} (the numbers this pass stored, or null) only those numbers are looked up, the others
    * being absent from the store; the page's numbers are added to it.
    */
   private Instant applyPage(RepositoryId repository, PullRequestPage page, boolean reportNew,
-      Set<Integer> written, Tally tally) {
-    List<PullRequest> fetched = page.pullRequests();
+      Set<Integer> written, Tally tally, Quarantine quarantine, Instant trustedUntil) {
     for (SkippedPullRequest skipped : page.skipped()) {
-      log.warn("skipped pull request item {} (#{}) of {}: {}", skipped.index(), skipped.number(), repository,
-          skipped.reason());
+      if (skipped.number() > 0) {
+        // logged by the quarantine, once
+        quarantine.refused(skipped.number(), null, "unreadable list item: " + skipped.reason());
+      } else {
+        log.warn("skipped pull request item {} of {} (number unknown): {}", skipped.index(), repository,
+            skipped.reason());
+      }
     }
+    List<PullRequest> fetched = oncePerNumber(page.pullRequests(), trustedUntil);
     if (fetched.isEmpty()) {
+      quarantine.flush();
       return null;
     }
     List<Integer> numbers = new ArrayList<>(fetched.size());
     Instant newest = null;
     for (PullRequest pr : fetched) {
       numbers.add(pr.number());
-      newest = max(newest, pr.updatedAt());
+      quarantine.seen(pr.number());
+      if (!pr.updatedAt().isAfter(trustedUntil)) {
+        newest = max(newest, pr.updatedAt());
+      }
     }
     List<Integer> lookUp = written == null ? numbers : numbers.stream().filter(written::contains).toList();
     Map<Integer, PullRequest> stored = lookUp.isEmpty() ? Map.of() : store.pullRequests(repository, lookUp);
     List<PullRequest> upserts = new ArrayList<>();
-    List<PullRequestChange> changes = new ArrayList<>();
+    List<List<PullRequestChange>> changesOf = new ArrayList<>();
     for (PullRequest pr : fetched) {
       PullRequest old = stored.get(pr.number());
-      if (pr.equals(old) || (old != null && old.updatedAt().isAfter(pr.updatedAt()))) {
+      if (pr.equals(old)) {
+        quarantine.stored(pr.number());
+        continue;
+      }
+      // a stale read never undoes a newer snapshot, unless the newer one's time cannot be trusted
+      if (old != null && old.updatedAt().isAfter(pr.updatedAt()) && !old.updatedAt().isAfter(trustedUntil)) {
         continue;
       }
       List<PullRequestChange> found = detector.detect(repository, old, pr, reportNew);
@@ -201,17 +265,92 @@ public final class RepositorySynchronizer {
         log.debug("{}#{} updated at {}: {}", repository, pr.number(), pr.updatedAt(),
             found.stream().map(c -> c.kind() + "/" + c.field()).toList());
       }
-      changes.addAll(found);
+      changesOf.add(found);
       upserts.add(pr);
     }
     if (!upserts.isEmpty()) {
-      store.apply(new SyncBatch(repository, upserts, changes));
-      tally.changes(changes);
+      List<PullRequestChange> changes = new ArrayList<>();
+      changesOf.forEach(changes::addAll);
+      try {
+        store.apply(new SyncBatch(repository, upserts, changes));
+        tally.changes(changes);
+        upserts.forEach(pr -> quarantine.stored(pr.number()));
+      } catch (RuntimeException refused) {
+        applyOneByOne(repository, upserts, changesOf, refused, tally, quarantine);
+      }
     }
+    quarantine.flush();
     if (written != null) {
       written.addAll(numbers);
     }
     return newest;
+  }
+
+  /**
+   * Applies a refused batch one pull request at a time and quarantines those the store still refuses, as
+   * long as the store answers: when it does not, the batch's failure fails the repository.
+   */
+  private void applyOneByOne(RepositoryId repository, List<PullRequest> upserts,
+      List<List<PullRequestChange>> changesOf, RuntimeException batchFailure, Tally tally, Quarantine quarantine) {
+    if (upserts.size() > 1) {
+      log.debug("{}: a batch of {} was refused ({}); applying them one at a time", repository, upserts.size(),
+          batchFailure.toString());
+    }
+    for (int i = 0; i < upserts.size(); i++) {
+      PullRequest pr = upserts.get(i);
+      try {
+        store.apply(new SyncBatch(repository, List.of(pr), changesOf.get(i)));
+        tally.changes(changesOf.get(i));
+        quarantine.stored(pr.number());
+      } catch (RuntimeException refused) {
+        try {
+          store.ping();
+        } catch (RuntimeException unreachable) {
+          batchFailure.addSuppressed(refused);
+          throw batchFailure;
+        }
+        quarantine.refused(pr.number(), pr.updatedAt(), "store refused it: " + refused);
+      }
+    }
+  }
+
+  /**
+   * The page's pull requests with each number once (see the class comment): the copy with the later trusted
+   * {@code updated_at}, the first of equal ones.
+   */
+  static List<PullRequest> oncePerNumber(List<PullRequest> fetched, Instant trustedUntil) {
+    Map<Integer, Integer> firstIndex = new HashMap<>(fetched.size() * 2);
+    List<PullRequest> kept = null;
+    for (int i = 0; i < fetched.size(); i++) {
+      PullRequest pr = fetched.get(i);
+      Integer at = firstIndex.putIfAbsent(pr.number(), kept == null ? i : kept.size());
+      if (at == null) {
+        if (kept != null) {
+          kept.add(pr);
+        }
+        continue;
+      }
+      if (kept == null) {
+        kept = new ArrayList<>(fetched.subList(0, i));
+      }
+      PullRequest other = kept.get(at);
+      if (trusted(pr.updatedAt(), trustedUntil).isAfter(trusted(other.updatedAt(), trustedUntil))) {
+        kept.set(at, pr);
+      }
+    }
+    return kept == null ? fetched : kept;
+  }
+
+  /** An {@code updated_at} as far as it is trusted: one past the bound counts as older than any other. */
+  private static Instant trusted(Instant updatedAt, Instant trustedUntil) {
+    return updatedAt.isAfter(trustedUntil) ? Instant.MIN : updatedAt;
+  }
+
+  private static Instant min(Instant a, Instant b) {
+    if (a == null || b == null) {
+      return null;
+    }
+    return a.isBefore(b) ? a : b;
   }
 
   private static Instant max(Instant a, Instant b) {
@@ -226,6 +365,7 @@ public final class RepositorySynchronizer {
     private final RepositoryId repository;
     private final Instant startedAt;
     private final Map<ChangeKind, Integer> changes = new EnumMap<>(ChangeKind.class);
+    private final Map<Integer, String> quarantined = new TreeMap<>();
     private int seen;
     private int skipped;
     private int requests;
@@ -251,13 +391,124 @@ public final class RepositorySynchronizer {
 
     RepositoryOutcome outcome(RepositoryOutcome.Status status, String reason) {
       return new RepositoryOutcome(repository, status, reason, seen, skipped, changes, requests, notModified,
-          Duration.between(startedAt, clock.instant()), null);
+          Duration.between(startedAt, clock.instant()), null, quarantined);
     }
 
     RepositoryOutcome failed(RuntimeException e) {
       return new RepositoryOutcome(repository, RepositoryOutcome.Status.FAILED,
           e.getClass().getSimpleName() + ": " + e.getMessage(), seen, skipped, changes, requests, notModified,
-          Duration.between(startedAt, clock.instant()), e.getClass().getSimpleName());
+          Duration.between(startedAt, clock.instant()), e.getClass().getSimpleName(), quarantined);
+    }
+  }
+
+  /**
+   * The quarantine of one repository during one pass: what the store held at its start, what this pass
+   * refused, and what it stored since. Records are written page by page. Confined to the thread
+   * synchronizing the repository.
+   */
+  private final class Quarantine {
+    private final RepositoryId repository;
+    private final Map<Integer, QuarantinedPullRequest> previous = new HashMap<>();
+    private final Map<Integer, QuarantinedPullRequest> refused = new TreeMap<>();
+    private final Set<Integer> seen = new HashSet<>();
+    private final Tally tally;
+    private final Instant now;
+    private final List<QuarantinedPullRequest> toRecord = new ArrayList<>();
+    private final Set<Integer> toClear = new HashSet<>();
+
+    Quarantine(RepositoryId repository, List<QuarantinedPullRequest> stored, Tally tally, Instant now) {
+      this.repository = repository;
+      stored.forEach(entry -> previous.put(entry.number(), entry));
+      this.tally = tally;
+      this.now = now;
+    }
+
+    void seen(int number) {
+      seen.add(number);
+    }
+
+    void refused(int number, Instant updatedAt, String reason) {
+      seen.add(number);
+      QuarantinedPullRequest before = previous.get(number);
+      QuarantinedPullRequest entry = before == null
+          ? new QuarantinedPullRequest(number, updatedAt, reason, now, 1)
+          : new QuarantinedPullRequest(number, updatedAt, reason, before.since(), before.attempts() + 1);
+      if (refused.put(number, entry) != null) {
+        return;
+      }
+      if (before == null || !before.reason().equals(reason)) {
+        log.warn("quarantined {}#{}: {}; it is retried on every pass until it is stored", repository, number,
+            reason);
+      } else {
+        log.debug("{}#{} still quarantined (attempt {}): {}", repository, number, entry.attempts(), reason);
+      }
+      tally.quarantined.put(number, reason);
+      toRecord.add(entry);
+      toClear.remove(number);
+    }
+
+    void stored(int number) {
+      if (previous.containsKey(number) && !refused.containsKey(number)) {
+        toClear.add(number);
+      }
+    }
+
+    /** Writes this page's records. */
+    void flush() {
+      if (!toRecord.isEmpty()) {
+        store.quarantine(repository, toRecord);
+        toRecord.clear();
+      }
+      if (!toClear.isEmpty()) {
+        store.clearQuarantine(repository, toClear);
+        toClear.forEach(number -> {
+          previous.remove(number);
+          log.info("{}#{} left the quarantine: stored", repository, number);
+        });
+        toClear.clear();
+      }
+    }
+
+    /**
+     * Ends the pass: with the whole list read, a record whose pull request the list no longer shows is
+     * cleared (GitHub deleted it); otherwise such records are kept and keep holding the cursor.
+     */
+    void finish(boolean wholeListRead) {
+      if (wholeListRead) {
+        List<Integer> gone = previous.keySet().stream().filter(n -> !seen.contains(n)).toList();
+        if (!gone.isEmpty()) {
+          store.clearQuarantine(repository, gone);
+          gone.forEach(previous::remove);
+          log.info("{}: quarantined pull requests {} are no longer listed; their records are cleared",
+              repository, gone);
+        }
+      }
+    }
+
+    /** The earliest {@code updated_at} of a pull request still quarantined, or null if none has one. */
+    Instant heldBackTo() {
+      Instant earliest = null;
+      for (QuarantinedPullRequest entry : stillHeld()) {
+        if (entry.updatedAt() != null && (earliest == null || entry.updatedAt().isBefore(earliest))) {
+          earliest = entry.updatedAt();
+        }
+      }
+      return earliest;
+    }
+
+    /** Whether a pull request still quarantined has no known {@code updated_at}. */
+    boolean holdsUnknownTime() {
+      return stillHeld().stream().anyMatch(entry -> entry.updatedAt() == null);
+    }
+
+    private List<QuarantinedPullRequest> stillHeld() {
+      List<QuarantinedPullRequest> held = new ArrayList<>(refused.values());
+      previous.forEach((number, entry) -> {
+        if (!refused.containsKey(number)) {
+          held.add(entry);
+        }
+      });
+      return held;
     }
   }
 }

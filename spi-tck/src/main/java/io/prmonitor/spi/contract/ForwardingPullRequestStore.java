@@ -4,6 +4,7 @@ import io.prmonitor.spi.ListingCursor;
 import io.prmonitor.spi.OutboxEntry;
 import io.prmonitor.spi.PullRequest;
 import io.prmonitor.spi.PullRequestStore;
+import io.prmonitor.spi.QuarantinedPullRequest;
 import io.prmonitor.spi.RepositoryId;
 import io.prmonitor.spi.RepositoryState;
 import io.prmonitor.spi.SyncBatch;
@@ -46,6 +47,21 @@ public abstract class ForwardingPullRequestStore implements PullRequestStore {
   @Override
   public void apply(SyncBatch batch) {
     delegate().apply(batch);
+  }
+
+  @Override
+  public List<QuarantinedPullRequest> quarantined(RepositoryId repository) {
+    return delegate().quarantined(repository);
+  }
+
+  @Override
+  public void quarantine(RepositoryId repository, Collection<QuarantinedPullRequest> entries) {
+    delegate().quarantine(repository, entries);
+  }
+
+  @Override
+  public void clearQuarantine(RepositoryId repository, Collection<Integer> numbers) {
+    delegate().clearQuarantine(repository, numbers);
   }
 
   @Override

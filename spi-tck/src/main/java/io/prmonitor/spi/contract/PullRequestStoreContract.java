@@ -650,12 +650,104 @@ public abstract class PullRequestStoreContract {
 
   /** Whether the store answers {@link PullRequestStore#hasPullRequests} itself instead of by the SPI's default. */
   private boolean overridesHasPullRequests() {
+    return overrides("hasPullRequests", RepositoryId.class);
+  }
+
+  /** Whether the store implements this SPI method itself instead of keeping the SPI's default. */
+  private boolean overrides(String method, Class<?>... parameters) {
     try {
-      return store.getClass().getMethod("hasPullRequests", RepositoryId.class).getDeclaringClass()
-          != PullRequestStore.class;
+      return store.getClass().getMethod(method, parameters).getDeclaringClass() != PullRequestStore.class;
     } catch (NoSuchMethodException e) {
-      throw new AssertionError("PullRequestStore.hasPullRequests is missing", e);
+      throw new AssertionError("PullRequestStore." + method + " is missing", e);
     }
+  }
+
+  // ---- every value GitHub can send (issue 13)
+
+  /** Text no store may refuse or change: every character JSON can carry, including those it only escapes. */
+  private static final String HOSTILE = "nul\u0000 ctl\u0001\u001f\u007f lone\ud800 low\udc00 end\ud83d"
+      + " escape\ufdd0\ufdd0 nonchar\uffff\ufffe bom\ufeff zwj\ud83d\udc69\u200d\ud83d\udcbb rtl\u202e"
+      + "\u05e9 plane2\ud840\udc00 plane16\udbff\udffd lf\n crlf\r\n";
+
+  @Test
+  void apply_hostileText_readsBackAsSent() {
+    PullRequest hostile = builder(1).title(HOSTILE + "t".repeat(5_000)).body(HOSTILE + "\u65e5".repeat(65_536))
+        .author(HOSTILE).headSha(HOSTILE).headRef(HOSTILE + "r".repeat(1_000)).baseRef(HOSTILE)
+        .labels("", "line\nfeed", HOSTILE, "\ufdd0EMPTY").assignees(HOSTILE, "a\nb")
+        .requestedReviewers("").build();
+    PullRequestChange edit = change(REPO, 1, ChangeKind.EDITED, "body", HOSTILE, HOSTILE + "!", T0);
+
+    store.apply(batch(REPO, List.of(hostile), List.of(edit)));
+
+    assertThat(store.allPullRequests(REPO)).containsExactly(hostile);
+    assertThat(store.pullRequests(REPO, List.of(1))).containsEntry(1, hostile);
+    assertThat(store.pendingChanges(0, 10)).singleElement().satisfies(entry -> {
+      assertThat(entry.change().before()).isEqualTo(HOSTILE);
+      assertThat(entry.change().after()).isEqualTo(HOSTILE + "!");
+    });
+  }
+
+  @Test
+  void apply_emptyStringsAndNulls_readBackAsSent() {
+    PullRequest empty = builder(1).title("").body("").author(null).headRef("").baseRef("").headSha("")
+        .labels("").build();
+    PullRequest nulls = builder(2).title("x").body(null).author(null).build();
+
+    store.apply(batch(REPO, List.of(empty, nulls), List.of()));
+
+    assertThat(store.allPullRequests(REPO)).containsExactly(empty, nulls);
+  }
+
+  @Test
+  void completePass_longEntityTag_isKept() {
+    ListingCursor cursor = new ListingCursor(T0, "W/\"" + "e".repeat(4_000) + "\"");
+    store.completePass(REPO, cursor, T0);
+
+    assertThat(store.repositoryState(REPO).cursor()).isEqualTo(cursor);
+  }
+
+  @Test
+  void apply_sameNumberTwiceInOneBatch_laterOneWins() {
+    store.apply(batch(REPO, List.of(builder(1).title("first").build(), pullRequest(2),
+        builder(1).title("second").build()), List.of()));
+
+    assertThat(store.allPullRequests(REPO)).containsExactly(builder(1).title("second").build(), pullRequest(2));
+  }
+
+  @Test
+  void repository_otherSpelling_isTheSameRepository() {
+    RepositoryId upper = new RepositoryId("FIXTURE", "Alpha");
+    store.apply(batch(upper, List.of(pullRequest(1)), List.of()));
+    store.completePass(upper, new ListingCursor(T0, "W/\"1\""), T0);
+    store.apply(batch(REPO, List.of(pullRequest(2)), List.of()));
+
+    assertThat(store.allPullRequests(REPO)).containsExactly(pullRequest(1), pullRequest(2));
+    assertThat(store.hasPullRequests(REPO)).isTrue();
+    assertThat(store.pullRequests(REPO, List.of(1, 2))).containsOnlyKeys(1, 2);
+    assertThat(store.repositoryState(REPO).cursor()).isEqualTo(new ListingCursor(T0, "W/\"1\""));
+  }
+
+  // ---- quarantine
+
+  @Test
+  void quarantine_isListedUntilCleared() {
+    var first = new io.prmonitor.spi.QuarantinedPullRequest(7, T0, "store refused it: " + HOSTILE, T0, 1);
+    var other = new io.prmonitor.spi.QuarantinedPullRequest(3, null, "unreadable list item", T0, 2);
+    store.quarantine(REPO, List.of(first, other));
+    var again = new io.prmonitor.spi.QuarantinedPullRequest(7, T0.plusSeconds(5), "refused again", T0, 2);
+    store.quarantine(new RepositoryId("Fixture", "ALPHA"), List.of(again));
+    if (!overrides("quarantined", RepositoryId.class)) {
+      // the SPI's default keeps no record, and says so: the processor still never loses the pull request
+      assertThat(store.quarantined(REPO)).isEmpty();
+      return;
+    }
+
+    assertThat(store.quarantined(REPO)).containsExactly(other, again);
+    assertThat(store.quarantined(OTHER)).isEmpty();
+
+    store.clearQuarantine(REPO, List.of(3, 99));
+
+    assertThat(store.quarantined(REPO)).containsExactly(again);
   }
 
   private static List<Long> sequences(List<OutboxEntry> entries) {
