@@ -192,6 +192,15 @@ public record ProcessorConfig(
     return discoverInstallation || !organizations.isEmpty() || !users.isEmpty();
   }
 
+  /** A URL with its password settings ({@code password=}, {@code //user:password@}) masked. */
+  static String maskUrl(String url) {
+    if (url == null) {
+      return null;
+    }
+    String masked = url.replaceAll("(?i)((?:password|passwd|pwd|sslpassword)=)[^&;]*", "$1****");
+    return masked.replaceAll("(//[^/:@]*:)[^@/]*@", "$1****@");
+  }
+
   @Override
   public String toString() {
     return "ProcessorConfig[repositories=" + repositories + ", organizations=" + organizations
@@ -200,7 +209,7 @@ public record ProcessorConfig(
         + ", includeForks=" + includeForks + ", githubBaseUrl=" + githubBaseUrl
         + ", githubCredentials=" + githubCredentials.label()
         + ", githubClientProvider=" + githubClientProvider + ", storeProvider=" + storeProvider
-        + ", jdbcUrl=" + jdbcUrl + ", databaseUser=" + databaseUser
+        + ", jdbcUrl=" + maskUrl(jdbcUrl) + ", databaseUser=" + databaseUser
         + ", databasePassword=" + (databasePassword == null ? null : "****")
         + ", maxConcurrentRepositories=" + maxConcurrentRepositories
         + ", maxConcurrentPrsPerRepo=" + maxConcurrentPrsPerRepo
@@ -395,7 +404,7 @@ public record ProcessorConfig(
     /** The store's JDBC URL; default an H2 file database, {@code ./prmonitor-data/prmonitor}. */
     public Builder jdbcUrl(String jdbcUrl) {
       if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:")) {
-        throw new IllegalArgumentException("jdbcUrl must start with 'jdbc:': " + jdbcUrl);
+        throw new IllegalArgumentException("jdbcUrl must start with 'jdbc:': " + maskUrl(jdbcUrl));
       }
       this.jdbcUrl = jdbcUrl;
       return this;
