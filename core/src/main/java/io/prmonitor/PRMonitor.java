@@ -226,17 +226,20 @@ public final class PRMonitor implements AutoCloseable {
       Progress progress = new Progress(pass, repositories.size(), startedAt);
       RepositoryQueue queue = repositoryQueue(repositories);
       List<RepositoryOutcome> outcomes;
+      OutboxDispatcher.Round round;
       try {
         outcomes = processor.run(pass, queue, outcome -> {
           metrics.repository(outcome);
           progress.record(outcome);
         });
+        // with leases, a monitor delivers the changes of the repositories it holds, before it lets them go:
+        // each change reaches the listeners of one monitor of the fleet
+        round = deliver(queue instanceof LeasedRepositoryQueue leased ? leased.held()::contains : null);
       } finally {
         if (queue instanceof LeasedRepositoryQueue leased) {
           leased.close();
         }
       }
-      OutboxDispatcher.Round round = deliver();
       // with leases the fleet shares the repositories: a monitor reports on the ones it took up
       int covered = queue instanceof LeasedRepositoryQueue ? outcomes.size() : repositories.size();
       RunReport report = report(pass, startedAt, covered, outcomes, resolved.failures(), round);
@@ -260,9 +263,10 @@ public final class PRMonitor implements AutoCloseable {
    * Delivers pending changes and purges old delivered ones. A store that fails here fails no repository:
    * the changes stay pending for the next pass.
    */
-  private OutboxDispatcher.Round deliver() {
+  private OutboxDispatcher.Round deliver(Predicate<RepositoryId> holding) {
     try {
-      OutboxDispatcher.Round round = dispatcher.deliverPending();
+      OutboxDispatcher.Round round = holding == null ? dispatcher.deliverPending()
+          : dispatcher.deliverPending(holding);
       metrics.delivery(round.delivered(), round.failed());
       store.purgeDelivered(clock.instant().minus(config.outboxRetention()));
       return round;

@@ -3,6 +3,7 @@ package io.prmonitor.examples;
 import io.prmonitor.PRMonitor;
 import io.prmonitor.ProcessorConfig;
 import io.prmonitor.RunReport;
+import io.prmonitor.WritingChangeListener;
 import io.prmonitor.spi.GitHubAuthenticationException;
 import io.prmonitor.spi.PRMonitorException;
 import java.io.PrintStream;
@@ -22,8 +23,9 @@ import java.util.concurrent.TimeUnit;
  * GITHUB_TOKEN=... ./dev run --repos octocat/Hello-World,octocat/linguist --db jdbc:postgresql://db/prs
  * </pre>
  *
- * <p>Exit status: 0 when every pass completed, 1 when a pass failed or left repositories failed, 2 on bad
- * arguments.
+ * <p>Exit status: 0 when every pass completed, 1 when a pass failed, left repositories failed, or a change
+ * (with {@code --print-changes}) or the report could not be written (a full disk, a closed pipe: those
+ * changes stay pending and the next run prints them), 2 on bad arguments.
  */
 public final class PRMonitorCli {
 
@@ -40,7 +42,10 @@ public final class PRMonitorCli {
         --interval DURATION                 time between passes with --watch, e.g. 300s, 5m, PT5M (default 5m)
         --concurrency N                     repositories synchronized at once (default 10)
         --emit-opened-on-baseline           report existing pull requests as OPENED on the first pass
-        --print-changes                     print each detected change as a JSON line too
+        --print-changes                     print each detected change as a JSON line too; a change
+                                            that cannot be written stays pending (exit status 1)
+        --server-time-budget DURATION|off   GitHub server time the client may use per 60 s, e.g. 90s
+                                            (default 90s; off: no pacing, for servers without the limit)
         --help                              this text
       environment: GITHUB_TOKEN (optional for public repositories), PRMONITOR_DB_PASSWORD (optional)
       """;
@@ -81,13 +86,12 @@ public final class PRMonitorCli {
     }
     PRMonitor.Builder builder = PRMonitor.builder().config(options.config());
     if (options.printChanges()) {
-      builder.listener(change -> out.println(ChangeJson.toJson(change)));
+      // PrintStream swallows write errors: this listener checks for them, so an unwritten change stays pending
+      builder.listener(WritingChangeListener.to(out, ChangeJson::toJson));
     }
     try (PRMonitor monitor = builder.build()) {
       if (!options.watch()) {
-        RunReport report = monitor.run();
-        out.println(report.toJson());
-        return report.failed().isEmpty() ? 0 : 1;
+        return exitStatus(monitor.run(), out, err);
       }
       return watch(monitor, out, err);
     } catch (GitHubAuthenticationException e) {
@@ -97,6 +101,25 @@ public final class PRMonitorCli {
       err.println("prmonitor: " + e.getMessage());
       return 1;
     }
+  }
+
+  /**
+   * Prints the report; returns 0 if the pass completed and everything was written, else 1 (saying why on
+   * {@code err}).
+   */
+  private static int exitStatus(RunReport report, PrintStream out, PrintStream err) {
+    out.println(report.toJson());
+    int status = report.failed().isEmpty() ? 0 : 1;
+    if (report.deliveryFailures() > 0) {
+      err.println("prmonitor: " + report.deliveryFailures() + " changes could not be delivered; they stay "
+          + "pending for the next run");
+      status = 1;
+    }
+    if (out.checkError()) {
+      err.println("prmonitor: writing to standard output failed (a full disk, a closed pipe?)");
+      status = 1;
+    }
+    return status;
   }
 
   /**
@@ -118,7 +141,7 @@ public final class PRMonitorCli {
     try {
       while (stop.getCount() > 0) {
         try {
-          out.println(monitor.run().toJson());
+          exitStatus(monitor.run(), out, err);
         } catch (PRMonitorException e) {
           err.println("prmonitor: pass failed: " + e.getMessage());
         }
@@ -166,10 +189,15 @@ public final class PRMonitorCli {
           case "--db" -> config.jdbcUrl(value(args, ++i, arg));
           case "--db-user" -> dbUser = value(args, ++i, arg);
           case "--watch" -> watch = true;
-          case "--interval" -> config.passInterval(duration(value(args, ++i, arg)));
+          case "--interval" -> config.passInterval(duration(arg, value(args, ++i, arg)));
           case "--concurrency" -> config.maxConcurrentRepositories(integer(arg, value(args, ++i, arg)));
           case "--emit-opened-on-baseline" -> config.emitOpenedOnBaseline(true);
           case "--print-changes" -> printChanges = true;
+          case "--server-time-budget" -> {
+            String budget = value(args, ++i, arg);
+            config.serverTimeBudget(budget.equals("off") ? null : duration(arg, budget),
+                ProcessorConfig.DEFAULT_SERVER_TIME_WINDOW);
+          }
           default -> throw new UsageException("unknown argument '" + arg + "'");
         }
       }
@@ -178,7 +206,8 @@ public final class PRMonitorCli {
       }
       String token = env.get("GITHUB_TOKEN");
       if (token != null && !token.isBlank()) {
-        config.githubToken(token.trim());
+        // not trimmed: a token with a stray character is refused with a message that does not show it
+        config.githubToken(token);
       }
       String password = env.get("PRMONITOR_DB_PASSWORD");
       if (dbUser != null || password != null) {
@@ -206,7 +235,7 @@ public final class PRMonitorCli {
   }
 
   /** Reads {@code 300s}, {@code 5m}, {@code 2h}, {@code 250ms} or ISO-8601 {@code PT5M}. */
-  static Duration duration(String text) throws UsageException {
+  static Duration duration(String option, String text) throws UsageException {
     try {
       if (text.startsWith("P") || text.startsWith("p")) {
         return Duration.parse(text);
@@ -219,10 +248,10 @@ public final class PRMonitorCli {
         case 's' -> Duration.ofSeconds(amount);
         case 'm' -> Duration.ofMinutes(amount);
         case 'h' -> Duration.ofHours(amount);
-        default -> throw new UsageException("--interval: not a duration: '" + text + "'");
+        default -> throw new UsageException(option + ": not a duration: '" + text + "'");
       };
     } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
-      throw new UsageException("--interval: not a duration: '" + text + "'");
+      throw new UsageException(option + ": not a duration: '" + text + "'");
     }
   }
 }

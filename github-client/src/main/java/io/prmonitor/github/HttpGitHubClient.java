@@ -126,6 +126,8 @@ public final class HttpGitHubClient implements GitHubClient {
   /** The least time between two checks of an implausible reset with {@code GET /rate_limit}. */
   static final Duration RATE_LIMIT_CHECK_INTERVAL = Duration.ofMinutes(1);
   static final String RATE_LIMIT_ENDPOINT = "/rate_limit";
+  /** The most pages one discovery reads: 100,000 repositories. */
+  static final int MAX_DISCOVERY_PAGES = 1_000;
 
   private final GitHubClientSettings settings;
   private final URI baseUrl;
@@ -320,7 +322,12 @@ public final class HttpGitHubClient implements GitHubClient {
     }
     List<RepositoryInfo> repositories = new ArrayList<>();
     int unreadable = 0;
+    java.util.Set<URI> requested = new java.util.HashSet<>();
     while (uri != null) {
+      if (!requested.add(uri) || requested.size() > MAX_DISCOVERY_PAGES) {
+        throw new GitHubException("GET " + endpoint + " links back to a page already read, or goes on past "
+            + MAX_DISCOVERY_PAGES + " pages, after page " + (requested.size() - 1) + "; stopped", 0);
+      }
       Answer<RepositoryListReader.Page> answer = execute(new Call(endpoint, uri, null, null, false),
           repositoryReader::read);
       repositories.addAll(answer.value().repositories());

@@ -109,6 +109,11 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
       public <R> R write(String operation, RepositoryId repository, HandleCallback<R, SQLException> work) {
         return JdbcPullRequestStore.this.write(operation, repository, work);
       }
+
+      @Override
+      public <R> R writeOnce(String operation, RepositoryId repository, HandleCallback<R, SQLException> work) {
+        return JdbcPullRequestStore.this.write(operation, repository, false, work);
+      }
     });
     // the JDBC query timeout has whole-second granularity: round up so that no timeout becomes zero (= none)
     long seconds = Math.max(1, (transactionTimeout.toMillis() + 999) / 1000);
@@ -136,10 +141,13 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
     config.setMaximumPoolSize(settings.maxPoolSize());
     config.setMinimumIdle(Math.min(2, settings.maxPoolSize()));
     // waiting longer for a connection than a transaction may take would only hide an exhausted pool
-    config.setConnectionTimeout(Math.max(250, Math.min(settings.transactionTimeout().toMillis(), 30_000)));
+    long connectionTimeout = Math.max(250, Math.min(settings.transactionTimeout().toMillis(), 30_000));
+    config.setConnectionTimeout(connectionTimeout);
+    config.setValidationTimeout(Math.max(250, Math.min(5_000, connectionTimeout / 2)));
     if (dialect == SqlDialect.POSTGRESQL) {
       // lets the driver send a batch of inserts as multi-row statements: far fewer round trips in apply()
       config.addDataSourceProperty("reWriteBatchedInserts", "true");
+      networkTimeouts(settings.transactionTimeout()).forEach(config::addDataSourceProperty);
     }
     HikariDataSource pool;
     try {
@@ -183,6 +191,21 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
         description);
     store.start("host data source");
     return store;
+  }
+
+  /**
+   * The PostgreSQL driver's network timeouts, derived from the transaction timeout (the driver's defaults
+   * wait forever): a port that accepts but never speaks fails the connection within {@code connectTimeout}
+   * and {@code loginTimeout} (the transaction timeout, at most 30 s), and a network partition fails the
+   * statement waiting on it within {@code socketTimeout} (the transaction timeout), where the JDBC query
+   * timeout cannot help: its cancel request needs a new connection through the same partition. Settings
+   * the JDBC URL gives itself win over these.
+   */
+  static Map<String, String> networkTimeouts(Duration transactionTimeout) {
+    long seconds = Math.max(1, (transactionTimeout.toMillis() + 999) / 1000);
+    String connect = Long.toString(Math.min(seconds, 30));
+    return Map.of("connectTimeout", connect, "loginTimeout", connect, "socketTimeout", Long.toString(seconds),
+        "tcpKeepAlive", "true");
   }
 
   private void start(String where) {
@@ -477,24 +500,73 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
   }
 
   private <R> R read(String operation, RepositoryId repository, HandleCallback<R, SQLException> work) {
+    return retryingOnce(operation, repository, true, () -> jdbi.withHandle(work));
+  }
+
+  /** An idempotent write (running it twice leaves what running it once does): retried once, see below. */
+  private <R> R write(String operation, RepositoryId repository, HandleCallback<R, SQLException> work) {
+    return write(operation, repository, true, work);
+  }
+
+  private <R> R write(String operation, RepositoryId repository, boolean idempotent,
+      HandleCallback<R, SQLException> work) {
+    return retryingOnce(operation, repository, idempotent, () -> jdbi.inTransaction(handle -> {
+      limitStatements(handle);
+      return work.withHandle(handle);
+    }));
+  }
+
+  /**
+   * Runs an operation, and once more on a fresh connection if it failed quickly because its connection
+   * was broken (SQLState class {@code 08}, or {@code 57P01}-{@code 57P03}: terminated by an administrator,
+   * a crash, a restart). HikariCP skips its liveness check for a connection used within the last 500 ms,
+   * so a connection killed while idle in the pool can be handed out once; HikariCP evicts it on that
+   * failure, and the second attempt gets another. Only a quick failure is retried (within a quarter of the
+   * transaction timeout): a connection that failed after waiting (a partition, a socket timeout) would
+   * only make the caller wait twice. Only reads and idempotent writes: a commit whose answer was lost may
+   * have happened.
+   */
+  private <R> R retryingOnce(String operation, RepositoryId repository, boolean retryable,
+      Attempt<R> attempt) {
     checkOpen();
+    long started = System.nanoTime();
     try {
-      return jdbi.withHandle(work);
+      return attempt.run();
     } catch (JdbiException | SQLException e) {
-      throw failure(operation, repository, description, e, password);
+      long elapsed = System.nanoTime() - started;
+      if (!retryable || elapsed > transactionTimeout.toNanos() / 4 || !brokenConnection(e)) {
+        throw failure(operation, repository, description, e, password);
+      }
+      LOG.info("{} failed on a broken connection ({}); retrying once on a fresh one", operation,
+          sqlState(e));
+      try {
+        return attempt.run();
+      } catch (JdbiException | SQLException again) {
+        again.addSuppressed(e);
+        throw failure(operation, repository, description, again, password);
+      }
     }
   }
 
-  private <R> R write(String operation, RepositoryId repository, HandleCallback<R, SQLException> work) {
-    checkOpen();
-    try {
-      return jdbi.inTransaction(handle -> {
-        limitStatements(handle);
-        return work.withHandle(handle);
-      });
-    } catch (JdbiException | SQLException e) {
-      throw failure(operation, repository, description, e, password);
+  @FunctionalInterface
+  private interface Attempt<R> {
+    R run() throws SQLException;
+  }
+
+  /** Whether a failure's SQLState says the connection itself broke. */
+  static boolean brokenConnection(Throwable e) {
+    String state = sqlState(e);
+    return state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
+        || state.equals("57P03"));
+  }
+
+  private static String sqlState(Throwable e) {
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof SQLException sql && sql.getSQLState() != null) {
+        return sql.getSQLState();
+      }
     }
+    return null;
   }
 
   private void limitStatements(Handle handle) {

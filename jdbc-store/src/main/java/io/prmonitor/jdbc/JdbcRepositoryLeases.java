@@ -75,7 +75,11 @@ final class JdbcRepositoryLeases {
   interface Transactions {
     <R> R read(String operation, RepositoryId repository, HandleCallback<R, SQLException> work);
 
+    /** An idempotent write, retried once on a broken connection. */
     <R> R write(String operation, RepositoryId repository, HandleCallback<R, SQLException> work);
+
+    /** A write that must not run twice (a claim whose commit may have happened), never retried. */
+    <R> R writeOnce(String operation, RepositoryId repository, HandleCallback<R, SQLException> work);
   }
 
   private final SqlDialect dialect;
@@ -116,7 +120,7 @@ final class JdbcRepositoryLeases {
     register(candidates);
     String[] names = names(candidates);
     Instant expiresAt = now.plus(leaseDuration);
-    return transactions.write("claim repositories", null, handle -> dialect == SqlDialect.POSTGRESQL
+    return transactions.writeOnce("claim repositories", null, handle -> dialect == SqlDialect.POSTGRESQL
         ? claimSkippingLocked(handle, worker, names, dueBefore, now, expiresAt, limit)
         : claimConditionally(handle, worker, names, dueBefore, now, expiresAt, limit));
   }

@@ -42,7 +42,9 @@ public interface PullRequestStore extends AutoCloseable {
 
   /**
    * Atomically upserts the batch's snapshots and appends its changes to the outbox. A change whose key
-   * is already in the outbox is not appended again, so re-applying a batch is harmless.
+   * is already in the outbox is not appended again, so re-applying a batch is harmless. A stored snapshot
+   * is never replaced by an older one (an earlier {@code updatedAt}; an equal one replaces it), so a
+   * worker that stalled past its lease cannot write what it read over what its successor wrote since.
    */
   void apply(SyncBatch batch);
 

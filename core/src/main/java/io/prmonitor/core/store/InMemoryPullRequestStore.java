@@ -123,7 +123,8 @@ public final class InMemoryPullRequestStore implements PullRequestStore {
       ensureOpen();
       TreeMap<Integer, PullRequest> stored = pullRequests.computeIfAbsent(batch.repository(), r -> new TreeMap<>());
       for (PullRequest pr : batch.upserts()) {
-        stored.put(pr.number(), pr);
+        // never replaced by an older snapshot: a worker stalled past its lease cannot undo a newer write
+        stored.merge(pr.number(), pr, (old, now) -> old.updatedAt().isAfter(now.updatedAt()) ? old : now);
       }
       for (PullRequestChange change : batch.changes()) {
         if (outboxKeys.add(change.key())) {

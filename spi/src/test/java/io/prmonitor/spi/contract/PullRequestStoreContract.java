@@ -159,6 +159,16 @@ public abstract class PullRequestStoreContract {
   }
 
   @Test
+  void apply_olderSnapshot_doesNotReplaceANewerOne() {
+    PullRequest newer = builder(7).title("newer").updatedAt(T0.plusSeconds(60)).build();
+    store.apply(batch(REPO, List.of(newer), List.of()));
+
+    store.apply(batch(REPO, List.of(builder(7).title("older").updatedAt(T0).build(), pullRequest(8)), List.of()));
+
+    assertThat(store.allPullRequests(REPO)).containsExactly(newer, pullRequest(8));
+  }
+
+  @Test
   void apply_emptyBatch_changesNothing() {
     store.apply(batch(REPO, List.of(), List.of()));
 
