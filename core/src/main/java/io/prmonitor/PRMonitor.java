@@ -135,7 +135,7 @@ public final class PRMonitor implements AutoCloseable {
     RepositorySynchronizer synchronizer = new RepositorySynchronizer(client, store, new ChangeDetector(),
         config.emitOpenedOnBaseline(), clock);
     this.processor = new PassProcessor(synchronizer,
-        Thread.ofVirtual().name("prmonitor-" + config.monitorName() + "-sync-", 0).factory(),
+        repositoryThreads("prmonitor-" + config.monitorName() + "-sync-", Runtime.version().feature()),
         config.maxConcurrentRepositories(), config.passDeadline(), clock);
     this.dispatcher = new OutboxDispatcher(store, builder.listeners, clock);
     this.progressListeners = List.copyOf(builder.progressListeners);
@@ -159,6 +159,18 @@ public final class PRMonitor implements AutoCloseable {
       log.warn("leases are on but the store {} has no repository leases; this monitor works alone",
           rawStore.getClass().getSimpleName());
     }
+  }
+
+  /**
+   * The threads that synchronize repositories, which block in JDBC calls. Drivers (H2, PostgreSQL) block
+   * inside {@code synchronized}, where before JDK 24 (JEP 491) a virtual thread pins its carrier: a few
+   * repositories waiting on the database would then hold every carrier, and stall the HTTP client's
+   * virtual threads and with them the whole pass. Before JDK 24 they are platform threads (at most
+   * {@code maxConcurrentRepositories} of them); from 24 on, virtual threads.
+   */
+  static java.util.concurrent.ThreadFactory repositoryThreads(String prefix, int jdkFeature) {
+    return jdkFeature < 24 ? Thread.ofPlatform().daemon().name(prefix, 0).factory()
+        : Thread.ofVirtual().name(prefix, 0).factory();
   }
 
   /** A new builder. */
