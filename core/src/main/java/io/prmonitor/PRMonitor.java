@@ -233,7 +233,7 @@ public final class PRMonitor implements AutoCloseable {
     MDC.put("pass", Long.toString(pass));
     Instant startedAt = clock.instant();
     try {
-      RepositoryDiscovery.Result resolved = discovery.discover(client);
+      RepositoryDiscovery.Result resolved = discovery.discover(client, store);
       List<RepositoryId> repositories = resolved.repositories();
       Progress progress = new Progress(pass, repositories.size(), startedAt);
       RepositoryQueue queue = repositoryQueue(repositories);

@@ -16,6 +16,7 @@ import io.prmonitor.github.ratelimit.SecondaryLimitGate;
 import io.prmonitor.github.ratelimit.ServerTimePacer;
 import io.prmonitor.github.ratelimit.Sleeper;
 import io.prmonitor.github.ratelimit.Ticker;
+import io.prmonitor.spi.DiscoveryPage;
 import io.prmonitor.spi.GitHubAuthenticationException;
 import io.prmonitor.spi.GitHubClient;
 import io.prmonitor.spi.GitHubClientListener;
@@ -302,7 +303,19 @@ public final class HttpGitHubClient implements GitHubClient {
 
   @Override
   public List<RepositoryInfo> discoverRepositories(RepositorySelector selector) {
+    return DiscoveryPage.repositories(discoverRepositories(selector, List.of()));
+  }
+
+  /**
+   * Reads every page of a discovery listing; a page whose URL is that of the page at the same place in
+   * {@code previous} is requested with its entity tag, and a {@code 304} (free) returns the previous page.
+   * A {@code Link} back to a page already read, or more than {@value #MAX_DISCOVERY_PAGES} pages, fail
+   * the discovery.
+   */
+  @Override
+  public List<DiscoveryPage> discoverRepositories(RepositorySelector selector, List<DiscoveryPage> previous) {
     Objects.requireNonNull(selector, "null selector");
+    Objects.requireNonNull(previous, "null previous");
     requireOpen();
     String endpoint;
     URI uri;
@@ -320,7 +333,7 @@ public final class HttpGitHubClient implements GitHubClient {
         uri = URI.create(base + "/installation/repositories?per_page=100");
       }
     }
-    List<RepositoryInfo> repositories = new ArrayList<>();
+    List<DiscoveryPage> pages = new ArrayList<>();
     int unreadable = 0;
     java.util.Set<URI> requested = new java.util.HashSet<>();
     while (uri != null) {
@@ -328,17 +341,28 @@ public final class HttpGitHubClient implements GitHubClient {
         throw new GitHubException("GET " + endpoint + " links back to a page already read, or goes on past "
             + MAX_DISCOVERY_PAGES + " pages, after page " + (requested.size() - 1) + "; stopped", 0);
       }
-      Answer<RepositoryListReader.Page> answer = execute(new Call(endpoint, uri, null, null, false),
-          repositoryReader::read);
-      repositories.addAll(answer.value().repositories());
-      unreadable += answer.value().unreadable();
-      URI next = links(answer, uri).next();
-      uri = next == null ? null : sameOrigin(next);
+      DiscoveryPage known = pages.size() < previous.size() && previous.get(pages.size()).url().equals(uri)
+          ? previous.get(pages.size()) : null;
+      Answer<RepositoryListReader.Page> answer = execute(
+          new Call(endpoint, uri, known == null ? null : known.etag(), null, false), repositoryReader::read);
+      DiscoveryPage page;
+      if (answer.status() == 304 && known != null) {
+        page = known;
+      } else if (answer.value() == null) {
+        throw new GitHubException("GET " + endpoint + " answered 304 to an unconditional request", 304);
+      } else {
+        unreadable += answer.value().unreadable();
+        URI next = links(answer, uri).next();
+        page = new DiscoveryPage(uri, answer.headers().firstValue("ETag").orElse(null),
+            answer.value().repositories(), next == null ? null : sameOrigin(next));
+      }
+      pages.add(page);
+      uri = page.next() == null ? null : sameOrigin(page.next());
     }
     if (unreadable > 0) {
       LOG.warn("discovery for {} left out {} repositories without a valid full_name", selector, unreadable);
     }
-    return List.copyOf(repositories);
+    return List.copyOf(pages);
   }
 
   /**

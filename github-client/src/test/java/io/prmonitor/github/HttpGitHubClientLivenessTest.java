@@ -40,7 +40,10 @@ class HttpGitHubClientLivenessTest {
 
   private static final String TOKEN = "test_livenessSecretToken123456";
   private static final RepositoryId REPO = new RepositoryId("octo", "hello");
-  private static final Duration TIMEOUT = Duration.ofMillis(800);
+  /** The request timeout where a test waits it out (stalled bodies). */
+  private static final Duration TIMEOUT = Duration.ofMillis(1500);
+  /** The request timeout elsewhere: long enough that a busy machine never times a request out. */
+  private static final Duration GENEROUS = Duration.ofSeconds(20);
   private final FakeTime time = new FakeTime();
   private final List<String> retries = new CopyOnWriteArrayList<>();
   private StubServer stub;
@@ -61,10 +64,14 @@ class HttpGitHubClientLivenessTest {
   }
 
   private HttpGitHubClient client(URI baseUrl, Ticker ticker) {
+    return client(baseUrl, ticker, GENEROUS);
+  }
+
+  private HttpGitHubClient client(URI baseUrl, Ticker ticker, Duration timeout) {
     GitHubClientSettings settings = GitHubClientSettings.builder()
         .baseUrl(baseUrl)
         .credentials(new GitHubCredentials.Token(TOKEN))
-        .requestTimeout(TIMEOUT)
+        .requestTimeout(timeout)
         .secondaryLimitPause(Duration.ofSeconds(60))
         .listener(new GitHubClientListener() {
           @Override
@@ -116,7 +123,7 @@ class HttpGitHubClientLivenessTest {
         default -> out.write(body);
       }
     });
-    client(raw.baseUrl(), time);
+    client(raw.baseUrl(), time, TIMEOUT);
 
     long start = System.nanoTime();
     PullRequestPage page = client.listPullRequests(PageRequest.firstPage(REPO, null));
@@ -125,8 +132,8 @@ class HttpGitHubClientLivenessTest {
     assertThat(page.pullRequests()).hasSize(2);
     assertThat(page.requests()).isEqualTo(3);
     assertThat(retries).containsExactly("timeout reading the body", "timeout reading the body");
-    // two deadlines of 800 ms and one quick answer (backoff is on the fake clock)
-    assertThat(took).isLessThan(TIMEOUT.multipliedBy(2).plusSeconds(2));
+    // two deadlines and one quick answer (backoff is on the fake clock)
+    assertThat(took).isLessThan(TIMEOUT.multipliedBy(2).plusSeconds(3));
   }
 
   @Test
@@ -137,13 +144,13 @@ class HttpGitHubClientLivenessTest {
       out.flush();
       Thread.sleep(60_000);
     });
-    client(raw.baseUrl(), time);
+    client(raw.baseUrl(), time, TIMEOUT);
 
     long start = System.nanoTime();
     assertThatThrownBy(() -> client.listPullRequests(PageRequest.firstPage(REPO, null)))
         .isInstanceOf(GitHubException.class)
         .hasMessageContaining("failed after 3 attempts: timeout reading the body");
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT.multipliedBy(3).plusSeconds(2));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT.multipliedBy(3).plusSeconds(3));
     assertThat(raw.requests()).isEqualTo(3);
   }
 
@@ -317,6 +324,35 @@ class HttpGitHubClientLivenessTest {
       assertThat(retries).isEmpty();
       assertThat(connections.get()).isEqualTo(1);
     }
+  }
+
+  @Test
+  void discoverRepositories_linkLoop_stopsAtTheFirstRepeatedPage() throws IOException {
+    stub(r -> StubServer.Reply.of(200, Map.of("Content-Type", "application/json",
+        "Link", "<" + stub.baseUrl() + "/orgs/o/repos?page=2>; rel=\"next\""),
+        "[{\"full_name\":\"o/r" + r.uri().getQuery().length() + "\",\"archived\":false,\"fork\":false}]"));
+
+    assertThatThrownBy(() -> client.discoverRepositories(new io.prmonitor.spi.RepositorySelector.Organization("o")))
+        .isInstanceOf(GitHubException.class)
+        .hasMessageContaining("links back to a page already read");
+    assertThat(stub.received()).hasSize(2);
+  }
+
+  @Test
+  void discoverRepositories_withThePreviousPages_asksConditionallyAndReusesUnchangedOnes() throws IOException {
+    stub(r -> "\"v1\"".equals(r.headers().getFirst("If-None-Match"))
+        ? new StubServer.Reply(304, Map.of("ETag", "\"v1\""), new byte[0])
+        : StubServer.Reply.of(200, Map.of("Content-Type", "application/json", "ETag", "\"v1\""),
+            "[{\"full_name\":\"o/one\",\"archived\":false,\"fork\":false}]"));
+    io.prmonitor.spi.RepositorySelector org = new io.prmonitor.spi.RepositorySelector.Organization("o");
+    List<io.prmonitor.spi.DiscoveryPage> first = client.discoverRepositories(org, List.of());
+
+    List<io.prmonitor.spi.DiscoveryPage> again = client.discoverRepositories(org, first);
+
+    assertThat(again).isEqualTo(first);
+    assertThat(io.prmonitor.spi.DiscoveryPage.repositories(again)).extracting(i -> i.id().fullName())
+        .containsExactly("o/one");
+    assertThat(stub.received()).extracting(r -> r.headers().getFirst("If-None-Match")).containsExactly(null, "\"v1\"");
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.prmonitor.jdbc;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.prmonitor.spi.ChangeKind;
+import io.prmonitor.spi.DiscoveryPage;
 import io.prmonitor.spi.ListingCursor;
 import io.prmonitor.spi.OutboxEntry;
 import io.prmonitor.spi.PullRequest;
@@ -11,12 +12,14 @@ import io.prmonitor.spi.PullRequestState;
 import io.prmonitor.spi.PullRequestStore;
 import io.prmonitor.spi.RateLimitStatus;
 import io.prmonitor.spi.RepositoryId;
+import io.prmonitor.spi.RepositoryInfo;
 import io.prmonitor.spi.RepositoryLeases;
 import io.prmonitor.spi.RepositoryState;
 import io.prmonitor.spi.SharedRateLimits;
 import io.prmonitor.spi.StoreException;
 import io.prmonitor.spi.StoreSettings;
 import io.prmonitor.spi.SyncBatch;
+import java.net.URI;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -79,6 +82,14 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
       + "head_ref, base_ref, labels, assignees, requested_reviewers, created_at, updated_at, closed_at, merged_at";
   private static final String OUTBOX_COLUMNS =
       "seq, change_key, owner, name, number, kind, field, before_value, after_value, updated_at, attempts";
+
+  private static final String SELECT_DISCOVERY_PAGES = "SELECT url, etag, next_url, repositories "
+      + "FROM prmonitor_discovery_pages WHERE selector = :selector ORDER BY page";
+  private static final String DELETE_DISCOVERY_PAGES =
+      "DELETE FROM prmonitor_discovery_pages WHERE selector = :selector";
+  private static final String INSERT_DISCOVERY_PAGE = "INSERT INTO prmonitor_discovery_pages "
+      + "(selector, page, url, etag, next_url, repositories) "
+      + "VALUES (:selector, :page, :url, :etag, :next, :repositories)";
 
   private final Jdbi jdbi;
   private final HikariDataSource ownedPool;
@@ -281,6 +292,59 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
         .mapTo(Integer.class)
         .findOne()
         .isPresent());
+  }
+
+  @Override
+  public List<DiscoveryPage> discoveryPages(String selector) {
+    Objects.requireNonNull(selector, "null selector");
+    return read("read discovery pages", null, handle -> handle.createQuery(SELECT_DISCOVERY_PAGES)
+        .bind("selector", selector)
+        .map((rs, ctx) -> {
+          String next = rs.getString("next_url");
+          return new DiscoveryPage(URI.create(rs.getString("url")), rs.getString("etag"),
+              discoveredRepositories(rs.getString("repositories")), next == null ? null : URI.create(next));
+        })
+        .list());
+  }
+
+  @Override
+  public void saveDiscoveryPages(String selector, List<DiscoveryPage> pages) {
+    Objects.requireNonNull(selector, "null selector");
+    Objects.requireNonNull(pages, "null pages");
+    write("save discovery pages", null, handle -> {
+      handle.createUpdate(DELETE_DISCOVERY_PAGES)
+          .bind("selector", selector)
+          .execute();
+      int number = 0;
+      for (DiscoveryPage page : pages) {
+        StringBuilder lines = new StringBuilder();
+        for (RepositoryInfo info : page.repositories()) {
+          lines.append(info.id().fullName()).append('\t').append(info.archived() ? '1' : '0').append('\t')
+              .append(info.fork() ? '1' : '0').append('\n');
+        }
+        handle.createUpdate(INSERT_DISCOVERY_PAGE)
+            .bind("selector", selector)
+            .bind("page", ++number)
+            .bind("url", page.url().toString())
+            .bind("etag", page.etag())
+            .bind("next", page.next() == null ? null : page.next().toString())
+            .bind("repositories", lines.toString())
+            .execute();
+      }
+      return null;
+    });
+  }
+
+  private static List<RepositoryInfo> discoveredRepositories(String lines) {
+    List<RepositoryInfo> repositories = new ArrayList<>();
+    for (String line : lines.split("\n")) {
+      if (!line.isEmpty()) {
+        String[] fields = line.split("\t");
+        repositories.add(new RepositoryInfo(RepositoryId.parse(fields[0]), fields[1].equals("1"),
+            fields[2].equals("1")));
+      }
+    }
+    return repositories;
   }
 
   @Override

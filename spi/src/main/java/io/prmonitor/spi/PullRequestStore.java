@@ -37,6 +37,24 @@ public interface PullRequestStore extends AutoCloseable {
     return true;
   }
 
+  /**
+   * The pages the last discovery of a selector returned, as {@link #saveDiscoveryPages} stored them; empty
+   * if none. The default stores nothing and returns an empty list (every discovery is then unconditional).
+   *
+   * @param selector the selector's name, such as {@code org:NAME}
+   */
+  default List<DiscoveryPage> discoveryPages(String selector) {
+    return List.of();
+  }
+
+  /**
+   * Replaces the stored pages of a selector's discovery. The default stores nothing.
+   *
+   * @param selector the selector's name, such as {@code org:NAME}
+   */
+  default void saveDiscoveryPages(String selector, List<DiscoveryPage> pages) {
+  }
+
   /** Returns every stored snapshot of a repository, ordered by number. Meant for checks and tools. */
   List<PullRequest> allPullRequests(RepositoryId repository);
 

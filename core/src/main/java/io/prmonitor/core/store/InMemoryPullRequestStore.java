@@ -1,5 +1,6 @@
 package io.prmonitor.core.store;
 
+import io.prmonitor.spi.DiscoveryPage;
 import io.prmonitor.spi.ListingCursor;
 import io.prmonitor.spi.OutboxEntry;
 import io.prmonitor.spi.PullRequest;
@@ -36,6 +37,7 @@ public final class InMemoryPullRequestStore implements PullRequestStore {
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final Map<RepositoryId, RepositoryState> repositories = new HashMap<>();
   private final Map<RepositoryId, TreeMap<Integer, PullRequest>> pullRequests = new HashMap<>();
+  private final Map<String, List<DiscoveryPage>> discoveries = new HashMap<>();
   private final TreeMap<Long, Entry> outbox = new TreeMap<>();
   private final Set<String> outboxKeys = new HashSet<>();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -113,6 +115,28 @@ public final class InMemoryPullRequestStore implements PullRequestStore {
       return stored == null ? List.of() : List.copyOf(stored.values());
     } finally {
       lock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public List<DiscoveryPage> discoveryPages(String selector) {
+    lock.readLock().lock();
+    try {
+      ensureOpen();
+      return discoveries.getOrDefault(selector, List.of());
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public void saveDiscoveryPages(String selector, List<DiscoveryPage> pages) {
+    lock.writeLock().lock();
+    try {
+      ensureOpen();
+      discoveries.put(selector, List.copyOf(pages));
+    } finally {
+      lock.writeLock().unlock();
     }
   }
 
