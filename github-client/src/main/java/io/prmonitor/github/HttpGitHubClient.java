@@ -577,13 +577,16 @@ public final class HttpGitHubClient implements GitHubClient {
         throw secondaryLimitTooLong(call);
       }
       acquireBudget();
-      boolean probe;
+      boolean probe = false;
       try {
         probe = isFixedToken() && rejection.admit(settings.requestTimeout().toNanos());
         if (pacer != null) {
           pacer.acquire();
         }
       } catch (InterruptedException | RuntimeException e) {
+        if (probe) {
+          rejection.unanswered();
+        }
         budget.release(null, false);
         throw e;
       }

@@ -229,9 +229,9 @@ public final class RepositorySynchronizer {
    * Guards one repository's listing against a server whose {@code Link} headers go round in circles (back
    * to page 1, or between two pages) or on forever: a next URL already requested, a page whose items
    * (numbers and update times, in order) repeat an earlier page's, or more than {@link #MAX_PAGES} pages
-   * fail the repository at the first repeated page. A live listing never repeats a whole page: items
-   * move down a place per update, so a page equal to an earlier one needs exactly as many updates between
-   * two reads as the page holds, in an order that rebuilds it.
+   * fail the repository at the first repeated page. A live listing repeats a whole page only if exactly as
+   * many updates as the page holds happened between the two reads, in an order that rebuilds it (items
+   * move down one place per update); such a repository fails this pass, and the next reads it again.
    */
   private static final class Pagination {
     private final RepositoryId repository;
