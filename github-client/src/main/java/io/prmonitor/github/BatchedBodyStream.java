@@ -65,8 +65,21 @@ final class BatchedBodyStream extends InputStream implements HttpResponse.BodySu
   private boolean ended;
   private boolean closed;
 
+  /** When the response headers had been parsed, by {@link #nanoClock}: when the handler created this body. */
+  private final long headersAtNanos;
+
   private BatchedBodyStream(LongSupplier nanoClock) {
     this.nanoClock = nanoClock;
+    this.headersAtNanos = nanoClock.getAsLong();
+  }
+
+  /**
+   * When the response headers had been parsed, by the handler's clock: taken on the HTTP client's thread as
+   * it hands the response to the body handler, so it does not include the time the thread waiting in
+   * {@code send()} takes to be scheduled again (long on a busy machine).
+   */
+  long headersAtNanos() {
+    return headersAtNanos;
   }
 
   /**

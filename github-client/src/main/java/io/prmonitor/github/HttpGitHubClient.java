@@ -602,9 +602,12 @@ public final class HttpGitHubClient implements GitHubClient {
         HttpResponse<InputStream> response = http.send(request(call, uri), BatchedBodyStream.handler(ticker::nanoTime));
         answered = true;
         // GitHub's work for an answer is done when its headers leave (the ETag in them digests the whole
-        // body): the server time the pacer counts ends here, before the transfer and our parsing
+        // body): the server time the pacer counts ends when the client had parsed them, before the transfer,
+        // our parsing, and the wait of this thread to be scheduled again
         if (pacer != null) {
-          pacer.release(Duration.ofNanos(ticker.nanoTime() - start));
+          long headersAt = response.body() instanceof BatchedBodyStream batched
+              ? Math.min(batched.headersAtNanos(), ticker.nanoTime()) : ticker.nanoTime();
+          pacer.release(Duration.ofNanos(headersAt - start));
           paced = true;
         }
         status = response.statusCode();
