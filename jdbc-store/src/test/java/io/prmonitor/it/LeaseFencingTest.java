@@ -171,7 +171,9 @@ class LeaseFencingTest {
       assertThat(report.failed()).as(report.toJson()).isEmpty();
       done += report.repositoriesDone();
     }
-    assertThat(done).isEqualTo(simulator.repositories().size());
+    // a worker whose pass starts after another completed a repository finds it due again (interval 0) and
+    // reads it once more, finding no change: every repository is covered, some maybe twice
+    assertThat(done).isGreaterThanOrEqualTo(simulator.repositories().size());
   }
 
   /**
