@@ -59,8 +59,13 @@ import org.slf4j.LoggerFactory;
  * <p>Every write is one transaction; {@link #apply} writes the snapshots and the changes with two
  * JDBC batches of one prepared statement each, so a batch of 100 pull requests costs two round trips. Each statement is limited to
  * the transaction timeout (JDBC query timeout, and on PostgreSQL also the transaction's
- * {@code statement_timeout}). SQL failures surface as {@link StoreException}s naming the operation and
- * the repository; neither they nor {@link #toString()} contain the database password.
+ * {@code statement_timeout}). On PostgreSQL the driver's network timeouts are derived from it as well
+ * ({@code socketTimeout}, and at most 30 s of {@code connectTimeout} and {@code loginTimeout}), so a partition
+ * or a port that never answers fails the operation in bounded time. A read or an idempotent write that
+ * fails quickly on a broken connection (SQLState {@code 08xxx}, {@code 57P01}-{@code 57P03}) is retried once
+ * on a fresh one. A stored snapshot is never replaced by an older one. SQL failures surface as
+ * {@link StoreException}s naming the operation and the repository; neither they nor {@link #toString()}
+ * contain the database password.
  *
  * <p>It is also the {@link RepositoryLeases} and {@link SharedRateLimits} of a fleet of monitors sharing
  * one database: leases are claimed with {@code FOR UPDATE SKIP LOCKED} on PostgreSQL and with conditional
