@@ -43,8 +43,9 @@ import java.util.regex.PatternSyntaxException;
  * @param maxConcurrentPrsPerRepo the bound on per-pull-request requests (enrichment) in flight at once per
  *     repository; the processor of this release makes no such requests yet, so it bounds nothing today
  * @param maxConcurrentRequests GitHub requests in flight at once across the monitor
- * @param githubRequestTimeout the time limit of one GitHub request
- * @param databaseTransactionTimeout the time limit of one database transaction
+ * @param githubRequestTimeout the time limit of one GitHub request, body included
+ * @param databaseTransactionTimeout the time limit of one database transaction; stores derive their network
+ *     timeouts from it (the JDBC store: PostgreSQL's socket, connect and login timeouts)
  * @param enableCaching whether conditional GitHub responses are cached
  * @param cacheTtl how long cached responses are kept
  * @param retryMaxAttempts how many times one GitHub request may be tried in all
