@@ -23,8 +23,7 @@ import java.util.Objects;
  * @param rateLimitReserve requests per credential that are never spent; a request that would dip into
  *     them is refused with {@link RateLimitExceededException} so the caller defers instead
  * @param serverTimeBudget summed response time (to the response headers) GitHub allows per
- *     {@code serverTimeWindow}; the client
- *     paces itself to stay under it. Null turns pacing off: only for servers known to enforce no such
+ *     {@code serverTimeWindow}; the client paces itself to stay under it. Null turns pacing off: only for servers known to enforce no such
  *     budget (a simulator, a benchmark of the engine alone); github.com and GitHub Enterprise Server do
  * @param serverTimeWindow the window of {@code serverTimeBudget}
  * @param secondaryLimitPause the least pause after a secondary limit without {@code Retry-After}
