@@ -136,7 +136,7 @@ public final class PRMonitor implements AutoCloseable {
     RepositorySynchronizer synchronizer = new RepositorySynchronizer(client, store, new ChangeDetector(),
         config.emitOpenedOnBaseline(), clock);
     this.processor = new PassProcessor(synchronizer,
-        Thread.ofVirtual().name("prmonitor-" + config.monitorName() + "-sync-", 0).factory(),
+        repositoryThreads("prmonitor-" + config.monitorName() + "-sync-", Runtime.version().feature()),
         config.maxConcurrentRepositories(), config.passDeadline(), clock);
     this.dispatcher = new OutboxDispatcher(store, builder.listeners, clock);
     this.progressListeners = List.copyOf(builder.progressListeners);
@@ -160,6 +160,18 @@ public final class PRMonitor implements AutoCloseable {
       log.warn("leases are on but the store {} has no repository leases; this monitor works alone",
           rawStore.getClass().getSimpleName());
     }
+  }
+
+  /**
+   * The threads that synchronize repositories, which block in JDBC calls. Drivers (H2, PostgreSQL) block
+   * inside {@code synchronized}, where before JDK 24 (JEP 491) a virtual thread pins its carrier: a few
+   * repositories waiting on the database would then hold every carrier, and stall the HTTP client's
+   * virtual threads and with them the whole pass. Before JDK 24 they are platform threads (at most
+   * {@code maxConcurrentRepositories} of them); from 24 on, virtual threads.
+   */
+  static java.util.concurrent.ThreadFactory repositoryThreads(String prefix, int jdkFeature) {
+    return jdkFeature < 24 ? Thread.ofPlatform().daemon().name(prefix, 0).factory()
+        : Thread.ofVirtual().name(prefix, 0).factory();
   }
 
   /** A new builder. */
@@ -222,23 +234,26 @@ public final class PRMonitor implements AutoCloseable {
     MDC.put("pass", Long.toString(pass));
     Instant startedAt = clock.instant();
     try {
-      RepositoryDiscovery.Result resolved = discovery.discover(client);
+      RepositoryDiscovery.Result resolved = discovery.discover(client, store);
       List<RepositoryId> repositories = resolved.repositories();
       Progress progress = new Progress(pass, repositories.size(), startedAt);
       notifyProgressListeners(listener -> listener.onPassStart(pass, repositories));
       RepositoryQueue queue = repositoryQueue(repositories);
       List<RepositoryOutcome> outcomes;
+      OutboxDispatcher.Round round;
       try {
         outcomes = processor.run(pass, queue, outcome -> {
           metrics.repository(outcome);
           progress.record(outcome);
         });
+        // with leases, a monitor delivers the changes of the repositories it holds, before it lets them go:
+        // each change reaches the listeners of one monitor of the fleet
+        round = deliver(queue instanceof LeasedRepositoryQueue leased ? leased.held()::contains : null);
       } finally {
         if (queue instanceof LeasedRepositoryQueue leased) {
           leased.close();
         }
       }
-      OutboxDispatcher.Round round = deliver();
       // with leases the fleet shares the repositories: a monitor reports on the ones it took up
       int covered = queue instanceof LeasedRepositoryQueue ? outcomes.size() : repositories.size();
       RunReport report = report(pass, startedAt, covered, outcomes, resolved.failures(), round);
@@ -263,9 +278,10 @@ public final class PRMonitor implements AutoCloseable {
    * Delivers pending changes and purges old delivered ones. A store that fails here fails no repository:
    * the changes stay pending for the next pass.
    */
-  private OutboxDispatcher.Round deliver() {
+  private OutboxDispatcher.Round deliver(Predicate<RepositoryId> holding) {
     try {
-      OutboxDispatcher.Round round = dispatcher.deliverPending();
+      OutboxDispatcher.Round round = holding == null ? dispatcher.deliverPending()
+          : dispatcher.deliverPending(holding);
       metrics.delivery(round.delivered(), round.failed());
       store.purgeDelivered(clock.instant().minus(config.outboxRetention()));
       return round;

@@ -46,8 +46,9 @@ import java.util.regex.PatternSyntaxException;
  * @param maxConcurrentPrsPerRepo the bound on per-pull-request requests (enrichment) in flight at once per
  *     repository; the processor of this release makes no such requests yet, so it bounds nothing today
  * @param maxConcurrentRequests GitHub requests in flight at once across the monitor
- * @param githubRequestTimeout the time limit of one GitHub request
- * @param databaseTransactionTimeout the time limit of one database transaction
+ * @param githubRequestTimeout the time limit of one GitHub request, body included
+ * @param databaseTransactionTimeout the time limit of one database transaction; stores derive their network
+ *     timeouts from it (the JDBC store: PostgreSQL's socket, connect and login timeouts)
  * @param enableCaching whether conditional GitHub responses are cached
  * @param cacheTtl how long cached responses are kept
  * @param retryMaxAttempts how many times one GitHub request may be tried in all
@@ -206,6 +207,15 @@ public record ProcessorConfig(
     return discoverInstallation || !organizations.isEmpty() || !users.isEmpty();
   }
 
+  /** A URL with its password settings ({@code password=}, {@code //user:password@}) masked. */
+  static String maskUrl(String url) {
+    if (url == null) {
+      return null;
+    }
+    String masked = url.replaceAll("(?i)((?:password|passwd|pwd|sslpassword)=)[^&;]*", "$1****");
+    return masked.replaceAll("(//[^/:@]*:)[^@/]*@", "$1****@");
+  }
+
   @Override
   public String toString() {
     return "ProcessorConfig[repositories=" + repositories + ", organizations=" + organizations
@@ -214,7 +224,7 @@ public record ProcessorConfig(
         + ", includeForks=" + includeForks + ", githubBaseUrl=" + githubBaseUrl
         + ", githubCredentials=" + githubCredentials.label()
         + ", githubClientProvider=" + githubClientProvider + ", storeProvider=" + storeProvider
-        + ", jdbcUrl=" + jdbcUrl + ", databaseUser=" + databaseUser
+        + ", jdbcUrl=" + maskUrl(jdbcUrl) + ", databaseUser=" + databaseUser
         + ", databasePassword=" + (databasePassword == null ? null : "****")
         + ", maxConcurrentRepositories=" + maxConcurrentRepositories
         + ", maxConcurrentPrsPerRepo=" + maxConcurrentPrsPerRepo
@@ -443,7 +453,7 @@ public record ProcessorConfig(
     /** The store's JDBC URL; default an H2 file database, {@code ./prmonitor-data/prmonitor}. */
     public Builder jdbcUrl(String jdbcUrl) {
       if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:")) {
-        throw new IllegalArgumentException("jdbcUrl must start with 'jdbc:': " + jdbcUrl);
+        throw new IllegalArgumentException("jdbcUrl must start with 'jdbc:': " + maskUrl(jdbcUrl));
       }
       this.jdbcUrl = jdbcUrl;
       return this;

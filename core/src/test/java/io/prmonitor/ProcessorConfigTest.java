@@ -178,6 +178,29 @@ class ProcessorConfigTest {
   }
 
   @Test
+  void jdbcUrl_withPasswords_isMaskedInMessagesAndToString() {
+    assertThatThrownBy(() -> builder().jdbcUrl("postgresql://app:Pw-hidden-1@db/prs"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("postgresql://app:****@db/prs")
+        .hasMessageNotContaining("Pw-hidden-1");
+    ProcessorConfig config = builder().jdbcUrl("jdbc:postgresql://db/prs?user=app&password=Pw-hidden-2").build();
+    assertThat(config.toString()).contains("password=****").doesNotContain("Pw-hidden-2");
+  }
+
+  @Test
+  void githubToken_thatCannotBeSentAsAHeader_isRefusedWithoutQuotingIt() {
+    String secret = "ghp_abcdefghijklmnop0123";
+    for (String token : java.util.List.of("\uFEFF" + secret, secret + "\u200B", secret + "\n", secret + "\u4E2D",
+        "ghp_\u00FC" + secret)) {
+      assertThatThrownBy(() -> builder().githubToken(token))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("token holds U+")
+          .hasMessageNotContaining(secret)
+          .hasMessageNotContaining(secret.substring(4, 16));
+    }
+  }
+
+  @Test
   void monitorName_invalid() {
     rejected(() -> builder().monitorName("has space"), "monitorName", "has space");
   }

@@ -61,7 +61,8 @@ import java.util.stream.Stream;
  * it competes with the pass).
  *
  * <p>Profiles: {@code engine} measures prmonitor alone (no latency, no server-time budget, client pacing
- * off); {@code github} measures pacing (50 ms + 0.1 ms per KiB of body + up to {@code --jitter-ms} of
+ * off); {@code paced} is the same simulator with the client's default pacing on (90 s per 60 s), the
+ * default runner's cost of pacing against a server without a budget; {@code github} measures pacing (50 ms + 0.1 ms per KiB of body + up to {@code --jitter-ms} of
  * jitter, 5,000 requests per hour, 90 s of server time per 60 s, client pacing on at the same budget).
  * Stores: {@code h2} (a file database under {@code --work}) and {@code postgres} (a schema of its own in
  * {@code --pg-url}, dropped afterwards).
@@ -107,6 +108,11 @@ public final class LoadTest {
   enum Profile {
     /** No latency, no budgets, no client pacing: the engine's own speed. */
     ENGINE,
+    /**
+     * The engine's simulator (no latency, no budgets) with the client's default pacing on (90 s per 60 s):
+     * what the default runner's pacing costs where the server enforces no budget, against {@link #ENGINE}.
+     */
+    PACED,
     /** GitHub's latency shape and budgets, client pacing on: the pacing's efficiency. */
     GITHUB;
 
@@ -164,7 +170,7 @@ public final class LoadTest {
       if (warmupRepos != null) {
         return warmupRepos;
       }
-      return profile == Profile.ENGINE ? repos : 0;
+      return profile != Profile.GITHUB ? repos : 0;
     }
   }
 
@@ -208,7 +214,7 @@ public final class LoadTest {
           case "--scenarios" -> o.scenarios = list(value, SCENARIOS, "scenario");
           case "--contents" -> o.contents = list(value, CONTENTS, "content");
           case "--body-chars" -> o.bodyChars = notNegative(flag, Integer.parseInt(value));
-          case "--profiles" -> o.profiles = list(value, List.of("engine", "github"), "profile").stream()
+          case "--profiles" -> o.profiles = list(value, List.of("engine", "paced", "github"), "profile").stream()
               .map(p -> Profile.valueOf(p.toUpperCase(Locale.ROOT))).toList();
           case "--stores" -> o.stores = list(value, List.of("h2", "postgres"), "store");
           case "--repos" -> o.repos = positive(flag, Integer.parseInt(value));

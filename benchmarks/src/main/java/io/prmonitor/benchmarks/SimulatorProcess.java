@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
 final class SimulatorProcess implements AutoCloseable {
 
   private static final Pattern READY = Pattern.compile("ready at (http://127\\.0\\.0\\.1:\\d+)");
-  private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(10);
   /** Linux's USER_HZ, the unit of the CPU times in {@code /proc/PID/stat}; 100 on every mainstream build. */
   private static final long CLOCK_TICKS_PER_SECOND = 100;
 

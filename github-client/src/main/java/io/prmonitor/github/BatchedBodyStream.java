@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.Iterator;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -31,7 +33,9 @@ import java.util.function.LongSupplier;
  *
  * <p>A failure of the exchange (a reset connection, a truncated body) surfaces as an {@link IOException}
  * from {@link #read}; an interrupted reader gets an {@link InterruptedIOException}. {@link #close()} cancels
- * the exchange if the body was not read to its end. One thread reads; the HTTP client delivers from its own.
+ * the exchange if the body was not read to its end. With a {@linkplain #deadline deadline} a body that stalls
+ * or trickles fails with an {@link HttpTimeoutException} once the deadline passes. One thread reads; the HTTP
+ * client delivers from its own.
  */
 final class BatchedBodyStream extends InputStream implements HttpResponse.BodySubscriber<InputStream> {
 
@@ -53,13 +57,29 @@ final class BatchedBodyStream extends InputStream implements HttpResponse.BodySu
   /** Whether requesting stopped because too much waits unread; guarded by {@link #demandLock}. */
   private boolean paused;
   private volatile long completedAtNanos = -1;
+  /** {@link System#nanoTime()} by which the body must have arrived; set by the reader before reading. */
+  private long deadlineNanos;
+  private boolean hasDeadline;
   private Iterator<ByteBuffer> pending = List.<ByteBuffer>of().iterator();
   private ByteBuffer current = EMPTY;
   private boolean ended;
   private boolean closed;
 
+  /** When the response headers had been parsed, by {@link #nanoClock}: when the handler created this body. */
+  private final long headersAtNanos;
+
   private BatchedBodyStream(LongSupplier nanoClock) {
     this.nanoClock = nanoClock;
+    this.headersAtNanos = nanoClock.getAsLong();
+  }
+
+  /**
+   * When the response headers had been parsed, by the handler's clock: taken on the HTTP client's thread as
+   * it hands the response to the body handler, so it does not include the time the thread waiting in
+   * {@code send()} takes to be scheduled again (long on a busy machine).
+   */
+  long headersAtNanos() {
+    return headersAtNanos;
   }
 
   /**
@@ -69,6 +89,17 @@ final class BatchedBodyStream extends InputStream implements HttpResponse.BodySu
    */
   static HttpResponse.BodyHandler<InputStream> handler(LongSupplier nanoClock) {
     return info -> new BatchedBodyStream(nanoClock);
+  }
+
+  /**
+   * Bounds the wait for the rest of the body: a read that would wait past {@code deadlineNanos} (by
+   * {@link System#nanoTime()}) fails with an {@link HttpTimeoutException} and cancels the exchange, so a
+   * server that sends its headers and then stalls or trickles cannot hold the reader longer than the
+   * request's timeout. Called by the reading thread before it reads.
+   */
+  void deadline(long deadlineNanos) {
+    this.deadlineNanos = deadlineNanos;
+    this.hasDeadline = true;
   }
 
   /** When the body's last byte arrived, by the handler's clock; -1 while it has not (or failed). */
@@ -172,7 +203,16 @@ final class BatchedBodyStream extends InputStream implements HttpResponse.BodySu
       }
       Object item;
       try {
-        item = delivered.take();
+        if (hasDeadline) {
+          item = delivered.poll(deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+          if (item == null) {
+            ended = true;
+            subscribed.thenAccept(Flow.Subscription::cancel);
+            throw new HttpTimeoutException("response body not complete within the request timeout");
+          }
+        } else {
+          item = delivered.take();
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("interrupted while reading a response body");

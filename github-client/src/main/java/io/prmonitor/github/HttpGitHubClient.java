@@ -16,6 +16,7 @@ import io.prmonitor.github.ratelimit.SecondaryLimitGate;
 import io.prmonitor.github.ratelimit.ServerTimePacer;
 import io.prmonitor.github.ratelimit.Sleeper;
 import io.prmonitor.github.ratelimit.Ticker;
+import io.prmonitor.spi.DiscoveryPage;
 import io.prmonitor.spi.GitHubAuthenticationException;
 import io.prmonitor.spi.GitHubClient;
 import io.prmonitor.spi.GitHubClientListener;
@@ -56,8 +57,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,8 +82,19 @@ import org.slf4j.LoggerFactory;
  * <p>Retried, at most {@link GitHubClientSettings#retryMaxAttempts()} tries in all: 5xx, connection
  * failures, timeouts, truncated or malformed bodies, and secondary limits (after the pause). Never
  * retried: 401 ({@link GitHubAuthenticationException}), 404 ({@link RepositoryNotFoundException}), 410,
- * 422, and a 403 that is not a rate limit. Once a personal token was answered 401, every later request
- * with it fails with the same {@link GitHubAuthenticationException} without being sent. A {@code 301} (a renamed repository) is followed once.
+ * 422, a 403 that is not a rate limit, and TLS failures (their reason kept in the message). After a
+ * personal token was answered 401, later requests with it fail unsent for a hold of one minute, doubling
+ * with each consecutive 401 up to an hour; then one request probes it again (see {@code CredentialRejection}).
+ * A {@code 301} (a renamed repository) is followed once.
+ *
+ * <p>Every wait is bounded: the whole exchange, body included, must finish within
+ * {@link GitHubClientSettings#requestTimeout()} (a body that stalls or trickles fails as a timeout and is
+ * retried); a secondary-limit pause longer than {@link SecondaryLimitGate#MAX_WAIT} is not waited out but
+ * ends in a {@link RateLimitExceededException} (the repository is deferred); a primary budget reported
+ * exhausted until more than an hour ahead is checked with the free {@code GET /rate_limit} first. Every
+ * body, error bodies included, is decoded as its {@code Content-Encoding} says before it is read.
+ * The server-time pacer counts each request until its response headers arrived: the transfer of the body
+ * and our parsing are not GitHub's time.
  *
  * <p>Plain {@code http://} is accepted only for loopback hosts. Secrets never appear in logs, messages,
  * {@code toString()} or listener arguments. Thread-safe; {@link #close()} is idempotent, after which
@@ -109,6 +124,11 @@ public final class HttpGitHubClient implements GitHubClient {
   private static final String USER_AGENT = "prmonitor";
   private static final int MAX_ERROR_BODY = 16 * 1024;
   private static final Duration DEFAULT_RESET_WAIT = Duration.ofSeconds(60);
+  /** The least time between two checks of an implausible reset with {@code GET /rate_limit}. */
+  static final Duration RATE_LIMIT_CHECK_INTERVAL = Duration.ofMinutes(1);
+  static final String RATE_LIMIT_ENDPOINT = "/rate_limit";
+  /** The most pages one discovery reads: 100,000 repositories. */
+  static final int MAX_DISCOVERY_PAGES = 1_000;
 
   private final GitHubClientSettings settings;
   private final URI baseUrl;
@@ -133,8 +153,10 @@ public final class HttpGitHubClient implements GitHubClient {
   private final Cache<DetailsKey, CachedDetails> detailsCache;
   private final AtomicReference<RateLimitStatus> latestRateLimit = new AtomicReference<>();
   private final AtomicBoolean closed = new AtomicBoolean();
-  /** The first 401 a fixed token got; every later request fails with it, unsent. */
-  private final AtomicReference<GitHubAuthenticationException> rejection = new AtomicReference<>();
+  /** A fixed token's last 401, which holds later requests back for a while. */
+  private final CredentialRejection rejection;
+  /** When {@code GET /rate_limit} was last asked, by {@link #ticker}. */
+  private final AtomicLong lastRateLimitCheck;
 
   /**
    * Creates a client.
@@ -161,6 +183,8 @@ public final class HttpGitHubClient implements GitHubClient {
     this.ticker = Objects.requireNonNull(ticker, "null ticker");
     this.sleeper = Objects.requireNonNull(sleeper, "null sleeper");
     this.backoff = Objects.requireNonNull(backoff, "null backoff");
+    this.rejection = new CredentialRejection(ticker);
+    this.lastRateLimitCheck = new AtomicLong(ticker.nanoTime() - RATE_LIMIT_CHECK_INTERVAL.toNanos());
     Map<String, String> properties = settings.properties();
     this.maxBodyBytes = longProperty(properties, MAX_BODY_BYTES_PROPERTY, DEFAULT_MAX_BODY_BYTES, 1024);
     int maxNesting = (int) longProperty(properties, MAX_NESTING_DEPTH_PROPERTY,
@@ -279,7 +303,19 @@ public final class HttpGitHubClient implements GitHubClient {
 
   @Override
   public List<RepositoryInfo> discoverRepositories(RepositorySelector selector) {
+    return DiscoveryPage.repositories(discoverRepositories(selector, List.of()));
+  }
+
+  /**
+   * Reads every page of a discovery listing; a page whose URL is that of the page at the same place in
+   * {@code previous} is requested with its entity tag, and a {@code 304} (free) returns the previous page.
+   * A {@code Link} back to a page already read, or more than {@value #MAX_DISCOVERY_PAGES} pages, fail
+   * the discovery.
+   */
+  @Override
+  public List<DiscoveryPage> discoverRepositories(RepositorySelector selector, List<DiscoveryPage> previous) {
     Objects.requireNonNull(selector, "null selector");
+    Objects.requireNonNull(previous, "null previous");
     requireOpen();
     String endpoint;
     URI uri;
@@ -297,20 +333,36 @@ public final class HttpGitHubClient implements GitHubClient {
         uri = URI.create(base + "/installation/repositories?per_page=100");
       }
     }
-    List<RepositoryInfo> repositories = new ArrayList<>();
+    List<DiscoveryPage> pages = new ArrayList<>();
     int unreadable = 0;
+    java.util.Set<URI> requested = new java.util.HashSet<>();
     while (uri != null) {
-      Answer<RepositoryListReader.Page> answer = execute(new Call(endpoint, uri, null, null, false),
-          repositoryReader::read);
-      repositories.addAll(answer.value().repositories());
-      unreadable += answer.value().unreadable();
-      URI next = links(answer, uri).next();
-      uri = next == null ? null : sameOrigin(next);
+      if (!requested.add(uri) || requested.size() > MAX_DISCOVERY_PAGES) {
+        throw new GitHubException("GET " + endpoint + " links back to a page already read, or goes on past "
+            + MAX_DISCOVERY_PAGES + " pages, after page " + (requested.size() - 1) + "; stopped", 0);
+      }
+      DiscoveryPage known = pages.size() < previous.size() && previous.get(pages.size()).url().equals(uri)
+          ? previous.get(pages.size()) : null;
+      Answer<RepositoryListReader.Page> answer = execute(
+          new Call(endpoint, uri, known == null ? null : known.etag(), null, false), repositoryReader::read);
+      DiscoveryPage page;
+      if (answer.status() == 304 && known != null) {
+        page = known;
+      } else if (answer.value() == null) {
+        throw new GitHubException("GET " + endpoint + " answered 304 to an unconditional request", 304);
+      } else {
+        unreadable += answer.value().unreadable();
+        URI next = links(answer, uri).next();
+        page = new DiscoveryPage(uri, answer.headers().firstValue("ETag").orElse(null),
+            answer.value().repositories(), next == null ? null : sameOrigin(next));
+      }
+      pages.add(page);
+      uri = page.next() == null ? null : sameOrigin(page.next());
     }
     if (unreadable > 0) {
       LOG.warn("discovery for {} left out {} repositories without a valid full_name", selector, unreadable);
     }
-    return List.copyOf(repositories);
+    return List.copyOf(pages);
   }
 
   /**
@@ -382,6 +434,11 @@ public final class HttpGitHubClient implements GitHubClient {
    */
   int availableBudget() {
     return budget.available();
+  }
+
+  /** The server time the pacer counts in its current window; zero with pacing off. For tests. */
+  Duration pacedServerTime() {
+    return pacer == null ? Duration.ZERO : pacer.windowTime();
   }
 
   @Override
@@ -516,54 +573,80 @@ public final class HttpGitHubClient implements GitHubClient {
   private <T> Outcome<T> exchange(Call call, URI uri, BodyReader<T> reader) throws InterruptedException {
     permits.acquire();
     try {
-      secondaryLimit.awaitOpen();
-      budget.acquire();
-      GitHubAuthenticationException rejected = rejection.get();
-      if (rejected != null) {
-        budget.release(null, false);
-        throw new GitHubAuthenticationException(rejected.getMessage() + "; request not sent", rejected.status());
+      if (!secondaryLimit.awaitOpen()) {
+        throw secondaryLimitTooLong(call);
       }
+      acquireBudget();
+      boolean probe = false;
       try {
+        probe = isFixedToken() && rejection.admit(settings.requestTimeout().toNanos());
         if (pacer != null) {
           pacer.acquire();
         }
-      } catch (InterruptedException e) {
+      } catch (InterruptedException | RuntimeException e) {
+        if (probe) {
+          rejection.unanswered();
+        }
         budget.release(null, false);
         throw e;
       }
       long start = ticker.nanoTime();
+      long deadline = System.nanoTime() + settings.requestTimeout().toNanos();
       int status = 0;
       boolean answered = false;
+      boolean paced = false;
       RateLimitStatus observed = null;
       MeteredInputStream wire = null;
       BatchedBodyStream body = null;
       try {
         HttpResponse<InputStream> response = http.send(request(call, uri), BatchedBodyStream.handler(ticker::nanoTime));
         answered = true;
+        // GitHub's work for an answer is done when its headers leave (the ETag in them digests the whole
+        // body): the server time the pacer counts ends when the client had parsed them, before the transfer,
+        // our parsing, and the wait of this thread to be scheduled again
+        if (pacer != null) {
+          long headersAt = response.body() instanceof BatchedBodyStream batched
+              ? Math.min(batched.headersAtNanos(), ticker.nanoTime()) : ticker.nanoTime();
+          pacer.release(Duration.ofNanos(headersAt - start));
+          paced = true;
+        }
         status = response.statusCode();
         observed = rateLimit(response.headers());
         try (InputStream raw = response.body()) {
           if (raw instanceof BatchedBodyStream batched) {
             body = batched;
+            // the request timeout of the JDK ends at the headers; the body must arrive by the same deadline
+            batched.deadline(deadline);
           }
           wire = new MeteredInputStream(raw, Long.MAX_VALUE);
           return handle(call, uri, response, wire, reader, observed);
         }
       } catch (HttpTimeoutException e) {
-        return new Retry<>("timeout", status, e, false);
+        return new Retry<>(answered ? "timeout reading the body" : "timeout", status, e, false);
+      } catch (SSLException e) {
+        // a certificate or protocol mismatch does not heal by itself: not retried, and its reason kept
+        throw new GitHubException("TLS failure on GET " + call.endpoint() + " to " + baseUrl.getHost() + ": "
+            + e.getMessage(), 0, e);
       } catch (IOException e) {
+        if (e.getCause() instanceof SSLException tls) {
+          throw new GitHubException("TLS failure on GET " + call.endpoint() + " to " + baseUrl.getHost() + ": "
+              + tls.getMessage(), 0, tls);
+        }
         return new Retry<>(answered ? "body read failed: " + e.getClass().getSimpleName()
             : "connection failed: " + e.getClass().getSimpleName(), status, e, false);
       } finally {
-        // the response time is until the body's last byte arrived, not until it was parsed: the server's
-        // time does not include ours, and pacing on ours would waste the budget on a busy machine
         long end = ticker.nanoTime();
         if (body != null && body.completedAtNanos() >= 0) {
           end = Math.min(end, body.completedAtNanos());
         }
         Duration elapsed = Duration.ofNanos(end - start);
-        if (pacer != null) {
+        if (pacer != null && !paced) {
           pacer.release(elapsed);
+        }
+        if (probe && !answered) {
+          rejection.unanswered();
+        } else if (answered && status != 401) {
+          rejection.answered();
         }
         budget.release(observed, answered);
         listener.onResponse(call.endpoint(), status, answered && status != 304, elapsed,
@@ -576,6 +659,107 @@ public final class HttpGitHubClient implements GitHubClient {
     } finally {
       permits.release();
     }
+  }
+
+  private boolean isFixedToken() {
+    return settings.credentials() instanceof GitHubCredentials.Token;
+  }
+
+  private RateLimitExceededException secondaryLimitTooLong(Call call) {
+    Instant until = clock.instant().plus(secondaryLimit.remaining());
+    return new RateLimitExceededException("secondary rate limit of " + credential + " asks for a pause until "
+        + until + ", longer than the " + SecondaryLimitGate.MAX_WAIT.toMinutes() + " minutes the client waits;"
+        + " GET " + call.endpoint() + " not sent", 0, until);
+  }
+
+  /**
+   * Reserves one request of the primary budget. A refusal on a reset more than an hour away (no GitHub
+   * answer says so) is checked with the free {@code GET /rate_limit}, at most once per
+   * {@link #RATE_LIMIT_CHECK_INTERVAL}, and believed only if that confirms it.
+   */
+  private void acquireBudget() throws InterruptedException {
+    try {
+      budget.acquire();
+    } catch (RateLimitExceededException refused) {
+      if (!budget.resetImplausible() || !checkRateLimit()) {
+        throw refused;
+      }
+      budget.acquire();
+    }
+  }
+
+  /** Asks {@code GET /rate_limit} (free) and takes its core status; false if not asked or not answered. */
+  private boolean checkRateLimit() throws InterruptedException {
+    long now = ticker.nanoTime();
+    long last = lastRateLimitCheck.get();
+    if (now - last < RATE_LIMIT_CHECK_INTERVAL.toNanos() || !lastRateLimitCheck.compareAndSet(last, now)) {
+      return false;
+    }
+    URI uri = URI.create(base + RATE_LIMIT_ENDPOINT);
+    try {
+      long deadline = System.nanoTime() + settings.requestTimeout().toNanos();
+      HttpResponse<InputStream> response = http.send(request(new Call(RATE_LIMIT_ENDPOINT, uri, null, null, false),
+          uri), BatchedBodyStream.handler(ticker::nanoTime));
+      try (InputStream raw = response.body()) {
+        if (raw instanceof BatchedBodyStream batched) {
+          batched.deadline(deadline);
+        }
+        listener.onResponse(RATE_LIMIT_ENDPOINT, response.statusCode(), false, Duration.ZERO, 0);
+        if (response.statusCode() != 200) {
+          LOG.warn("GET /rate_limit answered HTTP {}; the rate limit of {} stays exhausted until {}",
+              response.statusCode(), credential, budget.resetAt());
+          return false;
+        }
+        RateLimitStatus status = coreRateLimit(decoded(response.headers(), raw).readNBytes(MAX_ERROR_BODY));
+        if (status == null) {
+          return false;
+        }
+        LOG.warn("rate limit of {} was reported exhausted until {}, beyond GitHub's one-hour window; "
+            + "GET /rate_limit says {} of {} remain until {}", credential, budget.resetAt(), status.remaining(),
+            status.limit(), status.resetAt());
+        budget.replace(status);
+        latestRateLimit.set(status);
+        return true;
+      }
+    } catch (IOException e) {
+      LOG.warn("GET /rate_limit failed ({}); the rate limit of {} stays exhausted until {}", e.toString(),
+          credential, budget.resetAt());
+      return false;
+    }
+  }
+
+  /** The {@code rate} (core) object of a {@code /rate_limit} answer, or null if there is none. */
+  private RateLimitStatus coreRateLimit(byte[] body) throws IOException {
+    long[] values = {-1, -1, -1};
+    try (JsonParser p = new com.fasterxml.jackson.core.JsonFactory().createParser(body)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      GitHubJson.forEachField(p, (name, token) -> {
+        if (name.equals("rate") && token == JsonToken.START_OBJECT) {
+          GitHubJson.forEachField(p, (field, value) -> {
+            int index = switch (field) {
+              case "limit" -> 0;
+              case "remaining" -> 1;
+              case "reset" -> 2;
+              default -> -1;
+            };
+            if (index >= 0 && value == JsonToken.VALUE_NUMBER_INT) {
+              values[index] = p.getLongValue();
+            } else {
+              p.skipChildren();
+            }
+          });
+        } else {
+          p.skipChildren();
+        }
+      });
+    }
+    if (values[0] < 0 || values[1] < 0 || values[2] < 0) {
+      return null;
+    }
+    return new RateLimitStatus(credential, (int) Math.min(Integer.MAX_VALUE, values[0]),
+        (int) Math.min(Integer.MAX_VALUE, values[1]), Instant.ofEpochSecond(values[2]));
   }
 
   private HttpRequest request(Call call, URI uri) throws IOException, InterruptedException {
@@ -626,18 +810,21 @@ public final class HttpGitHubClient implements GitHubClient {
       wire.readNBytes(MAX_ERROR_BODY);
       return new Retry<>("HTTP " + status, status, null, false);
     }
-    String message = errorMessage(wire);
+    String message = errorMessage(decoded(headers, wire));
     return switch (status) {
       case 401 -> {
         authorization.invalidate();
-        GitHubAuthenticationException rejected = new GitHubAuthenticationException("GitHub rejected the "
-            + "credentials " + credential + " (HTTP 401 from GET " + call.endpoint() + "): " + message, status);
-        // A fixed token that was rejected once is rejected forever: requests queued behind this one (the
-        // first answer's probe holds them) fail without being sent, so a bad token costs one request.
-        if (settings.credentials() instanceof GitHubCredentials.Token) {
-          rejection.compareAndSet(null, rejected);
+        String text = "GitHub rejected the credentials " + credential + " (HTTP 401 from GET " + call.endpoint()
+            + "): " + message;
+        if (!isFixedToken()) {
+          throw new GitHubAuthenticationException(text, status);
         }
-        throw rejected;
+        // Requests behind this one fail unsent for a while that doubles with each rejection, then one
+        // probes again: a bad token costs one request per hold, and a transient 401 heals by itself.
+        GitHubAuthenticationException rejected = new GitHubAuthenticationException(text, status);
+        Duration hold = rejection.rejected(rejected);
+        throw new GitHubAuthenticationException(text + "; requests with them are held back for "
+            + hold.toSeconds() + " s", status);
       }
       case 403, 429 -> rateLimited(call, status, headers, observed, message);
       case 404 -> {
@@ -666,6 +853,12 @@ public final class HttpGitHubClient implements GitHubClient {
     if (retryAfter != null || lower.contains("secondary rate limit") || lower.contains("abuse")) {
       Duration pause = secondaryLimit.trip(retryAfter);
       listener.onSecondaryLimit(credential, pause);
+      if (pause.compareTo(SecondaryLimitGate.MAX_WAIT) > 0) {
+        LOG.warn("secondary rate limit of {} (HTTP {} from GET {}) asks for a pause of {} s; longer than {} s: "
+            + "deferring instead of waiting", credential, status, call.endpoint(), pause.toSeconds(),
+            SecondaryLimitGate.MAX_WAIT.toSeconds());
+        throw secondaryLimitTooLong(call);
+      }
       LOG.warn("secondary rate limit of {} (HTTP {} from GET {}): pausing every request for {} s", credential,
           status, call.endpoint(), pause.toSeconds());
       return new Retry<>("secondary rate limit", status, null, true);
@@ -685,9 +878,7 @@ public final class HttpGitHubClient implements GitHubClient {
       throw new GitHubException("GET " + call.endpoint() + " answered with unexpected Content-Type '"
           + contentType + "', expected application/json", 200);
     }
-    boolean gzip = headers.firstValue("Content-Encoding").map(v -> v.trim().equalsIgnoreCase("gzip")).orElse(false);
-    InputStream decoded = gzip ? new GZIPInputStream(wire, 16 * 1024) : wire;
-    MeteredInputStream limited = new MeteredInputStream(decoded, maxBodyBytes);
+    MeteredInputStream limited = new MeteredInputStream(decoded(headers, wire), maxBodyBytes);
     try {
       return reader.read(limited);
     } catch (MeteredInputStream.BodyTooLargeException e) {
@@ -699,9 +890,28 @@ public final class HttpGitHubClient implements GitHubClient {
     }
   }
 
-  /** GitHub's {@code message} from an error body, read up to a small limit; never the whole body. */
+  /**
+   * The body as its {@code Content-Encoding} says: gzip is inflated (every request asks for it), identity
+   * passes; anything else is refused rather than read as text.
+   */
+  private static InputStream decoded(HttpHeaders headers, InputStream wire) throws IOException {
+    String encoding = headers.firstValue("Content-Encoding").map(v -> v.trim().toLowerCase(Locale.ROOT))
+        .orElse("identity");
+    return switch (encoding) {
+      case "gzip", "x-gzip" -> new GZIPInputStream(wire, 16 * 1024);
+      case "identity", "" -> wire;
+      default -> throw new IOException("unsupported Content-Encoding '" + abbreviate(encoding) + "'");
+    };
+  }
+
+  /** GitHub's {@code message} from an (already decoded) error body, read up to a small limit; never the whole body. */
   private static String errorMessage(InputStream body) throws IOException {
-    byte[] bytes = body.readNBytes(MAX_ERROR_BODY);
+    byte[] bytes;
+    try {
+      bytes = body.readNBytes(MAX_ERROR_BODY);
+    } catch (ZipException e) {
+      return "(unreadable error body: " + e.getMessage() + ")";
+    }
     String text = new String(bytes, StandardCharsets.UTF_8);
     try (JsonParser p = new com.fasterxml.jackson.core.JsonFactory().createParser(bytes)) {
       if (p.nextToken() == JsonToken.START_OBJECT) {
@@ -724,7 +934,9 @@ public final class HttpGitHubClient implements GitHubClient {
   }
 
   private static String abbreviate(String text) {
-    return text.length() <= 200 ? text : text.substring(0, 200) + "...";
+    // control characters (a hostile body's newlines, escapes) would forge log lines: shown as '?'
+    String shown = text.length() <= 200 ? text : text.substring(0, 200) + "...";
+    return shown.replaceAll("\\p{Cntrl}", "?");
   }
 
   /** {@code Retry-After} in seconds or as an HTTP date; null if absent or unreadable. */

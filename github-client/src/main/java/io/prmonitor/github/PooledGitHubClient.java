@@ -1,5 +1,6 @@
 package io.prmonitor.github;
 
+import io.prmonitor.spi.DiscoveryPage;
 import io.prmonitor.spi.GitHubClient;
 import io.prmonitor.spi.GitHubClientSettings;
 import io.prmonitor.spi.GitHubCredentials;
@@ -76,6 +77,13 @@ public final class PooledGitHubClient implements GitHubClient {
   public List<RepositoryInfo> discoverRepositories(RepositorySelector selector) {
     Objects.requireNonNull(selector, "null selector");
     return withPermit(() -> choose().discoverRepositories(selector));
+  }
+
+  @Override
+  public List<DiscoveryPage> discoverRepositories(RepositorySelector selector, List<DiscoveryPage> previous) {
+    Objects.requireNonNull(selector, "null selector");
+    Objects.requireNonNull(previous, "null previous");
+    return withPermit(() -> choose().discoverRepositories(selector, previous));
   }
 
   /**

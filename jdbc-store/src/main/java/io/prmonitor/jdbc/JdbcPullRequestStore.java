@@ -3,6 +3,7 @@ package io.prmonitor.jdbc;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.prmonitor.spi.ChangeKind;
+import io.prmonitor.spi.DiscoveryPage;
 import io.prmonitor.spi.ListingCursor;
 import io.prmonitor.spi.OutboxEntry;
 import io.prmonitor.spi.PullRequest;
@@ -12,12 +13,14 @@ import io.prmonitor.spi.PullRequestStore;
 import io.prmonitor.spi.QuarantinedPullRequest;
 import io.prmonitor.spi.RateLimitStatus;
 import io.prmonitor.spi.RepositoryId;
+import io.prmonitor.spi.RepositoryInfo;
 import io.prmonitor.spi.RepositoryLeases;
 import io.prmonitor.spi.RepositoryState;
 import io.prmonitor.spi.SharedRateLimits;
 import io.prmonitor.spi.StoreException;
 import io.prmonitor.spi.StoreSettings;
 import io.prmonitor.spi.SyncBatch;
+import java.net.URI;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -58,8 +61,13 @@ import org.slf4j.LoggerFactory;
  * <p>Every write is one transaction; {@link #apply} writes the snapshots and the changes with two
  * JDBC batches of one prepared statement each, so a batch of 100 pull requests costs two round trips. Each statement is limited to
  * the transaction timeout (JDBC query timeout, and on PostgreSQL also the transaction's
- * {@code statement_timeout}). SQL failures surface as {@link StoreException}s naming the operation and
- * the repository; neither they nor {@link #toString()} contain the database password.
+ * {@code statement_timeout}). On PostgreSQL the driver's network timeouts are derived from it as well
+ * ({@code socketTimeout}, and at most 30 s of {@code connectTimeout} and {@code loginTimeout}), so a partition
+ * or a port that never answers fails the operation in bounded time. A read or an idempotent write that
+ * fails quickly on a broken connection (SQLState {@code 08xxx}, {@code 57P01}-{@code 57P03}) is retried once
+ * on a fresh one. A stored snapshot is never replaced by an older one. SQL failures surface as
+ * {@link StoreException}s naming the operation and the repository; neither they nor {@link #toString()}
+ * contain the database password.
  *
  * <p>It is also the {@link RepositoryLeases} and {@link SharedRateLimits} of a fleet of monitors sharing
  * one database: leases are claimed with {@code FOR UPDATE SKIP LOCKED} on PostgreSQL and with conditional
@@ -97,6 +105,14 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
   private static final String OUTBOX_COLUMNS =
       "seq, change_key, owner, name, number, kind, field, before_value, after_value, updated_at, attempts";
 
+  private static final String SELECT_DISCOVERY_PAGES = "SELECT url, etag, next_url, repositories "
+      + "FROM prmonitor_discovery_pages WHERE selector = :selector ORDER BY page";
+  private static final String DELETE_DISCOVERY_PAGES =
+      "DELETE FROM prmonitor_discovery_pages WHERE selector = :selector";
+  private static final String INSERT_DISCOVERY_PAGE = "INSERT INTO prmonitor_discovery_pages "
+      + "(selector, page, url, etag, next_url, repositories) "
+      + "VALUES (:selector, :page, :url, :etag, :next, :repositories)";
+
   private final Jdbi jdbi;
   private final HikariDataSource ownedPool;
   private final SqlDialect dialect;
@@ -125,6 +141,11 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
       @Override
       public <R> R write(String operation, RepositoryId repository, HandleCallback<R, SQLException> work) {
         return JdbcPullRequestStore.this.write(operation, repository, work);
+      }
+
+      @Override
+      public <R> R writeOnce(String operation, RepositoryId repository, HandleCallback<R, SQLException> work) {
+        return JdbcPullRequestStore.this.write(operation, repository, false, work);
       }
     });
     // the JDBC query timeout has whole-second granularity: round up so that no timeout becomes zero (= none)
@@ -165,10 +186,13 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
     config.setMaximumPoolSize(settings.maxPoolSize());
     config.setMinimumIdle(Math.min(2, settings.maxPoolSize()));
     // waiting longer for a connection than a transaction may take would only hide an exhausted pool
-    config.setConnectionTimeout(Math.max(250, Math.min(settings.transactionTimeout().toMillis(), 30_000)));
+    long connectionTimeout = Math.max(250, Math.min(settings.transactionTimeout().toMillis(), 30_000));
+    config.setConnectionTimeout(connectionTimeout);
+    config.setValidationTimeout(Math.max(250, Math.min(5_000, connectionTimeout / 2)));
     if (dialect == SqlDialect.POSTGRESQL) {
       // lets the driver send a batch of inserts as multi-row statements: far fewer round trips in apply()
       config.addDataSourceProperty("reWriteBatchedInserts", "true");
+      networkTimeouts(settings.transactionTimeout()).forEach(config::addDataSourceProperty);
     }
     HikariDataSource pool;
     try {
@@ -265,6 +289,21 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
     throw new IllegalArgumentException("no schema script for database '" + database + "': h2 or postgresql");
   }
 
+  /**
+   * The PostgreSQL driver's network timeouts, derived from the transaction timeout (the driver's defaults
+   * wait forever): a port that accepts but never speaks fails the connection within {@code connectTimeout}
+   * and {@code loginTimeout} (the transaction timeout, at most 30 s), and a network partition fails the
+   * statement waiting on it within {@code socketTimeout} (the transaction timeout), where the JDBC query
+   * timeout cannot help: its cancel request needs a new connection through the same partition. Settings
+   * the JDBC URL gives itself win over these.
+   */
+  static Map<String, String> networkTimeouts(Duration transactionTimeout) {
+    long seconds = Math.max(1, (transactionTimeout.toMillis() + 999) / 1000);
+    String connect = Long.toString(Math.min(seconds, 30));
+    return Map.of("connectTimeout", connect, "loginTimeout", connect, "socketTimeout", Long.toString(seconds),
+        "tcpKeepAlive", "true");
+  }
+
   private void start(String where, boolean migrate) {
     try {
       SchemaMigrator migrator = new SchemaMigrator(jdbi, dialect);
@@ -354,6 +393,59 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
   }
 
   @Override
+  public List<DiscoveryPage> discoveryPages(String selector) {
+    Objects.requireNonNull(selector, "null selector");
+    return read("read discovery pages", null, handle -> handle.createQuery(SELECT_DISCOVERY_PAGES)
+        .bind("selector", selector)
+        .map((rs, ctx) -> {
+          String next = rs.getString("next_url");
+          return new DiscoveryPage(URI.create(rs.getString("url")), rs.getString("etag"),
+              discoveredRepositories(rs.getString("repositories")), next == null ? null : URI.create(next));
+        })
+        .list());
+  }
+
+  @Override
+  public void saveDiscoveryPages(String selector, List<DiscoveryPage> pages) {
+    Objects.requireNonNull(selector, "null selector");
+    Objects.requireNonNull(pages, "null pages");
+    write("save discovery pages", null, handle -> {
+      handle.createUpdate(DELETE_DISCOVERY_PAGES)
+          .bind("selector", selector)
+          .execute();
+      int number = 0;
+      for (DiscoveryPage page : pages) {
+        StringBuilder lines = new StringBuilder();
+        for (RepositoryInfo info : page.repositories()) {
+          lines.append(info.id().fullName()).append('\t').append(info.archived() ? '1' : '0').append('\t')
+              .append(info.fork() ? '1' : '0').append('\n');
+        }
+        handle.createUpdate(INSERT_DISCOVERY_PAGE)
+            .bind("selector", selector)
+            .bind("page", ++number)
+            .bind("url", page.url().toString())
+            .bind("etag", page.etag())
+            .bind("next", page.next() == null ? null : page.next().toString())
+            .bind("repositories", lines.toString())
+            .execute();
+      }
+      return null;
+    });
+  }
+
+  private static List<RepositoryInfo> discoveredRepositories(String lines) {
+    List<RepositoryInfo> repositories = new ArrayList<>();
+    for (String line : lines.split("\n")) {
+      if (!line.isEmpty()) {
+        String[] fields = line.split("\t");
+        repositories.add(new RepositoryInfo(RepositoryId.parse(fields[0]), fields[1].equals("1"),
+            fields[2].equals("1")));
+      }
+    }
+    return repositories;
+  }
+
+  @Override
   public List<PullRequest> allPullRequests(RepositoryId repository) {
     Objects.requireNonNull(repository, "null repository");
     return read("read all pull requests", repository, handle -> handle.createQuery("SELECT "
@@ -373,6 +465,8 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
     }
     RepositoryId repository = batch.repository();
     Instant now = clock.instant();
+    // a stored updated_at this far ahead of our clock is a clock glitch: it must not block a later read
+    Instant trustedUntil = now.plus(PullRequestStore.FUTURE_MARGIN);
     write("apply batch", repository, handle -> {
       // Plain JDBC with positional parameters: JDBI's per-row named binding was a third of apply()'s time,
       // and one fixed statement text per dialect is parsed once per connection by the driver's cache.
@@ -404,6 +498,7 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
             SqlValues.setTimestamp(upserts, ++i, pr.updatedAt());
             SqlValues.setTimestamp(upserts, ++i, pr.closedAt());
             SqlValues.setTimestamp(upserts, ++i, pr.mergedAt());
+            SqlValues.setTimestamp(upserts, ++i, trustedUntil);
             upserts.addBatch();
             pendingRows++;
             pendingChars += pr.title().length() + (pr.body() == null ? 0 : pr.body().length());
@@ -663,26 +758,75 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
   }
 
   private <R> R read(String operation, RepositoryId repository, HandleCallback<R, SQLException> work) {
+    return retryingOnce(operation, repository, true, () -> jdbi.withHandle(work));
+  }
+
+  /** An idempotent write (running it twice leaves what running it once does): retried once, see below. */
+  private <R> R write(String operation, RepositoryId repository, HandleCallback<R, SQLException> work) {
+    return write(operation, repository, true, work);
+  }
+
+  private <R> R write(String operation, RepositoryId repository, boolean idempotent,
+      HandleCallback<R, SQLException> work) {
+    return retryingOnce(operation, repository, idempotent, () -> jdbi.inTransaction(handle -> {
+      limitStatements(handle);
+      return work.withHandle(handle);
+    }));
+  }
+
+  /**
+   * Runs an operation, and once more on a fresh connection if it failed quickly because its connection
+   * was broken (SQLState class {@code 08}, or {@code 57P01}-{@code 57P03}: terminated by an administrator,
+   * a crash, a restart). HikariCP skips its liveness check for a connection used within the last 500 ms,
+   * so a connection killed while idle in the pool can be handed out once; HikariCP evicts it on that
+   * failure, and the second attempt gets another. Only a quick failure is retried (within a quarter of the
+   * transaction timeout): a connection that failed after waiting (a partition, a socket timeout) would
+   * only make the caller wait twice. Only reads and idempotent writes: a commit whose answer was lost may
+   * have happened.
+   */
+  private <R> R retryingOnce(String operation, RepositoryId repository, boolean retryable,
+      Attempt<R> attempt) {
     checkOpen();
+    long started = System.nanoTime();
     try {
-      return jdbi.withHandle(work);
+      return attempt.run();
     } catch (JdbiException | SQLException e) {
       throwOutOfMemory(e);
-      throw failure(operation, repository, description, e, password);
+      long elapsed = System.nanoTime() - started;
+      if (!retryable || elapsed > transactionTimeout.toNanos() / 4 || !brokenConnection(e)) {
+        throw failure(operation, repository, description, e, password);
+      }
+      LOG.info("{} failed on a broken connection ({}); retrying once on a fresh one", operation,
+          sqlState(e));
+      try {
+        return attempt.run();
+      } catch (JdbiException | SQLException again) {
+        throwOutOfMemory(again);
+        again.addSuppressed(e);
+        throw failure(operation, repository, description, again, password);
+      }
     }
   }
 
-  private <R> R write(String operation, RepositoryId repository, HandleCallback<R, SQLException> work) {
-    checkOpen();
-    try {
-      return jdbi.inTransaction(handle -> {
-        limitStatements(handle);
-        return work.withHandle(handle);
-      });
-    } catch (JdbiException | SQLException e) {
-      throwOutOfMemory(e);
-      throw failure(operation, repository, description, e, password);
+  @FunctionalInterface
+  private interface Attempt<R> {
+    R run() throws SQLException;
+  }
+
+  /** Whether a failure's SQLState says the connection itself broke. */
+  static boolean brokenConnection(Throwable e) {
+    String state = sqlState(e);
+    return state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
+        || state.equals("57P03"));
+  }
+
+  private static String sqlState(Throwable e) {
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof SQLException sql && sql.getSQLState() != null) {
+        return sql.getSQLState();
+      }
     }
+    return null;
   }
 
   /**

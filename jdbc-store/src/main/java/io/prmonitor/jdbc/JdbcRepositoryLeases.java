@@ -78,7 +78,11 @@ final class JdbcRepositoryLeases {
   interface Transactions {
     <R> R read(String operation, RepositoryId repository, HandleCallback<R, SQLException> work);
 
+    /** An idempotent write, retried once on a broken connection. */
     <R> R write(String operation, RepositoryId repository, HandleCallback<R, SQLException> work);
+
+    /** A write that must not run twice (a claim whose commit may have happened), never retried. */
+    <R> R writeOnce(String operation, RepositoryId repository, HandleCallback<R, SQLException> work);
   }
 
   private final SqlDialect dialect;
@@ -119,7 +123,7 @@ final class JdbcRepositoryLeases {
     register(candidates);
     String[] names = names(candidates);
     Instant expiresAt = now.plus(leaseDuration);
-    List<RepositoryState> claimed = transactions.write("claim repositories", null, handle ->
+    List<RepositoryState> claimed = transactions.writeOnce("claim repositories", null, handle ->
         dialect == SqlDialect.POSTGRESQL
             ? claimSkippingLocked(handle, worker, names, dueBefore, now, expiresAt, limit)
             : claimConditionally(handle, worker, names, dueBefore, now, expiresAt, limit));

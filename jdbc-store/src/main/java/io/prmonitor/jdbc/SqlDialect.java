@@ -10,11 +10,30 @@ enum SqlDialect {
 
   H2(
       """
-      MERGE INTO prmonitor_pull_requests (owner, name, number, id, title, body, state, draft, author, head_sha,
+      MERGE INTO prmonitor_pull_requests t
+      USING (SELECT CAST(:owner AS VARCHAR) AS owner, CAST(:name AS VARCHAR) AS name,
+        CAST(:number AS INTEGER) AS number, CAST(:id AS BIGINT) AS id, CAST(:title AS VARCHAR) AS title,
+        CAST(:body AS VARCHAR) AS body, CAST(:state AS VARCHAR) AS state, CAST(:draft AS BOOLEAN) AS draft,
+        CAST(:author AS VARCHAR) AS author, CAST(:headSha AS VARCHAR) AS head_sha,
+        CAST(:headRef AS VARCHAR) AS head_ref, CAST(:baseRef AS VARCHAR) AS base_ref,
+        CAST(:labels AS VARCHAR) AS labels, CAST(:assignees AS VARCHAR) AS assignees,
+        CAST(:requestedReviewers AS VARCHAR) AS requested_reviewers,
+        CAST(:createdAt AS TIMESTAMP(6) WITH TIME ZONE) AS created_at,
+        CAST(:updatedAt AS TIMESTAMP(6) WITH TIME ZONE) AS updated_at,
+        CAST(:closedAt AS TIMESTAMP(6) WITH TIME ZONE) AS closed_at,
+        CAST(:mergedAt AS TIMESTAMP(6) WITH TIME ZONE) AS merged_at) s
+      ON t.owner = s.owner AND t.name = s.name AND t.number = s.number
+      WHEN MATCHED AND (t.updated_at <= s.updated_at
+        OR t.updated_at > CAST(:trustedUntil AS TIMESTAMP(6) WITH TIME ZONE)) THEN UPDATE SET
+        id = s.id, title = s.title, body = s.body, state = s.state, draft = s.draft, author = s.author,
+        head_sha = s.head_sha, head_ref = s.head_ref, base_ref = s.base_ref, labels = s.labels,
+        assignees = s.assignees, requested_reviewers = s.requested_reviewers, created_at = s.created_at,
+        updated_at = s.updated_at, closed_at = s.closed_at, merged_at = s.merged_at
+      WHEN NOT MATCHED THEN INSERT (owner, name, number, id, title, body, state, draft, author, head_sha,
         head_ref, base_ref, labels, assignees, requested_reviewers, created_at, updated_at, closed_at, merged_at)
-      KEY (owner, name, number)
-      VALUES (:owner, :name, :number, :id, :title, :body, :state, :draft, :author, :headSha, :headRef, :baseRef,
-        :labels, :assignees, :requestedReviewers, :createdAt, :updatedAt, :closedAt, :mergedAt)
+      VALUES (s.owner, s.name, s.number, s.id, s.title, s.body, s.state, s.draft, s.author, s.head_sha,
+        s.head_ref, s.base_ref, s.labels, s.assignees, s.requested_reviewers, s.created_at, s.updated_at,
+        s.closed_at, s.merged_at)
       """,
       """
       INSERT INTO prmonitor_outbox (change_key, owner, name, number, kind, field, before_value, after_value,
@@ -43,6 +62,8 @@ enum SqlDialect {
         assignees = EXCLUDED.assignees, requested_reviewers = EXCLUDED.requested_reviewers,
         created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at, closed_at = EXCLUDED.closed_at,
         merged_at = EXCLUDED.merged_at
+      WHERE prmonitor_pull_requests.updated_at <= EXCLUDED.updated_at
+        OR prmonitor_pull_requests.updated_at > CAST(:trustedUntil AS TIMESTAMP(6) WITH TIME ZONE)
       """,
       """
       INSERT INTO prmonitor_outbox (change_key, owner, name, number, kind, field, before_value, after_value,
@@ -60,7 +81,11 @@ enum SqlDialect {
       "SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.prmonitor_schema_version'))",
       "SELECT set_config('statement_timeout', :timeout, true)");
 
-  /** Inserts or replaces one pull request snapshot; bound by name. */
+  /**
+   * Inserts one pull request snapshot, or replaces the stored one unless that is newer (a later
+   * {@code updated_at}): a worker that stalled past its lease cannot write the older snapshot it read over
+   * the newer one its successor wrote. Bound by name.
+   */
   final String upsertPullRequest;
   /** Appends one change to the outbox unless its key is already there; bound by name. */
   final String insertChangeIfAbsent;

@@ -133,6 +133,69 @@ class DatabaseFaultTest {
     System.out.printf("DB-UNREACHABLE failedPass=%dms recovery=%dms%n", failedPass.toMillis(), recovery.toMillis());
   }
 
+  @Test
+  void networkPartitionMidPass_failsTheRunningOperationWithinTheTransactionTimeout_andTheNextPassRepairs() {
+    proxy = new TcpProxy("127.0.0.1", 5432);
+    String url = "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/test?currentSchema=" + target.schema();
+    monitor = monitor(url);
+    assertThat(monitor.run().isComplete()).isTrue();
+    List<String> expected = new RandomMutations(simulator, 29L).round(10);
+    simulator.afterPage(simulator.repositories().get(0), 1, proxy::partition);
+
+    long passStarted = System.nanoTime();
+    assertThat(runOrFailCleanly()).as("a pass cut off from its database by a partition is not complete")
+        .isNotEqualTo(Boolean.TRUE);
+    Duration partitionedPass = Duration.ofNanos(System.nanoTime() - passStarted);
+    // one operation on its own, the partition still in place: it fails within the transaction timeout (1 s)
+    // plus the pool's quick validation, however long the partition lasts
+    long operationStarted = System.nanoTime();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> monitor.store().repositoryState(
+            simulator.repositories().get(1)))
+        .isInstanceOf(StoreException.class);
+    Duration failedOperation = Duration.ofNanos(System.nanoTime() - operationStarted);
+    assertThat(failedOperation).isLessThan(Duration.ofMillis(1_900));
+    assertThat(partitionedPass).as("the partitioned pass ends in bounded time").isLessThan(Duration.ofSeconds(20));
+
+    proxy.heal();
+    RunReport repaired = runUntilComplete();
+    assertRepaired(repaired, expected);
+    System.out.printf("DB-PARTITION partitionedPass=%dms failedOperation=%dms (transaction timeout 1000 ms)%n",
+        partitionedPass.toMillis(), failedOperation.toMillis());
+  }
+
+  @Test
+  void silentDatabasePort_failsStartupWithinTheConnectTimeout() throws Exception {
+    try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      List<java.net.Socket> accepted = Collections.synchronizedList(new ArrayList<>());
+      Thread.ofVirtual().start(() -> {
+        while (!silent.isClosed()) {
+          try {
+            accepted.add(silent.accept()); // accepted, never answered
+          } catch (java.io.IOException e) {
+            return;
+          }
+        }
+      });
+      long started = System.nanoTime();
+      StoreException failure = org.assertj.core.api.Assertions.catchThrowableOfType(StoreException.class,
+          () -> io.prmonitor.jdbc.JdbcPullRequestStore.create(new io.prmonitor.spi.StoreSettings(
+              "jdbc:postgresql://127.0.0.1:" + silent.getLocalPort() + "/test", "postgres", "silent-secret-pw", 2,
+              Duration.ofSeconds(2), java.util.Map.of())));
+      Duration failed = Duration.ofNanos(System.nanoTime() - started);
+      assertThat(failure).isNotNull();
+      assertThat(failure.getMessage()).doesNotContain("silent-secret-pw");
+      System.out.println("DB-SILENT failure: " + failure.getMessage());
+      assertThat(failed).as("startup against a port that never speaks").isLessThan(Duration.ofMillis(3_500));
+      assertThat(accepted).isNotEmpty();
+      synchronized (accepted) {
+        for (java.net.Socket socket : accepted) {
+          socket.close();
+        }
+      }
+      System.out.printf("DB-SILENT startupFailed=%dms (connect timeout 2000 ms)%n", failed.toMillis());
+    }
+  }
+
   /** Runs a pass; true if it completed, false if it ended with failures, null if it threw a store error. */
   private Boolean runOrFailCleanly() {
     try {

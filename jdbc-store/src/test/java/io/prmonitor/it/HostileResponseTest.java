@@ -132,6 +132,48 @@ class HostileResponseTest {
         .allSatisfy((path, count) -> assertThat(count.get()).as(path).isEqualTo(1));
   }
 
+  @Test
+  void linkLoops_stopAtTheFirstRepeatedPage() throws Exception {
+    RepositoryId real = simulator.repositories().get(0);
+    ArrayNode page = (ArrayNode) JSON.readTree(fetchPage(real));
+    ArrayNode first = JSON.createArrayNode();
+    ArrayNode second = JSON.createArrayNode();
+    for (int i = 0; i < page.size(); i++) {
+      (i < 30 ? first : second).add(page.get(i));
+    }
+    byte[] firstPage = JSON.writeValueAsBytes(first);
+    byte[] secondPage = JSON.writeValueAsBytes(second);
+    String base = "http://127.0.0.1:" + server.getAddress().getPort();
+    // page 1 links to page 2, which links back to page 1 under another URL (its content repeats)
+    route("loop", exchange -> {
+      boolean two = "page=2".equals(exchange.getRequestURI().getQuery());
+      exchange.getResponseHeaders().set("Link", "<" + base + "/repos/o/loop/pulls?page=" + (two ? 1 : 2)
+          + ">; rel=\"next\"");
+      answer(exchange, 200, "application/json", two ? secondPage : firstPage);
+    });
+    // every page links to page 2 (its URL repeats: not requested again)
+    route("stuck", exchange -> {
+      boolean two = "page=2".equals(exchange.getRequestURI().getQuery());
+      exchange.getResponseHeaders().set("Link", "<" + base + "/repos/o/stuck/pulls?page=2>; rel=\"next\"");
+      answer(exchange, 200, "application/json", two ? secondPage : firstPage);
+    });
+    monitor = PRMonitor.builder().config(ProcessorConfig.builder()
+        .repositories("o/loop", "o/stuck")
+        .githubBaseUrl(base)
+        .githubToken(TOKEN)
+        .jdbcUrl(new StoreTarget.H2(directory).jdbcUrl())
+        .build()).build();
+
+    RunReport report = monitor.run();
+
+    assertThat(report.failed()).as(report.toJson()).containsOnlyKeys("o/loop", "o/stuck");
+    assertThat(report.failed().get("o/loop")).contains("repeats page 1 as page 3");
+    assertThat(report.failed().get("o/stuck")).contains("links back to a page it already read after page 2");
+    assertThat(requests.get("loop").get()).isEqualTo(3);
+    assertThat(requests.get("stuck").get()).isEqualTo(2);
+    assertThat(monitor.store().repositoryState(new RepositoryId("o", "loop")).lastCompletedAt()).isNull();
+  }
+
   private interface Handler {
     void handle(HttpExchange exchange) throws IOException;
   }

@@ -58,6 +58,44 @@ class JdbcPullRequestStoreTest {
   }
 
   @Test
+  void discoveryPages_roundTrip_andAreReplacedWhole() {
+    try (PullRequestStore store = JdbcPullRequestStore.create(settings(memoryUrl()))) {
+      java.net.URI first = java.net.URI.create("https://api.github.com/orgs/o/repos?per_page=100&type=all");
+      java.net.URI second = java.net.URI.create("https://api.github.com/organizations/1/repos?page=2");
+      List<io.prmonitor.spi.DiscoveryPage> pages = List.of(
+          new io.prmonitor.spi.DiscoveryPage(first, "W/\"one\"", List.of(
+              new io.prmonitor.spi.RepositoryInfo(repository("a"), false, true),
+              new io.prmonitor.spi.RepositoryInfo(repository("b"), true, false)), second),
+          new io.prmonitor.spi.DiscoveryPage(second, null, List.of(), null));
+      assertThat(store.discoveryPages("org:o")).isEmpty();
+
+      store.saveDiscoveryPages("org:o", pages);
+      assertThat(store.discoveryPages("org:o")).isEqualTo(pages);
+      assertThat(store.discoveryPages("org:other")).isEmpty();
+
+      store.saveDiscoveryPages("org:o", pages.subList(0, 1));
+      assertThat(store.discoveryPages("org:o")).isEqualTo(pages.subList(0, 1));
+    }
+  }
+
+  @Test
+  void networkTimeouts_derivedFromTheTransactionTimeout() {
+    assertThat(JdbcPullRequestStore.networkTimeouts(Duration.ofSeconds(60))).containsEntry("socketTimeout", "60")
+        .containsEntry("connectTimeout", "30").containsEntry("loginTimeout", "30");
+    assertThat(JdbcPullRequestStore.networkTimeouts(Duration.ofMillis(1_500))).containsEntry("socketTimeout", "2")
+        .containsEntry("connectTimeout", "2").containsEntry("loginTimeout", "2");
+  }
+
+  @Test
+  void brokenConnection_byItsSqlState() {
+    assertThat(JdbcPullRequestStore.brokenConnection(new SQLException("I/O error", "08006"))).isTrue();
+    assertThat(JdbcPullRequestStore.brokenConnection(new RuntimeException(new SQLException("killed", "57P01"))))
+        .isTrue();
+    assertThat(JdbcPullRequestStore.brokenConnection(new SQLException("duplicate key", "23505"))).isFalse();
+    assertThat(JdbcPullRequestStore.brokenConnection(new SQLException("canceled", "57014"))).isFalse();
+  }
+
+  @Test
   void create_again_keepsDataAndRecordsEachMigrationOnce() throws SQLException {
     String url = "jdbc:h2:file:" + directory.resolve("db").toAbsolutePath();
     try (PullRequestStore store = JdbcPullRequestStore.create(settings(url))) {

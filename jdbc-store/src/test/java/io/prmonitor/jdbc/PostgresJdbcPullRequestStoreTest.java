@@ -137,7 +137,7 @@ class PostgresJdbcPullRequestStoreTest {
   }
 
   @Test
-  void terminatedConnection_failsThatCall_andNextCallSucceeds() throws Exception {
+  void terminatedConnection_isRetriedOnceOnAFreshOne_thenFailsThatCall_andNextCallSucceeds() throws Exception {
     String application = "prm-terminate-" + UUID.randomUUID().toString().substring(0, 8);
     ExecutorService caller = Executors.newSingleThreadExecutor();
     try (PullRequestStore store = JdbcPullRequestStore.create(
@@ -153,6 +153,10 @@ class PostgresJdbcPullRequestStoreTest {
           () -> store.completePass(REPO, new ListingCursor(T0.plusSeconds(1), "\"lost\""), T0.plusSeconds(1)));
       int pid = await().atMost(Duration.ofSeconds(20)).until(() -> waitingBackend(application), p -> p > 0);
       assertThat(queryBoolean("SELECT pg_terminate_backend(" + pid + ")")).isTrue();
+      // the write failed at once on a broken connection: it is retried once, on a fresh one, which waits again
+      int retry = await().atMost(Duration.ofSeconds(20)).until(() -> waitingBackend(application),
+          p -> p > 0 && p != pid);
+      assertThat(queryBoolean("SELECT pg_terminate_backend(" + retry + ")")).isTrue();
 
       assertThatThrownBy(() -> blocked.get(20, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
           .cause().isInstanceOf(StoreException.class).hasMessageStartingWith("complete pass failed for repository fixture/alpha");

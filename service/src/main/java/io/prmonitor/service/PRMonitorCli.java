@@ -8,6 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prmonitor.PRMonitor;
 import io.prmonitor.ProgressListener;
 import io.prmonitor.RunReport;
+import io.prmonitor.WritingChangeListener;
 import io.prmonitor.spi.GitHubAuthenticationException;
 import io.prmonitor.spi.PRMonitorException;
 import java.io.IOException;
@@ -107,14 +108,15 @@ public final class PRMonitorCli {
       StatusBoard board = new StatusBoard(Clock.systemUTC(), registry);
       PRMonitor.Builder builder = PRMonitor.builder().config(settings.config()).meterRegistry(registry);
       if (settings.printChanges()) {
+        // PrintStream swallows write errors; a change nobody received must stay pending and fail the run
+        WritingChangeListener printer = WritingChangeListener.to(out, ChangeJson::toJson);
         builder.listener(change -> {
-          out.println(ChangeJson.toJson(change));
-          // PrintStream swallows write errors; a change nobody received must stay pending and fail the run
-          if (out.checkError()) {
+          try {
+            printer.onChange(change);
+          } catch (IOException e) {
             writeFailed.set(true);
             stop.countDown();
-            throw new UncheckedIOException(new IOException(
-                "standard output refused change " + change.key() + "; it stays pending in the outbox"));
+            throw e;
           }
         });
       }

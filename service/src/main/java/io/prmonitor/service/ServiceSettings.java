@@ -269,7 +269,8 @@ record ServiceSettings(ProcessorConfig config, boolean watch, boolean printChang
       List<GitHubCredentials> tokens = new ArrayList<>();
       String token = env.get(TOKEN_VARIABLE);
       if (token != null && !token.isBlank()) {
-        tokens.add(new GitHubCredentials.Token(token.strip()));
+        // not stripped: a token with a stray character is refused with a message that does not show it
+        tokens.add(new GitHubCredentials.Token(token));
       }
       if (tokenFile != null) {
         for (String line : lines("--token-file", tokenFile)) {

@@ -92,6 +92,83 @@ class PRMonitorCliTest {
   }
 
   @Test
+  void printChanges_toAFullDisk_exitsNonZero_andTheNextRunPrintsTheChanges() throws Exception {
+    Path full = Path.of("/dev/full");
+    org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isWritable(full), "needs /dev/full");
+    String[] args = {"--base-url", simulator.baseUrl().toString(), "--repos", repos(), "--db", db(),
+        "--print-changes"};
+    assertThat(run(Map.of("GITHUB_TOKEN", TOKEN), args)).isZero();
+    RepositoryId repo = simulator.repositories().get(0);
+    int number = simulator.truth(repo).get(0).number();
+    simulator.editTitle(repo, number, "Written to a full disk");
+
+    int status;
+    try (PrintStream disk = new PrintStream(new java.io.FileOutputStream(full.toFile()), true,
+        StandardCharsets.UTF_8)) {
+      status = PRMonitorCli.run(args, Map.of("GITHUB_TOKEN", TOKEN), disk,
+          new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    assertThat(status).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("standard output refused changes")
+        .contains("they stay pending");
+    out.reset();
+    assertThat(run(Map.of("GITHUB_TOKEN", TOKEN), args)).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"kind\":\"EDITED\"")
+        .contains("\"after\":\"Written to a full disk\"").contains("\"delivered\":1,");
+  }
+
+  private static io.prmonitor.ProcessorConfig settings(String... args) throws Configuration.UsageException {
+    return ((Configuration.Run) Configuration.parse(args, Map.of())).settings().config();
+  }
+
+  @Test
+  void serverTimeBudget_isSettableOrOff() throws Exception {
+    assertThat(settings("--repos", "a/b", "--server-time-budget", "45s").serverTimeBudget())
+        .isEqualTo(java.time.Duration.ofSeconds(45));
+    assertThat(settings("--repos", "a/b", "--server-time-budget", "off").serverTimeBudget()).isNull();
+    assertThat(settings("--repos", "a/b").serverTimeBudget())
+        .isEqualTo(java.time.Duration.ofSeconds(90));
+    assertThat(run(Map.of(), "--repos", "a/b", "--server-time-budget", "lots")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--server-time-budget: not a duration").contains("'lots'");
+  }
+
+  @Test
+  void tokensThatCannotBeSent_areRefused_andAppearInNoOutput() {
+    String secret = "ghp_Secret0123456789abcdef";
+    for (String token : java.util.List.of("\uFEFF" + secret, secret.substring(0, 8) + "\u200B" + secret.substring(8),
+        secret + "\n", secret + "\u0416", "ghp_\u00e9" + secret)) {
+      out.reset();
+      err.reset();
+
+      int status = run(Map.of("GITHUB_TOKEN", token), "--base-url", simulator.baseUrl().toString(),
+          "--repos", repos(), "--db", db());
+
+      String output = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+      assertThat(status).as(output).isEqualTo(2);
+      assertThat(output).contains("token holds U+").doesNotContain(secret).doesNotContain(secret.substring(8))
+          .doesNotContain(secret.substring(0, 12));
+    }
+    assertThat(simulator.stats().requests()).as("nothing was sent").isZero();
+  }
+
+  @Test
+  void databasePasswords_appearInNoMessage() {
+    String password = "Pw-0123456789-secret";
+    for (String url : java.util.List.of("postgresql://u:" + password + "@127.0.0.1:1/x",
+        "h2:file:./x;PASSWORD=" + password, "jdbc:postgresql://u:" + password + "@127.0.0.1:1/x?connectTimeout=1")) {
+      err.reset();
+
+      int status = run(Map.of("PRMONITOR_DB_PASSWORD", password), "--base-url", simulator.baseUrl().toString(),
+          "--repos", repos(), "--db", url);
+
+      assertThat(status).isNotZero();
+      assertThat(out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8)).as(url)
+          .doesNotContain(password);
+    }
+  }
+
+  @Test
   void rejectedToken_failsWithAClearMessage() {
     int status = run(Map.of("GITHUB_TOKEN", "wrong-token-999999"), "--base-url",
         simulator.baseUrl().toString(), "--repos", repos(), "--db", db());

@@ -10,8 +10,10 @@ package io.prmonitor.spi;
  *
  * <p>Listeners are called at the end of each pass, from the thread running the pass (the caller of
  * {@code run()}, or the monitor's scheduler thread), one change at a time; they should return quickly and
- * hand slow work off. With several monitors sharing a fleet (leases), each monitor delivers the shared
- * outbox, so a change can reach listeners of different monitors: deduplicate on the key.
+ * hand slow work off. With several monitors sharing a fleet (leases), a monitor delivers the changes of
+ * the repositories whose leases it holds, before it releases them, so each change reaches the listeners of
+ * one monitor (a change left pending, or re-offered after a crash during delivery, goes to whichever
+ * monitor holds its repository next): still deduplicate on the key.
  */
 @FunctionalInterface
 public interface ChangeListener {

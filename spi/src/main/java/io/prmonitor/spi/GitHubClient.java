@@ -31,6 +31,20 @@ public interface GitHubClient extends AutoCloseable {
    */
   List<RepositoryInfo> discoverRepositories(RepositorySelector selector);
 
+  /**
+   * Lists the repositories a selector names, page by page, conditionally: each page whose URL matches a
+   * page of {@code previous} is requested with that page's entity tag, and a {@code 304} (free on GitHub)
+   * stands for the previous page unchanged. The default reads every page unconditionally, as
+   * {@link #discoverRepositories(RepositorySelector)}, and returns them as one page without an entity tag.
+   *
+   * @param previous the pages the previous discovery of this selector returned; empty if none
+   * @return the pages read now, in order
+   */
+  default List<DiscoveryPage> discoverRepositories(RepositorySelector selector, List<DiscoveryPage> previous) {
+    return List.of(new DiscoveryPage(java.net.URI.create("discovery:" + selector), null,
+        discoverRepositories(selector), null));
+  }
+
   /** The rate-limit state last observed for each credential this client uses; empty before any request. */
   List<RateLimitStatus> rateLimits();
 

@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param baseUrl the API root: {@code https://api.github.com}, {@code https://HOST/api/v3} for GitHub
  *     Enterprise Server, or a loopback {@code http://} URL of the simulator
  * @param credentials how to authenticate
- * @param requestTimeout the time limit of one HTTP request, connect included
+ * @param requestTimeout the time limit of one HTTP exchange: connect, headers and the whole body
  * @param maxConcurrentRequests the cap on requests in flight across all threads (GitHub allows 100)
  * @param retryMaxAttempts how many times one request may be tried in all, the first try included
  * @param retryBackoffFactor the factor between successive retry delays
@@ -22,8 +22,8 @@ import java.util.Objects;
  * @param cacheTtl how long a cached response is kept
  * @param rateLimitReserve requests per credential that are never spent; a request that would dip into
  *     them is refused with {@link RateLimitExceededException} so the caller defers instead
- * @param serverTimeBudget summed response time GitHub allows per {@code serverTimeWindow}; the client
- *     paces itself to stay under it. Null turns pacing off: only for servers known to enforce no such
+ * @param serverTimeBudget summed response time (to the response headers) GitHub allows per
+ *     {@code serverTimeWindow}; the client paces itself to stay under it. Null turns pacing off: only for servers known to enforce no such
  *     budget (a simulator, a benchmark of the engine alone); github.com and GitHub Enterprise Server do
  * @param serverTimeWindow the window of {@code serverTimeBudget}
  * @param secondaryLimitPause the least pause after a secondary limit without {@code Retry-After}

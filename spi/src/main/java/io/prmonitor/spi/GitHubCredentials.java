@@ -24,7 +24,14 @@ public sealed interface GitHubCredentials {
   /**
    * A personal access token or any other bearer token.
    *
+   * <p>A token must be sendable as an HTTP header: printable ASCII without spaces ({@code U+0021} to
+   * {@code U+007E}; GitHub's tokens use letters, digits and {@code _}). Anything else (a byte-order mark or
+   * a newline from a file, a zero-width space from a copy and paste, a character outside Latin-1) is
+   * refused here, with a message that gives the offending character's position and code point but never
+   * the token, rather than later by the HTTP client with a message that quotes it.
+   *
    * @param token the secret
+   * @throws IllegalArgumentException if the token is blank or holds a character that cannot be sent
    */
   record Token(String token) implements GitHubCredentials {
     public Token {
@@ -32,6 +39,24 @@ public sealed interface GitHubCredentials {
       if (token.isBlank()) {
         throw new IllegalArgumentException("token is blank");
       }
+      for (int i = 0; i < token.length(); i++) {
+        char c = token.charAt(i);
+        if (c < 0x21 || c > 0x7E) {
+          throw new IllegalArgumentException(String.format(
+              "token holds U+%04X%s at position %d of %d; a token is printable ASCII without spaces "
+                  + "(the token is not shown)", (int) c, describe(c), i, token.length()));
+        }
+      }
+    }
+
+    private static String describe(char c) {
+      return switch (c) {
+        case '\uFEFF' -> " (a byte-order mark)";
+        case '\u200B', '\u200C', '\u200D', '\u2060' -> " (a zero-width character)";
+        case '\n', '\r' -> " (a line break)";
+        case ' ', '\t', '\u00A0' -> " (white space)";
+        default -> "";
+      };
     }
 
     /** {@code token:} plus the last four characters. */

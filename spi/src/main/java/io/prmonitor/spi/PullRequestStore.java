@@ -17,6 +17,13 @@ import java.util.Map;
 public interface PullRequestStore extends AutoCloseable {
 
   /**
+   * How far past the clock an {@code updatedAt} may lie and still be trusted to order snapshots: one
+   * later than that is a server's clock glitch (see {@link #apply}).
+   */
+  java.time.Duration FUTURE_MARGIN = java.time.Duration.ofSeconds(60);
+
+
+  /**
    * Returns what the store remembers about a repository, or {@link RepositoryState#initial} if nothing.
    */
   RepositoryState repositoryState(RepositoryId repository);
@@ -38,15 +45,37 @@ public interface PullRequestStore extends AutoCloseable {
     return true;
   }
 
+  /**
+   * The pages the last discovery of a selector returned, as {@link #saveDiscoveryPages} stored them; empty
+   * if none. The default stores nothing and returns an empty list (every discovery is then unconditional).
+   *
+   * @param selector the selector's name, such as {@code org:NAME}
+   */
+  default List<DiscoveryPage> discoveryPages(String selector) {
+    return List.of();
+  }
+
+  /**
+   * Replaces the stored pages of a selector's discovery. The default stores nothing.
+   *
+   * @param selector the selector's name, such as {@code org:NAME}
+   */
+  default void saveDiscoveryPages(String selector, List<DiscoveryPage> pages) {
+  }
+
   /** Returns every stored snapshot of a repository, ordered by number. Meant for checks and tools. */
   List<PullRequest> allPullRequests(RepositoryId repository);
 
   /**
    * Atomically upserts the batch's snapshots and appends its changes to the outbox. A change whose key
    * is already in the outbox is not appended again, so re-applying a batch is harmless. A number the batch
-   * holds twice ends with its later snapshot, as if they were applied one after the other. Every value a
-   * snapshot can hold is stored and read back as it was (any length, any character a Java string holds),
-   * and repositories are identified case-insensitively ({@link RepositoryId#equals}).
+   * holds twice ends with its later snapshot, as if they were applied one after the other. A stored snapshot
+   * is never replaced by an older one (an earlier {@code updatedAt}; an equal one replaces it), so a
+   * worker that stalled past its lease cannot write what it read over what its successor wrote since,
+   * unless the stored {@code updatedAt} lies more than {@link #FUTURE_MARGIN} past the store's clock: such
+   * a time (a server's clock glitch) is trusted for nothing and never blocks a later snapshot.
+   * Every value a snapshot can hold is stored and read back as it was (any length, any character a Java
+   * string holds), and repositories are identified case-insensitively ({@link RepositoryId#equals}).
    */
   void apply(SyncBatch batch);
 

@@ -4,12 +4,14 @@ import io.prmonitor.spi.ChangeListener;
 import io.prmonitor.spi.OutboxEntry;
 import io.prmonitor.spi.PullRequestChange;
 import io.prmonitor.spi.PullRequestStore;
+import io.prmonitor.spi.RepositoryId;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +55,16 @@ public final class OutboxDispatcher {
    * @return how many entries were delivered, failed, or held back behind a failure
    */
   public Round deliverPending() {
+    return deliverPending(repository -> true);
+  }
+
+  /**
+   * Offers every pending entry of the repositories {@code holding} accepts once; the others are left
+   * pending, untouched, for the monitor that holds their repositories.
+   *
+   * @return how many entries were delivered, failed, or held back behind a failure
+   */
+  public Round deliverPending(Predicate<RepositoryId> holding) {
     lock.lock();
     try {
       int delivered = 0;
@@ -71,6 +83,9 @@ public final class OutboxDispatcher {
           after = entry.sequence();
           PullRequestChange change = entry.change();
           String pullRequest = change.repository().canonicalFullName() + '#' + change.number();
+          if (!holding.test(change.repository())) {
+            continue;
+          }
           if (blocked.contains(pullRequest)) {
             heldBack++;
           } else if (offer(entry)) {

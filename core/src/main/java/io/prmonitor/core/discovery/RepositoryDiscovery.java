@@ -1,7 +1,9 @@
 package io.prmonitor.core.discovery;
 
+import io.prmonitor.spi.DiscoveryPage;
 import io.prmonitor.spi.GitHubAuthenticationException;
 import io.prmonitor.spi.GitHubClient;
+import io.prmonitor.spi.PullRequestStore;
 import io.prmonitor.spi.RepositoryId;
 import io.prmonitor.spi.RepositoryInfo;
 import io.prmonitor.spi.RepositorySelector;
@@ -50,12 +52,25 @@ public final class RepositoryDiscovery {
    * @throws GitHubAuthenticationException if GitHub rejects the credentials
    */
   public Result discover(GitHubClient client) {
+    return discover(client, null);
+  }
+
+  /**
+   * Resolves the repositories, asking for each discovery page conditionally with the entity tags of the
+   * pages {@code store} kept from the previous discovery, and keeping the new pages there: a pass in which
+   * no page changed costs only free {@code 304}s. A store that fails to load or save the pages makes the
+   * discovery unconditional, never failed.
+   *
+   * @param store where the pages are kept, or null to discover unconditionally
+   * @throws GitHubAuthenticationException if GitHub rejects the credentials
+   */
+  public Result discover(GitHubClient client, PullRequestStore store) {
     Set<RepositoryId> repositories = new LinkedHashSet<>(named);
     Map<String, String> failures = new LinkedHashMap<>();
     for (RepositorySelector selector : selectors) {
       try {
         List<RepositoryId> found = new ArrayList<>();
-        for (RepositoryInfo info : client.discoverRepositories(selector)) {
+        for (RepositoryInfo info : pages(client, store, selector)) {
           if (filter.test(info)) {
             found.add(info.id());
           }
@@ -70,6 +85,31 @@ public final class RepositoryDiscovery {
       }
     }
     return new Result(List.copyOf(repositories), failures);
+  }
+
+  private static List<RepositoryInfo> pages(GitHubClient client, PullRequestStore store, RepositorySelector selector) {
+    if (store == null) {
+      return client.discoverRepositories(selector);
+    }
+    String key = describe(selector);
+    List<DiscoveryPage> previous;
+    try {
+      previous = store.discoveryPages(key);
+    } catch (RuntimeException e) {
+      log.warn("reading the stored discovery pages of {} failed; discovering unconditionally: {}", key,
+          e.toString());
+      previous = List.of();
+    }
+    List<DiscoveryPage> pages = client.discoverRepositories(selector, previous);
+    if (!pages.equals(previous)) {
+      try {
+        store.saveDiscoveryPages(key, pages);
+      } catch (RuntimeException e) {
+        log.warn("storing the discovery pages of {} failed; the next discovery is unconditional: {}", key,
+            e.toString());
+      }
+    }
+    return DiscoveryPage.repositories(pages);
   }
 
   /** How a selector is named in reports: {@code org:NAME}, {@code user:LOGIN} or {@code installation}. */

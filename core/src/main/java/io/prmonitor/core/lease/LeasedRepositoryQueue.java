@@ -41,12 +41,16 @@ import org.slf4j.LoggerFactory;
  * left, after a repository was deferred (out of budget or time: the rest is left to others or the next
  * pass), after the store failed, or after {@link #close()}.
  *
+ * <p>A repository whose synchronization completed stays leased (and renewed) until {@link #close()}, so
+ * that the monitor delivers its changes while it still holds it: each change reaches the listeners of the
+ * one worker that holds its repository ({@link #held()}). One that failed or was deferred is released at
+ * once, for another worker to take up; its changes are delivered by whoever holds it next.
+ *
  * <p>A lease lost while working (the monitor stalled past its expiry and another took the repository
- * over) is logged; the work goes on. Changes are recorded idempotently by their keys, but the stores
- * upsert snapshots unconditionally, so its late writes can replace a newer snapshot its successor wrote
- * with an older one until that pull request changes again: keep the lease duration well above the time a
- * pass over one repository takes. Thread-safe; {@link #close()} stops the timer and releases what is
- * still held.
+ * over) is logged; the work goes on. Changes are recorded idempotently by their keys, and stores never
+ * replace a snapshot by an older one (a conditional upsert on {@code updated_at}), so its late writes
+ * cannot undo its successor's newer ones. Thread-safe; {@link #close()} stops the timer and releases what
+ * is still held.
  */
 public final class LeasedRepositoryQueue implements RepositoryQueue, AutoCloseable {
 
@@ -176,9 +180,12 @@ public final class LeasedRepositoryQueue implements RepositoryQueue, AutoCloseab
   @Override
   public void finished(RepositoryOutcome outcome) {
     RepositoryId repository = outcome.repository();
+    boolean done = outcome.status() == RepositoryOutcome.Status.DONE;
     lock.lock();
     try {
-      held.remove(repository);
+      if (!done) {
+        held.remove(repository);
+      }
       if (outcome.status() == RepositoryOutcome.Status.DEFERRED && !stopped) {
         stopped = true;
         log.info("worker {} stops claiming after {} was deferred ({}); others or the next pass take the rest",
@@ -188,7 +195,9 @@ public final class LeasedRepositoryQueue implements RepositoryQueue, AutoCloseab
     } finally {
       lock.unlock();
     }
-    release(repository);
+    if (!done) {
+      release(repository);
+    }
   }
 
   /** Stops renewing and releases every lease still held (claimed but not handed out, or unfinished). */
@@ -211,7 +220,10 @@ public final class LeasedRepositoryQueue implements RepositoryQueue, AutoCloseab
     left.forEach(this::release);
   }
 
-  /** The repositories whose leases this queue holds now; for tests and diagnostics. */
+  /**
+   * The repositories whose leases this queue holds now: those claimed and not yet finished, and those
+   * whose synchronization completed, until {@link #close()}. The monitor delivers their changes.
+   */
   public Set<RepositoryId> held() {
     lock.lock();
     try {
@@ -239,6 +251,8 @@ public final class LeasedRepositoryQueue implements RepositoryQueue, AutoCloseab
           try {
             // a repository finished meanwhile was released on purpose, not lost
             lost = lost.stream().filter(held::contains).toList();
+            // no longer this worker's: their changes are delivered by the worker that holds them now
+            lost.forEach(held::remove);
           } finally {
             lock.unlock();
           }

@@ -1,5 +1,6 @@
 package io.prmonitor.core.metrics;
 
+import io.prmonitor.spi.DiscoveryPage;
 import io.prmonitor.spi.ListingCursor;
 import io.prmonitor.spi.OutboxEntry;
 import io.prmonitor.spi.PullRequest;
@@ -61,6 +62,16 @@ public final class TimedPullRequestStore implements PullRequestStore {
   @Override
   public boolean hasPullRequests(RepositoryId repository) {
     return timed("exists", () -> store.hasPullRequests(repository));
+  }
+
+  @Override
+  public List<DiscoveryPage> discoveryPages(String selector) {
+    return timed("discovery_load", () -> store.discoveryPages(selector));
+  }
+
+  @Override
+  public void saveDiscoveryPages(String selector, List<DiscoveryPage> pages) {
+    timed("discovery_save", () -> store.saveDiscoveryPages(selector, pages));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.prmonitor.core.store;
 
+import io.prmonitor.spi.DiscoveryPage;
 import io.prmonitor.spi.ListingCursor;
 import io.prmonitor.spi.OutboxEntry;
 import io.prmonitor.spi.PullRequest;
@@ -38,6 +39,7 @@ public final class InMemoryPullRequestStore implements PullRequestStore {
   private final Map<RepositoryId, RepositoryState> repositories = new HashMap<>();
   private final Map<RepositoryId, TreeMap<Integer, PullRequest>> pullRequests = new HashMap<>();
   private final Map<RepositoryId, TreeMap<Integer, QuarantinedPullRequest>> quarantine = new HashMap<>();
+  private final Map<String, List<DiscoveryPage>> discoveries = new HashMap<>();
   private final TreeMap<Long, Entry> outbox = new TreeMap<>();
   private final Set<String> outboxKeys = new HashSet<>();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -159,13 +161,39 @@ public final class InMemoryPullRequestStore implements PullRequestStore {
   }
 
   @Override
+  public List<DiscoveryPage> discoveryPages(String selector) {
+    lock.readLock().lock();
+    try {
+      ensureOpen();
+      return discoveries.getOrDefault(selector, List.of());
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public void saveDiscoveryPages(String selector, List<DiscoveryPage> pages) {
+    lock.writeLock().lock();
+    try {
+      ensureOpen();
+      discoveries.put(selector, List.copyOf(pages));
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  @Override
   public void apply(SyncBatch batch) {
     lock.writeLock().lock();
     try {
       ensureOpen();
       TreeMap<Integer, PullRequest> stored = pullRequests.computeIfAbsent(batch.repository(), r -> new TreeMap<>());
+      Instant trustedUntil = Instant.now().plus(FUTURE_MARGIN);
       for (PullRequest pr : batch.upserts()) {
-        stored.put(pr.number(), pr);
+        // never replaced by an older snapshot (a worker stalled past its lease cannot undo a newer write),
+        // unless the stored one's time is a clock glitch, trusted for nothing
+        stored.merge(pr.number(), pr, (old, now) -> old.updatedAt().isAfter(now.updatedAt())
+            && !old.updatedAt().isAfter(trustedUntil) ? old : now);
       }
       for (PullRequestChange change : batch.changes()) {
         if (outboxKeys.add(change.key())) {

@@ -4,6 +4,7 @@ import io.prmonitor.core.detect.ChangeDetector;
 import io.prmonitor.spi.ChangeKind;
 import io.prmonitor.spi.GitHubAuthenticationException;
 import io.prmonitor.spi.GitHubClient;
+import io.prmonitor.spi.GitHubException;
 import io.prmonitor.spi.ListingCursor;
 import io.prmonitor.spi.PageRequest;
 import io.prmonitor.spi.PullRequest;
@@ -107,6 +108,12 @@ public final class RepositorySynchronizer {
 
   private static final Logger log = LoggerFactory.getLogger(RepositorySynchronizer.class);
 
+  /**
+   * The most list pages one pass reads from one repository (a million pull requests, three times the
+   * largest repositories on GitHub); a listing that goes on past it fails the repository.
+   */
+  public static final int MAX_PAGES = 10_000;
+
   /** How far our clock may run ahead of GitHub's without the cursor skipping an update. */
   public static final Duration CLOCK_SKEW_MARGIN = Duration.ofSeconds(60);
 
@@ -114,7 +121,7 @@ public final class RepositorySynchronizer {
    * How far past our clock an {@code updated_at} is still trusted (GitHub's clock may run ahead of ours);
    * a later one moves no cursor and blocks no newer snapshot.
    */
-  public static final Duration FUTURE_MARGIN = Duration.ofSeconds(60);
+  public static final Duration FUTURE_MARGIN = PullRequestStore.FUTURE_MARGIN;
 
   private final GitHubClient client;
   private final PullRequestStore store;
@@ -166,6 +173,8 @@ public final class RepositorySynchronizer {
       // what it wrote itself: it looks up only the numbers it reads a second time
       Set<Integer> written = reportNew || store.hasPullRequests(repository) ? null : new HashSet<>();
       Instant newest = cursor.updatedAt();
+      Pagination pagination = new Pagination(repository);
+      pagination.read(page);
       while (true) {
         newest = max(newest, applyPage(repository, page, reportNew, written, tally, quarantine, trustedUntil));
         if (!page.hasNext() || reachedCursor(page, cursor)) {
@@ -174,8 +183,10 @@ public final class RepositorySynchronizer {
         if (stop.getAsBoolean()) {
           return tally.outcome(RepositoryOutcome.Status.DEFERRED, DEADLINE_REACHED);
         }
+        pagination.next(page.next());
         page = client.listPullRequests(PageRequest.next(repository, page.next()));
         tally.count(page);
+        pagination.read(page);
       }
       Instant seenBefore = readAt.minus(CLOCK_SKEW_MARGIN).truncatedTo(ChronoUnit.SECONDS);
       quarantine.finish(!page.hasNext());
@@ -310,6 +321,53 @@ public final class RepositorySynchronizer {
           throw batchFailure;
         }
         quarantine.refused(pr.number(), pr.updatedAt(), "store refused it: " + refused);
+      }
+    }
+  }
+
+  /**
+   * Guards one repository's listing against a server whose {@code Link} headers go round in circles (back
+   * to page 1, or between two pages) or on forever: a next URL already requested, a page whose items
+   * (numbers and update times, in order) repeat an earlier page's, or more than {@link #MAX_PAGES} pages
+   * fail the repository at the first repeated page. A live listing repeats a whole page only if exactly as
+   * many updates as the page holds happened between the two reads, in an order that rebuilds it (items
+   * move down one place per update); such a repository fails this pass, and the next reads it again.
+   */
+  private static final class Pagination {
+    private final RepositoryId repository;
+    private final Set<java.net.URI> requested = new HashSet<>();
+    private final Map<Long, Integer> contents = new java.util.HashMap<>();
+    private int pages;
+
+    Pagination(RepositoryId repository) {
+      this.repository = repository;
+    }
+
+    void next(java.net.URI url) {
+      if (pages >= MAX_PAGES) {
+        throw new GitHubException("the pull request listing of " + repository + " goes on past "
+            + MAX_PAGES + " pages; stopped", 0);
+      }
+      if (!requested.add(url)) {
+        throw new GitHubException("the pull request listing of " + repository + " links back to a page it "
+            + "already read after page " + pages + " (" + url.getRawPath() + "); stopped", 0);
+      }
+    }
+
+    void read(PullRequestPage page) {
+      pages++;
+      if (page.pullRequests().isEmpty()) {
+        return;
+      }
+      long digest = 0xcbf29ce484222325L;
+      for (PullRequest pr : page.pullRequests()) {
+        digest = (digest ^ pr.number()) * 0x100000001b3L;
+        digest = (digest ^ pr.updatedAt().getEpochSecond()) * 0x100000001b3L;
+      }
+      Integer earlier = contents.putIfAbsent(digest, pages);
+      if (earlier != null) {
+        throw new GitHubException("the pull request listing of " + repository + " repeats page " + earlier
+            + " as page " + pages + "; stopped", 0);
       }
     }
   }

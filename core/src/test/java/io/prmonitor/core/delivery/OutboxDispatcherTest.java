@@ -46,6 +46,24 @@ class OutboxDispatcherTest {
   }
 
   @Test
+  void deliverPending_ofTheRepositoriesHeld_leavesTheOthersPendingUntouched() {
+    RepositoryId other = RepositoryId.parse("octo/other");
+    append(change(1, 1, "mine"));
+    store.apply(new SyncBatch(other, List.of(), List.of(
+        PullRequestChange.of(other, 1, ChangeKind.EDITED, "title", "old", "theirs", T0.plusSeconds(2)))));
+    List<String> seen = new ArrayList<>();
+    OutboxDispatcher dispatcher = new OutboxDispatcher(store, List.of(c -> seen.add(c.after())), clock);
+
+    OutboxDispatcher.Round round = dispatcher.deliverPending(REPO::equals);
+
+    assertThat(seen).containsExactly("mine");
+    assertThat(round).isEqualTo(new OutboxDispatcher.Round(1, 0, 0));
+    assertThat(store.pendingChanges(0, 10)).singleElement()
+        .satisfies(entry -> assertThat(entry.change().after()).isEqualTo("theirs"))
+        .satisfies(entry -> assertThat(entry.attempts()).isZero());
+  }
+
+  @Test
   void deliverPending_failingListener_holdsBackThatPullRequestOnly_andRetriesLater() {
     append(change(1, 1, "a1"), change(2, 2, "b1"), change(1, 3, "a2"), change(2, 4, "b2"));
     Set<String> refuseOnce = new HashSet<>(Set.of("a1"));

@@ -101,13 +101,28 @@ class LeasedRepositoryQueueTest {
   }
 
   @Test
-  void finished_releasesTheLease() {
+  void finished_done_keepsTheLeaseForDeliveryUntilClose() {
     List<RepositoryId> fleet = fleet(1);
     LeasedRepositoryQueue queue = queue(fleet, LEASE, Duration.ZERO, 1);
     RepositoryState state = queue.next();
     assertThat(leases.owner(state.repository())).isEqualTo(ME);
 
     queue.finished(outcome(state.repository(), RepositoryOutcome.Status.DONE));
+
+    assertThat(leases.owner(state.repository())).isEqualTo(ME);
+    assertThat(queue.held()).containsExactly(state.repository());
+    queue.close();
+    assertThat(leases.owner(state.repository())).isNull();
+    assertThat(queue.held()).isEmpty();
+  }
+
+  @Test
+  void finished_failed_releasesTheLeaseAtOnce() {
+    List<RepositoryId> fleet = fleet(1);
+    LeasedRepositoryQueue queue = queue(fleet, LEASE, Duration.ZERO, 1);
+    RepositoryState state = queue.next();
+
+    queue.finished(outcome(state.repository(), RepositoryOutcome.Status.FAILED));
 
     assertThat(leases.owner(state.repository())).isNull();
     assertThat(queue.held()).isEmpty();

@@ -3,6 +3,7 @@ package io.prmonitor.github.ratelimit;
 import io.prmonitor.spi.RateLimitExceededException;
 import io.prmonitor.spi.RateLimitStatus;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -24,6 +25,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * Thread-safe.
  */
 public final class RequestBudget {
+
+  /**
+   * GitHub's primary window: a reset further ahead than this (plus {@link #CLOCK_SKEW}) is not one GitHub
+   * gives, so a refusal on it is {@linkplain #resetImplausible() checked} before it is believed.
+   */
+  public static final Duration WINDOW = Duration.ofHours(1);
+  /** How far the server's clock may run ahead of ours before a reset counts as implausible. */
+  public static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
   /** How long a thread waits for the probe's answer before probing itself. */
   private static final long PROBE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
@@ -137,6 +146,35 @@ public final class RequestBudget {
         return Integer.MAX_VALUE - inFlight;
       }
       return last.remaining() - reserve - inFlight;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Whether the known budget is exhausted until a reset further ahead than {@link #WINDOW}: an answer
+   * that said so (a reset in the year 2100) came from something other than GitHub's limiter, and must not
+   * stop every request until then. The client then asks the free {@code GET /rate_limit}.
+   */
+  public boolean resetImplausible() {
+    lock.lock();
+    try {
+      return last != null && last.resetAt().isAfter(clock.instant().plus(WINDOW).plus(CLOCK_SKEW));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Replaces the known status by an authoritative one (the answer of {@code GET /rate_limit}), even if
+   * its reset is earlier than the one known.
+   */
+  public void replace(RateLimitStatus status) {
+    Objects.requireNonNull(status, "null status");
+    lock.lock();
+    try {
+      last = status;
+      probeAnswered.signalAll();
     } finally {
       lock.unlock();
     }

@@ -11,12 +11,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>With a {@code Retry-After} the pause is exactly that long. Without one it is at least the
  * minimum pause, doubling with each consecutive secondary limit up to {@link #MAX_PAUSE}; answers that
  * arrive while a pause is already running (other requests that were in flight) extend it but do not
- * escalate it. A successful answer ends the escalation. Thread-safe; no lock is held while waiting.
+ * escalate it. A successful answer ends the escalation. A pause longer than {@link #MAX_WAIT} is recorded
+ * but never waited out: {@link #awaitOpen()} refuses at once and the caller defers. Thread-safe; no lock is held while waiting.
  */
 public final class SecondaryLimitGate {
 
   /** The longest pause without {@code Retry-After}. */
   public static final Duration MAX_PAUSE = Duration.ofMinutes(15);
+  /**
+   * The longest pause {@link #awaitOpen()} waits out: a {@code Retry-After} asking for more (a day, from a
+   * misbehaving proxy or server) is not slept through; the callers defer their work until it ends.
+   */
+  public static final Duration MAX_WAIT = Duration.ofMinutes(15);
 
   private final Duration minimumPause;
   private final Ticker ticker;
@@ -41,12 +47,20 @@ public final class SecondaryLimitGate {
     this.sleeper = Objects.requireNonNull(sleeper, "null sleeper");
   }
 
-  /** Waits until no pause is running. */
-  public void awaitOpen() throws InterruptedException {
+  /**
+   * Waits until no pause is running, unless the running pause lasts longer than {@link #MAX_WAIT}.
+   *
+   * @return true once the gate is open; false at once, without waiting, if the pause outlasts
+   *     {@link #MAX_WAIT} (see {@link #remaining()})
+   */
+  public boolean awaitOpen() throws InterruptedException {
     while (true) {
       long wait = remainingNanos();
       if (wait <= 0) {
-        return;
+        return true;
+      }
+      if (wait > MAX_WAIT.toNanos()) {
+        return false;
       }
       sleeper.sleep(Duration.ofNanos(wait));
     }

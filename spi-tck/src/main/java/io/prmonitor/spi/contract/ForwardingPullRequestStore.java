@@ -1,5 +1,6 @@
 package io.prmonitor.spi.contract;
 
+import io.prmonitor.spi.DiscoveryPage;
 import io.prmonitor.spi.ListingCursor;
 import io.prmonitor.spi.OutboxEntry;
 import io.prmonitor.spi.PullRequest;
@@ -42,6 +43,16 @@ public abstract class ForwardingPullRequestStore implements PullRequestStore {
   @Override
   public List<PullRequest> allPullRequests(RepositoryId repository) {
     return delegate().allPullRequests(repository);
+  }
+
+  @Override
+  public List<DiscoveryPage> discoveryPages(String selector) {
+    return delegate().discoveryPages(selector);
+  }
+
+  @Override
+  public void saveDiscoveryPages(String selector, List<DiscoveryPage> pages) {
+    delegate().saveDiscoveryPages(selector, pages);
   }
 
   @Override

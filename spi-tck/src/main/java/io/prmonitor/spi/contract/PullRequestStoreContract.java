@@ -166,6 +166,28 @@ public abstract class PullRequestStoreContract {
   }
 
   @Test
+  void apply_olderSnapshot_doesNotReplaceANewerOne() {
+    PullRequest newer = builder(7).title("newer").updatedAt(T0.plusSeconds(60)).build();
+    store.apply(batch(REPO, List.of(newer), List.of()));
+
+    store.apply(batch(REPO, List.of(builder(7).title("older").updatedAt(T0).build(), pullRequest(8)), List.of()));
+
+    assertThat(store.allPullRequests(REPO)).containsExactly(newer, pullRequest(8));
+  }
+
+  @Test
+  void apply_storedTimeFarInTheFuture_doesNotBlockALaterSnapshot() {
+    PullRequest glitched = builder(7).title("from a clock glitch").updatedAt(Instant.parse("9999-12-31T00:00:00Z"))
+        .build();
+    store.apply(batch(REPO, List.of(glitched), List.of()));
+    PullRequest merged = builder(7).title("merged since").updatedAt(T0).build();
+
+    store.apply(batch(REPO, List.of(merged), List.of()));
+
+    assertThat(store.allPullRequests(REPO)).containsExactly(merged);
+  }
+
+  @Test
   void apply_emptyBatch_changesNothing() {
     store.apply(batch(REPO, List.of(), List.of()));
 

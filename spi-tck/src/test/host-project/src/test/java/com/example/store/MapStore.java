@@ -66,7 +66,11 @@ public class MapStore implements PullRequestStore {
   @Override
   public synchronized void apply(SyncBatch batch) {
     for (PullRequest pullRequest : batch.upserts()) {
-      pullRequests.computeIfAbsent(batch.repository(), r -> new TreeMap<>()).put(pullRequest.number(), pullRequest);
+      // never replaced by an older snapshot, unless the stored time is a clock glitch (PullRequestStore#apply)
+      Instant trustedUntil = Instant.now().plus(FUTURE_MARGIN);
+      pullRequests.computeIfAbsent(batch.repository(), r -> new TreeMap<>()).merge(pullRequest.number(),
+          pullRequest, (old, now) -> old.updatedAt().isAfter(now.updatedAt()) && !old.updatedAt().isAfter(trustedUntil)
+              ? old : now);
     }
     for (PullRequestChange change : batch.changes()) {
       if (keys.add(change.key())) {
