@@ -133,6 +133,34 @@ public final class MonitorMetrics implements GitHubClientListener, AutoCloseable
         .tags(common).tag("result", hit ? "hit" : "miss").register(registry)).increment();
   }
 
+  /**
+   * Counts one webhook delivery by how it was answered ({@code accepted}, {@code duplicate}, {@code ignored},
+   * {@code unauthorized}, {@code too_large}, {@code bad_request}, {@code unavailable}).
+   */
+  public void webhookDelivery(String outcome) {
+    keep(Counter.builder("prmonitor.webhook.deliveries").description("Webhook deliveries by how they were answered")
+        .tags(common).tag("outcome", outcome).register(registry)).increment();
+  }
+
+  /**
+   * Counts one targeted re-read that webhooks asked for, by outcome ({@code read}, {@code stale}: every event
+   * already reflected in the store, {@code failed}, {@code leased}: another worker holds the repository).
+   */
+  public void webhookRead(String outcome) {
+    keep(Counter.builder("prmonitor.webhook.reads").description("Targeted re-reads scheduled by webhook events")
+        .tags(common).tag("outcome", outcome).register(registry)).increment();
+  }
+
+  /** Registers the gauge of the last verified delivery's time (epoch seconds, NaN before the first). */
+  public void webhookLastDelivery(java.util.function.Supplier<java.time.Instant> lastDelivery) {
+    keep(Gauge.builder("prmonitor.webhook.last.delivery", lastDelivery, s -> {
+          java.time.Instant at = s.get();
+          return at == null ? Double.NaN : at.toEpochMilli() / 1000.0;
+        })
+        .description("When the last verified webhook delivery arrived, epoch seconds").baseUnit("seconds")
+        .tags(common).register(registry));
+  }
+
   /** The latest rate-limit state seen per credential. */
   public Map<String, RateLimitStatus> rateLimits() {
     return Map.copyOf(rateLimits);

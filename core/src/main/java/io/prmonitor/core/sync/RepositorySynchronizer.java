@@ -25,6 +25,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,7 +71,9 @@ import org.slf4j.LoggerFactory;
  * change because the stored snapshots already match. A snapshot is never replaced by an older one
  * (smaller {@code updated_at}), so a stale read cannot undo a newer one.
  *
- * <p>Thread-safe: one instance serves all repositories; each call works on one repository.
+ * <p>Thread-safe: one instance serves all repositories; each call works on one repository, and calls for the
+ * same repository (a pass's and a webhook's re-read) run one after the other, so that no read can write what
+ * it listed over what a later read wrote in between.
  */
 public final class RepositorySynchronizer {
 
@@ -86,6 +90,7 @@ public final class RepositorySynchronizer {
   private final ChangeDetector detector;
   private final boolean emitOpenedOnBaseline;
   private final Clock clock;
+  private final Map<RepositoryId, ReentrantLock> locks = new ConcurrentHashMap<>();
 
   public RepositorySynchronizer(GitHubClient client, PullRequestStore store, ChangeDetector detector,
       boolean emitOpenedOnBaseline, Clock clock) {
@@ -107,6 +112,32 @@ public final class RepositorySynchronizer {
    *     would get past either
    */
   public RepositoryOutcome synchronize(RepositoryState state, BooleanSupplier stop) {
+    ReentrantLock lock = locks.computeIfAbsent(state.repository(), r -> new ReentrantLock());
+    lock.lock();
+    try {
+      return synchronizeLocked(state, stop);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Synchronizes one repository from the state the store holds once no other call for it runs: what a
+   * re-read between passes wants, the state having possibly moved since anyone read it.
+   *
+   * @see #synchronize
+   */
+  public RepositoryOutcome synchronizeLatest(RepositoryId repository) {
+    ReentrantLock lock = locks.computeIfAbsent(repository, r -> new ReentrantLock());
+    lock.lock();
+    try {
+      return synchronizeLocked(store.repositoryState(repository), () -> false);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private RepositoryOutcome synchronizeLocked(RepositoryState state, BooleanSupplier stop) {
     RepositoryId repository = state.repository();
     Tally tally = new Tally(repository, clock.instant());
     ListingCursor cursor = state.cursor();
