@@ -111,7 +111,7 @@ public final class TargetedReads implements AutoCloseable {
   }
 
   /** Schedules a re-read for the event's repository (joining one already scheduled). */
-  void request(WebhookEvent event) {
+  public void request(WebhookEvent event) {
     if (closed.get()) {
       return;
     }

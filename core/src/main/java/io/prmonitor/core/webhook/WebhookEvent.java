@@ -12,14 +12,14 @@ import java.util.List;
  * @param kind what kind of state changed
  * @param hints the pull requests named by the payload; empty when it names none (a {@code status} event)
  */
-record WebhookEvent(RepositoryId repository, Kind kind, List<Hint> hints) {
+public record WebhookEvent(RepositoryId repository, Kind kind, List<Hint> hints) {
 
-  WebhookEvent {
+  public WebhookEvent {
     hints = List.copyOf(hints);
   }
 
   /** What kind of state an event is about; decides how it is re-read. */
-  enum Kind {
+  public enum Kind {
     /** {@code pull_request}: fields the pull request list holds. */
     PULL_REQUEST,
     /** {@code pull_request_review*}, {@code issue_comment} on a pull request: review and discussion state. */
@@ -35,6 +35,6 @@ record WebhookEvent(RepositoryId repository, Kind kind, List<Hint> hints) {
    * @param updatedAt its {@code updated_at} in the payload, or null if the payload has none
    * @param headSha its head SHA in the payload, or null
    */
-  record Hint(int number, Instant updatedAt, String headSha) {
+  public record Hint(int number, Instant updatedAt, String headSha) {
   }
 }

@@ -100,8 +100,10 @@ final class WebhookPayloads {
           }
         }
       }
-    } catch (IOException e) {
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalArgumentException("payload is not readable JSON: " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("payload is not readable JSON: " + e.getMessage(), e);
     }
     String fullName = scalars.get("repository/full_name");
     if (fullName == null) {
