@@ -81,6 +81,7 @@ public final class GitHubSimulator implements AutoCloseable {
   private final CountDownLatch closed = new CountDownLatch(1);
   private final AtomicBoolean isClosed = new AtomicBoolean();
   private final URI baseUrl;
+  private final WebhookSender webhooks;
 
   private GitHubSimulator(Settings settings) throws IOException {
     this.settings = settings;
@@ -92,6 +93,8 @@ public final class GitHubSimulator implements AutoCloseable {
     this.world = new World(settings.clock(), settings.seed(), new Templates(baseUrl.toString()),
         repo -> cache.invalidate(repo.index));
     world.generate(settings.repositories(), settings.pullsPerRepository());
+    this.webhooks = new WebhookSender(world);
+    world.mutationListener = webhooks::mutated;
     if (settings.gzipMode() == GzipMode.CACHED_DEFLATE) {
       prewarm();
     }
@@ -401,6 +404,14 @@ public final class GitHubSimulator implements AutoCloseable {
 
   // ---------------------------------------------------------------- stats, faults, limits
 
+  /**
+   * The simulator's webhook: {@code webhooks().register(url, secret)} sends every later pull request change
+   * there as a signed GitHub delivery; its knobs drop, duplicate, delay and reorder a fraction of them.
+   */
+  public WebhookSender webhooks() {
+    return webhooks;
+  }
+
   /** A snapshot of what has been served since start or the last {@link #resetStats()}. */
   public SimulatorStats stats() {
     return stats.snapshot();
@@ -439,6 +450,7 @@ public final class GitHubSimulator implements AutoCloseable {
     if (isClosed.getAndSet(true)) {
       return;
     }
+    webhooks.close();
     // stop accepting first, so a client's automatic retry of a dropped stalled request finds no server
     server.stop(0);
     closed.countDown();
