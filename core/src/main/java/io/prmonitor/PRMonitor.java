@@ -260,6 +260,16 @@ public final class PRMonitor implements AutoCloseable {
     return new Health(overall, checks, details);
   }
 
+  /** How many times the scheduler has woken up (each may or may not run a pass); for tests. */
+  long schedulerTicks() {
+    return schedulerTicks.get();
+  }
+
+  /** Passes run so far; for tests. */
+  long passesRun() {
+    return passes.get();
+  }
+
   /** Whether the last verified webhook delivery is recent enough for polling to relax. */
   private boolean webhooksHealthy() {
     return webhookConfig != null && webhookConfig.healthy(webhookStats.sinceLastDelivery());
@@ -463,8 +473,12 @@ public final class PRMonitor implements AutoCloseable {
     if (closed.get()) {
       return;
     }
+    // the scheduler wakes every passInterval; while webhooks are healthy (on the monitor's clock) a pass runs
+    // only once healthyPassInterval has passed since the last one, so the relaxed interval is a multiple of it
     Instant now = clock.instant();
-    if (lastScheduledPass != null && Duration.between(lastScheduledPass, now).compareTo(currentPassInterval()) < 0) {
+    boolean relaxed = webhooksHealthy() && webhookConfig.healthyPassInterval() != null;
+    if (relaxed && lastScheduledPass != null
+        && Duration.between(lastScheduledPass, now).compareTo(webhookConfig.healthyPassInterval()) < 0) {
       return;
     }
     lastScheduledPass = now;
