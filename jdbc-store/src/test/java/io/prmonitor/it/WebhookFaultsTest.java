@@ -92,7 +92,9 @@ class WebhookFaultsTest {
     assertThat(sent.reordered()).isPositive();
     assertThat(count("prmonitor.webhook.deliveries", "duplicate")).isPositive();
 
+    long passStarted = System.nanoTime();
     monitor.run();
+    long passMillis = (System.nanoTime() - passStarted) / 1_000_000;
 
     for (RepositoryId repository : simulator.repositories()) {
       assertThat(store.allPullRequests(repository)).as(repository.fullName())
@@ -106,5 +108,11 @@ class WebhookFaultsTest {
     assertThat(changed).as("every mutated pull request reported").containsAll(mutated);
     assertThat(count("prmonitor.webhook.reads", "read")).as("webhooks did most of the work").isPositive();
     assertThat(count("prmonitor.webhook.deliveries", "unauthorized")).isZero();
+    System.out.printf("webhook faults: %d deliveries made, %d dropped, %d duplicated, %d reordered, %d delayed;"
+            + " accepted %.0f, duplicates %.0f, re-reads %.0f, stale %.0f; %d pull requests changed, %d changes"
+            + " delivered; the next pass took %d ms%n", sent.created(), sent.dropped(), sent.duplicated(),
+        sent.reordered(), sent.delayed(), count("prmonitor.webhook.deliveries", "accepted"),
+        count("prmonitor.webhook.deliveries", "duplicate"), count("prmonitor.webhook.reads", "read"),
+        count("prmonitor.webhook.reads", "stale"), mutated.size(), keys.size(), passMillis);
   }
 }

@@ -169,5 +169,12 @@ class WebhookFleetTest {
       rs.next();
       assertThat(rs.getLong(1)).as("every change recorded once").isEqualTo(rs.getLong(2)).isEqualTo(union.size());
     }
+    System.out.printf("webhook fleet: %d events, %d copies posted (%d duplicated, %d redelivered after a drop);"
+            + " accepted per worker %s, duplicates %.0f, re-reads %.0f (leased elsewhere: %.0f); %d changes%n",
+        sent.created(), posts, sent.duplicated(), redelivered, registries.stream().map(r -> {
+          var c = r.find("prmonitor.webhook.deliveries").tag("outcome", "accepted").counter();
+          return c == null ? 0L : (long) c.count();
+        }).toList(), sum("prmonitor.webhook.deliveries", "duplicate"), sum("prmonitor.webhook.reads", "read"),
+        sum("prmonitor.webhook.reads", "leased"), union.size());
   }
 }
