@@ -115,6 +115,44 @@ class WebhookMonitorTest {
   }
 
   @Test
+  void eventDuringARead_schedulesOneMoreRead() {
+    start(Duration.ofMillis(50));
+    monitor.run();
+    simulator.resetStats();
+    RepositoryId repo = simulator.repositories().get(0);
+    // once the re-read for the first change has listed page 1, a second change happens (and is delivered)
+    simulator.afterPage(repo, 1, () -> simulator.editTitle(repo, 5, "changed while the first read ran"));
+
+    simulator.editTitle(repo, 4, "first change");
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> received.size() == 2);
+    assertThat(received).extracting(PullRequestChange::number).containsExactly(4, 5);
+    assertThat(simulator.stats().requests(LIST)).isEqualTo(2);
+    assertStoreEqualsTruth();
+  }
+
+  @Test
+  void ciEvent_rereadsTheListUntilEnrichmentPlugsIn() throws Exception {
+    start(Duration.ofMillis(20));
+    monitor.run();
+    simulator.resetStats();
+    byte[] body = ("{\"action\":\"completed\",\"check_run\":{\"id\":4,\"head_sha\":\"ec26c3e57ca3a959ca5aad62de7213c562f8c821\","
+        + "\"pull_requests\":[{\"number\":3}]},\"repository\":{\"full_name\":\""
+        + simulator.repositories().get(1).fullName() + "\"}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+            "http://127.0.0.1:" + monitor.httpAddress().orElseThrow().getPort() + "/webhooks"))
+        .header("X-GitHub-Event", "check_run").header("X-GitHub-Delivery", "check-run-1")
+        .header("X-Hub-Signature-256", sign(body)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(answer.statusCode()).isEqualTo(202);
+    await().atMost(Duration.ofSeconds(20)).until(() -> reads("read") == 1);
+    assertThat(simulator.stats().requests(LIST, 304)).as("one conditional list request, nothing changed").isEqualTo(1);
+    assertThat(received).isEmpty();
+  }
+
+  @Test
   void lateAndRepeatedEvents_requestNothingAndChangeNothing() throws Exception {
     start(Duration.ofMillis(20));
     monitor.run();

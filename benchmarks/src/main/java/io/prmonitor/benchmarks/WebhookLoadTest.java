@@ -59,7 +59,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Prints one JSON line: the mode and sizes, {@code changes} made, {@code arrived}, the latency percentiles
  * in ms, the simulator's list requests during the changes ({@code listRequests}, {@code listNotModified}),
  * the deliveries the monitor accepted and found duplicate, the re-reads it ran ({@code reads}) and skipped as
- * stale, {@code listRequestsPerRead}, the CPU this JVM used and the load average.
+ * stale, {@code listRequestsPerRead} (null when passes ran too), {@code answeredP50Ms}/{@code answeredP99Ms}
+ * (from the change to the monitor's answer to its delivery: the first leg), the CPU this JVM used and the load average.
  */
 public final class WebhookLoadTest {
 
@@ -172,6 +173,7 @@ public final class WebhookLoadTest {
             o.store.equals("h2") ? null : o.pgUser, null, 12, Duration.ofSeconds(30), Map.of()))) {
       Map<String, Long> madeAt = new ConcurrentHashMap<>();
       Map<String, Long> latencyNanos = new ConcurrentHashMap<>();
+      Map<String, String> deliveryOf = new ConcurrentHashMap<>();
       AtomicInteger expected = new AtomicInteger(Integer.MAX_VALUE);
       CountDownLatch allArrived = new CountDownLatch(1);
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -196,7 +198,8 @@ public final class WebhookLoadTest {
         if (webhooks) {
           simulator.webhooks().register(URI.create("http://127.0.0.1:"
                   + monitor.httpAddress().orElseThrow().getPort() + "/webhooks"), SECRET)
-              .seed(o.seed).dropRate(o.drop).duplicateRate(o.duplicate).reorderRate(o.reorder);
+              .seed(o.seed).dropRate(o.drop).duplicateRate(o.duplicate).reorderRate(o.reorder)
+              .onCreated(d -> deliveryOf.put(d.repository().fullName() + "#" + d.number(), d.id()));
         }
         List<String> targets = new ArrayList<>();
         for (RepositoryId repository : simulator.repositories()) {
@@ -248,22 +251,32 @@ public final class WebhookLoadTest {
         var atEnd = simulator.stats();
         long[] sorted = latencyNanos.values().stream().mapToLong(Long::longValue).sorted().toArray();
         WebhookSender.Stats sent = simulator.webhooks().stats();
+        // the first leg: from the change to the monitor's answer to its delivery
+        long[] answered = madeAt.entrySet().stream().mapToLong(e -> {
+          String id = deliveryOf.get(e.getKey());
+          Long at = id == null ? null : simulator.webhooks().answeredNanos(id);
+          return at == null ? -1 : at - e.getValue();
+        }).filter(n -> n >= 0).sorted().toArray();
         double reads = counter(registry, "prmonitor.webhook.reads", "read");
         long listRequests = atEnd.requests("GET /repos/{owner}/{repo}/pulls");
         return String.format(Locale.ROOT, "{\"mode\":\"%s\",\"store\":\"%s\",\"repos\":%d,\"prs\":%d,\"rate\":%d,"
                 + "\"seconds\":%d,\"debounceMs\":%d,\"pollIntervalS\":%d,\"drop\":%s,\"duplicate\":%s,\"reorder\":%s,"
                 + "\"changes\":%d,\"arrived\":%d,\"p50Ms\":%s,\"p90Ms\":%s,\"p99Ms\":%s,\"maxMs\":%s,"
+                + "\"answeredP50Ms\":%s,\"answeredP99Ms\":%s,"
                 + "\"changesWallMs\":%d,\"listRequests\":%d,\"listRequestsDuringChanges\":%d,\"listNotModified\":%d,"
                 + "\"deliveriesSent\":%d,\"accepted\":%.0f,\"duplicates\":%.0f,\"reads\":%.0f,\"stale\":%.0f,"
                 + "\"listRequestsPerRead\":%s,\"passes\":%d,\"cpuMs\":%d,\"loadAvg\":%.1f}",
             o.mode, o.store, o.repos, o.prs, o.rate, o.seconds, o.debounceMs, o.pollIntervalS, o.drop, o.duplicate,
             o.reorder, total, sorted.length, ms(sorted, 0.50), ms(sorted, 0.90), ms(sorted, 0.99), ms(sorted, 1.0),
+            ms(answered, 0.50), ms(answered, 0.99),
             (madeEnded - started) / 1_000_000, listRequests,
             duringChanges.requests("GET /repos/{owner}/{repo}/pulls"), atEnd.notModified(), sent.sent(),
             counter(registry, "prmonitor.webhook.deliveries", "accepted"),
             counter(registry, "prmonitor.webhook.deliveries", "duplicate"), reads,
             counter(registry, "prmonitor.webhook.reads", "stale"),
-            reads == 0 ? "null" : String.format(Locale.ROOT, "%.3f", listRequests / reads),
+            // with passes running too, list requests are not all re-reads
+            reads == 0 || monitor.lastReport().map(r -> r.pass()).orElse(0L) > 1 ? "null"
+                : String.format(Locale.ROOT, "%.3f", listRequests / reads),
             monitor.lastReport().map(r -> r.pass()).orElse(0L), cpu / 1_000_000, os.getSystemLoadAverage());
       }
     } finally {

@@ -82,6 +82,7 @@ public final class WebhookSender implements AutoCloseable {
     return thread;
   });
   private final Map<String, Delivery> byId = new ConcurrentHashMap<>();
+  private final Map<String, Long> firstAnswered = new ConcurrentHashMap<>();
   private final List<Delivery> dropped = new ArrayList<>();
   private final AtomicLong created = new AtomicLong();
   private final AtomicLong sent = new AtomicLong();
@@ -192,6 +193,14 @@ public final class WebhookSender implements AutoCloseable {
   /** Every delivery created so far, by id. */
   public Map<String, Delivery> deliveries() {
     return Map.copyOf(byId);
+  }
+
+  /**
+   * When the receiver first answered this delivery, on {@link System#nanoTime()}'s scale (compare with
+   * {@link Delivery#createdNanos()}), or null if it has not been answered.
+   */
+  public Long answeredNanos(String deliveryId) {
+    return firstAnswered.get(deliveryId);
   }
 
   /** Sends again, in order, every delivery dropped so far; returns how many. */
@@ -408,6 +417,7 @@ public final class WebhookSender implements AutoCloseable {
           .POST(HttpRequest.BodyPublishers.ofByteArray(delivery.body()))
           .build();
       HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+      firstAnswered.putIfAbsent(delivery.id(), System.nanoTime());
       sent.incrementAndGet();
       if (response.statusCode() / 100 != 2) {
         failed.incrementAndGet();

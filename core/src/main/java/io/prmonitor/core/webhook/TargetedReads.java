@@ -126,11 +126,6 @@ public final class TargetedReads implements AutoCloseable {
     });
   }
 
-  /** Repositories with a re-read scheduled or running; for tests. */
-  int inFlight() {
-    return pending.size();
-  }
-
   private void schedule(RepositoryId repository, Duration delay) {
     try {
       timer.schedule(() -> readers.execute(() -> run(repository)), delay.toNanos(), TimeUnit.NANOSECONDS);
@@ -149,6 +144,11 @@ public final class TargetedReads implements AutoCloseable {
       p.running = true;
       return p;
     });
+    if (events.isEmpty()) {
+      // closed meanwhile (close() forgot what was pending)
+      finish(repository, events, null);
+      return;
+    }
     Duration retry = null;
     MDC.put("repo", repository.fullName());
     try {
