@@ -178,7 +178,7 @@ class WebhookMonitorTest {
     assertThat(simulator.stats().requests(LIST)).as("a late event requests nothing").isZero();
     assertThat(received).hasSize(2);
     assertThat(store.allPullRequests(repo).get(8).title()).isEqualTo("second");
-    assertThat(registry.find("prmonitor.webhook.deliveries").tag("outcome", "duplicate").counter().count())
+    assertThat(registry.find("prmonitor.webhook.deliveries").tag("outcome", "duplicate").timer().count())
         .isEqualTo(1);
   }
 

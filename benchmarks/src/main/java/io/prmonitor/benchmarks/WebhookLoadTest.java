@@ -51,6 +51,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * change. A change's latency is from just before the simulator call that makes it to the listener's first
  * call for that pull request. After {@code --seconds} of changes the test waits up to 60 s for the last ones.
  *
+ * <p>The simulator sends up to {@code --senders} (4) deliveries at once, as GitHub does.
+ *
  * <p>In {@code webhooks} mode no pass is scheduled after the cold one: every change arrives through a webhook.
  * {@code --drop}, {@code --duplicate}, {@code --reorder} set the simulator's fault knobs (then passes every
  * {@code --poll-interval-s} catch what was dropped). In {@code polling} mode the monitor runs a pass every
@@ -60,7 +62,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * in ms, the simulator's list requests during the changes ({@code listRequests}, {@code listNotModified}),
  * the deliveries the monitor accepted and found duplicate, the re-reads it ran ({@code reads}) and skipped as
  * stale, {@code listRequestsPerRead} (null when passes ran too), {@code answeredP50Ms}/{@code answeredP99Ms}
- * (from the change to the monitor's answer to its delivery: the first leg), the CPU this JVM used and the load average.
+ * (from the change to the monitor's answer to its delivery: the first leg), {@code receiveMeanMs}/{@code receiveMaxMs}
+ * (the receiver's own time to answer an accepted delivery, its {@code prmonitor.webhook.deliveries} timer), the CPU this JVM used and the load average.
  */
 public final class WebhookLoadTest {
 
@@ -84,6 +87,7 @@ public final class WebhookLoadTest {
     double duplicate;
     double reorder;
     long seed = 42;
+    int senders = 4;
     Path work = Path.of("target", "webhookload");
     String pgUrl = "jdbc:postgresql://127.0.0.1:5432/test";
     String pgUser = "postgres";
@@ -123,6 +127,7 @@ public final class WebhookLoadTest {
           case "--duplicate" -> o.duplicate = Double.parseDouble(value);
           case "--reorder" -> o.reorder = Double.parseDouble(value);
           case "--seed" -> o.seed = Long.parseLong(value);
+          case "--senders" -> o.senders = positive(name, value);
           case "--work" -> o.work = Path.of(value);
           case "--pg-url" -> o.pgUrl = value;
           case "--pg-user" -> o.pgUser = value;
@@ -198,7 +203,7 @@ public final class WebhookLoadTest {
         if (webhooks) {
           simulator.webhooks().register(URI.create("http://127.0.0.1:"
                   + monitor.httpAddress().orElseThrow().getPort() + "/webhooks"), SECRET)
-              .seed(o.seed).dropRate(o.drop).duplicateRate(o.duplicate).reorderRate(o.reorder)
+              .concurrency(o.senders).seed(o.seed).dropRate(o.drop).duplicateRate(o.duplicate).reorderRate(o.reorder)
               .onCreated(d -> deliveryOf.put(d.repository().fullName() + "#" + d.number(), d.id()));
         }
         List<String> targets = new ArrayList<>();
@@ -260,15 +265,15 @@ public final class WebhookLoadTest {
         double reads = counter(registry, "prmonitor.webhook.reads", "read");
         long listRequests = atEnd.requests("GET /repos/{owner}/{repo}/pulls");
         return String.format(Locale.ROOT, "{\"mode\":\"%s\",\"store\":\"%s\",\"repos\":%d,\"prs\":%d,\"rate\":%d,"
-                + "\"seconds\":%d,\"debounceMs\":%d,\"pollIntervalS\":%d,\"drop\":%s,\"duplicate\":%s,\"reorder\":%s,"
+                + "\"seconds\":%d,\"senders\":%d,\"debounceMs\":%d,\"pollIntervalS\":%d,\"drop\":%s,\"duplicate\":%s,\"reorder\":%s,"
                 + "\"changes\":%d,\"arrived\":%d,\"p50Ms\":%s,\"p90Ms\":%s,\"p99Ms\":%s,\"maxMs\":%s,"
-                + "\"answeredP50Ms\":%s,\"answeredP99Ms\":%s,"
+                + "\"answeredP50Ms\":%s,\"answeredP99Ms\":%s,\"receiveMeanMs\":%s,\"receiveMaxMs\":%s,"
                 + "\"changesWallMs\":%d,\"listRequests\":%d,\"listRequestsDuringChanges\":%d,\"listNotModified\":%d,"
                 + "\"deliveriesSent\":%d,\"accepted\":%.0f,\"duplicates\":%.0f,\"reads\":%.0f,\"stale\":%.0f,"
                 + "\"listRequestsPerRead\":%s,\"passes\":%d,\"cpuMs\":%d,\"loadAvg\":%.1f}",
-            o.mode, o.store, o.repos, o.prs, o.rate, o.seconds, o.debounceMs, o.pollIntervalS, o.drop, o.duplicate,
+            o.mode, o.store, o.repos, o.prs, o.rate, o.seconds, o.senders, o.debounceMs, o.pollIntervalS, o.drop, o.duplicate,
             o.reorder, total, sorted.length, ms(sorted, 0.50), ms(sorted, 0.90), ms(sorted, 0.99), ms(sorted, 1.0),
-            ms(answered, 0.50), ms(answered, 0.99),
+            ms(answered, 0.50), ms(answered, 0.99), receiveMs(registry, false), receiveMs(registry, true),
             (madeEnded - started) / 1_000_000, listRequests,
             duringChanges.requests("GET /repos/{owner}/{repo}/pulls"), atEnd.notModified(), sent.sent(),
             counter(registry, "prmonitor.webhook.deliveries", "accepted"),
@@ -287,8 +292,17 @@ public final class WebhookLoadTest {
   }
 
   private static double counter(SimpleMeterRegistry registry, String name, String outcome) {
-    var counter = registry.find(name).tag("outcome", outcome).counter();
-    return counter == null ? 0 : counter.count();
+    var search = registry.find(name).tag("outcome", outcome);
+    return search.timer() != null ? search.timer().count() : search.counter() != null ? search.counter().count() : 0;
+  }
+
+  /** The mean or the max time the receiver took to answer an accepted delivery, in ms. */
+  private static String receiveMs(SimpleMeterRegistry registry, boolean max) {
+    var timer = registry.find("prmonitor.webhook.deliveries").tag("outcome", "accepted").timer();
+    if (timer == null) {
+      return "null";
+    }
+    return String.format(Locale.ROOT, "%.2f", max ? timer.max(TimeUnit.MILLISECONDS) : timer.mean(TimeUnit.MILLISECONDS));
   }
 
   private static String ms(long[] sorted, double quantile) {

@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * {@code requested_reviewer}, {@code requested_team}, {@code before}/{@code after}, {@code changes}), built
  * from the pull request's state at the mutation.
  *
- * <p>Deliveries go out one after the other from one thread, in mutation order, unless the knobs say
- * otherwise: a fraction is dropped (kept for {@link #redeliverDropped()}), a fraction sent twice (same
+ * <p>Deliveries go out one after the other from one thread, in mutation order (or up to
+ * {@link #concurrency} at once, as GitHub sends them), unless the knobs say otherwise: a fraction is dropped (kept for {@link #redeliverDropped()}), a fraction sent twice (same
  * delivery id, as GitHub's redelivery), a fraction delayed, and a fraction reordered (held back until the
  * next delivery has been sent). Each knob draws from one seeded random sequence, so a run is repeatable.
  * {@link #redeliver} sends any delivery again with its id and body, as GitHub's "Redeliver" button does.
@@ -71,11 +71,7 @@ public final class WebhookSender implements AutoCloseable {
   private final World world;
   private final Payloads payloads;
   private final ReentrantLock lock = new ReentrantLock();
-  private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
-    Thread thread = new Thread(r, "simulator-webhook-sender");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private volatile ExecutorService sender = newSender(1);
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread thread = new Thread(r, "simulator-webhook-timer");
     thread.setDaemon(true);
@@ -132,6 +128,29 @@ public final class WebhookSender implements AutoCloseable {
     this.key256 = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
     this.key1 = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA1");
     this.url = url;
+    return this;
+  }
+
+  private static ExecutorService newSender(int threads) {
+    AtomicLong n = new AtomicLong();
+    return Executors.newFixedThreadPool(threads, r -> {
+      Thread thread = new Thread(r, "simulator-webhook-sender-" + n.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  /**
+   * How many deliveries may be in flight at once, as GitHub sends them; default 1: one after the other, in
+   * mutation order (then a slow answer delays every later delivery). Set before the first mutation.
+   */
+  public WebhookSender concurrency(int threads) {
+    if (threads < 1 || threads > 64) {
+      throw new IllegalArgumentException("concurrency must be between 1 and 64: " + threads);
+    }
+    ExecutorService old = sender;
+    sender = newSender(threads);
+    old.shutdown();
     return this;
   }
 

@@ -462,7 +462,9 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
   public boolean recordDelivery(String deliveryId, Instant receivedAt) {
     WebhookDeliveries.checkDeliveryId(deliveryId);
     Objects.requireNonNull(receivedAt, "null receivedAt");
-    return write("record webhook delivery", null, handle -> {
+    // one statement in autocommit: no BEGIN, statement-timeout setting or COMMIT round trip, since a webhook's
+    // answer waits for it (the JDBC query timeout still bounds it)
+    return read("record webhook delivery", null, handle -> {
       try {
         // the primary key decides between racing workers: the loser's insert finds the row (PostgreSQL's
         // ON CONFLICT) or fails with a unique violation (H2, whose NOT EXISTS cannot see an uncommitted row)

@@ -59,8 +59,8 @@ class WebhookFaultsTest {
   }
 
   private double count(String meter, String outcome) {
-    var counter = registry.find(meter).tag("outcome", outcome).counter();
-    return counter == null ? 0 : counter.count();
+    var search = registry.find(meter).tag("outcome", outcome);
+    return search.timer() != null ? search.timer().count() : search.counter() != null ? search.counter().count() : 0;
   }
 
   @Test

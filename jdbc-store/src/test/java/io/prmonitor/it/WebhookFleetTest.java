@@ -73,8 +73,8 @@ class WebhookFleetTest {
 
   private double sum(String meter, String outcome) {
     return registries.stream().mapToDouble(r -> {
-      var counter = r.find(meter).tag("outcome", outcome).counter();
-      return counter == null ? 0 : counter.count();
+      var search = r.find(meter).tag("outcome", outcome);
+      return search.timer() != null ? search.timer().count() : search.counter() != null ? search.counter().count() : 0;
     }).sum();
   }
 
@@ -140,7 +140,7 @@ class WebhookFleetTest {
         .isEqualTo(sent.created());
     assertThat(sum("prmonitor.webhook.deliveries", "duplicate")).isEqualTo(sent.duplicated());
     assertThat(registries.stream().filter(r -> {
-      var c = r.find("prmonitor.webhook.deliveries").tag("outcome", "accepted").counter();
+      var c = r.find("prmonitor.webhook.deliveries").tag("outcome", "accepted").timer();
       return c != null && c.count() > 0;
     }).count()).as("deliveries went to every worker").isEqualTo(3);
     try (Connection c = DriverManager.getConnection(target.jdbcUrl(), target.user(), null);
@@ -172,8 +172,8 @@ class WebhookFleetTest {
     System.out.printf("webhook fleet: %d events, %d copies posted (%d duplicated, %d redelivered after a drop);"
             + " accepted per worker %s, duplicates %.0f, re-reads %.0f (leased elsewhere: %.0f); %d changes%n",
         sent.created(), posts, sent.duplicated(), redelivered, registries.stream().map(r -> {
-          var c = r.find("prmonitor.webhook.deliveries").tag("outcome", "accepted").counter();
-          return c == null ? 0L : (long) c.count();
+          var c = r.find("prmonitor.webhook.deliveries").tag("outcome", "accepted").timer();
+          return c == null ? 0L : c.count();
         }).toList(), sum("prmonitor.webhook.deliveries", "duplicate"), sum("prmonitor.webhook.reads", "read"),
         sum("prmonitor.webhook.reads", "leased"), union.size());
   }

@@ -134,12 +134,13 @@ public final class MonitorMetrics implements GitHubClientListener, AutoCloseable
   }
 
   /**
-   * Counts one webhook delivery by how it was answered ({@code accepted}, {@code duplicate}, {@code ignored},
-   * {@code unauthorized}, {@code too_large}, {@code bad_request}, {@code unavailable}).
+   * Times one webhook delivery, from the receiver's first look at it to its answer, by how it was answered
+   * ({@code accepted}, {@code duplicate}, {@code ignored}, {@code ping}, {@code unauthorized}, {@code too_large},
+   * {@code bad_request}, {@code unavailable}).
    */
-  public void webhookDelivery(String outcome) {
-    keep(Counter.builder("prmonitor.webhook.deliveries").description("Webhook deliveries by how they were answered")
-        .tags(common).tag("outcome", outcome).register(registry)).increment();
+  public void webhookDelivery(String outcome, long nanos) {
+    keep(Timer.builder("prmonitor.webhook.deliveries").description("Webhook deliveries by answer, time to answer")
+        .tags(common).tag("outcome", outcome).register(registry)).record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /**

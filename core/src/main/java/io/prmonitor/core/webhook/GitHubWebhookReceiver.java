@@ -63,24 +63,28 @@ public final class GitHubWebhookReceiver implements WebhookReceiver {
 
   @Override
   public WebhookResponse receive(Function<String, String> header, InputStream body) {
+    return receive(header, body, System.nanoTime());
+  }
+
+  private WebhookResponse receive(Function<String, String> header, InputStream body, long started) {
     String declared = header.apply("Content-Length");
     if (declared != null) {
       try {
         if (Long.parseLong(declared.strip()) > maxPayloadBytes) {
-          return answer("too_large", 413, "payload larger than GitHub's cap of " + maxPayloadBytes + " bytes");
+          return answer(started, "too_large", 413, "payload larger than GitHub's cap of " + maxPayloadBytes + " bytes");
         }
       } catch (NumberFormatException e) {
-        return answer("bad_request", 400, "Content-Length is not a number");
+        return answer(started, "bad_request", 400, "Content-Length is not a number");
       }
     }
     byte[] raw;
     try {
       raw = readAtMost(body, maxPayloadBytes + 1);
     } catch (IOException e) {
-      return answer("bad_request", 400, "the body could not be read");
+      return answer(started, "bad_request", 400, "the body could not be read");
     }
     if (raw.length > maxPayloadBytes) {
-      return answer("too_large", 413, "payload larger than GitHub's cap of " + maxPayloadBytes + " bytes");
+      return answer(started, "too_large", 413, "payload larger than GitHub's cap of " + maxPayloadBytes + " bytes");
     }
     if (!signatures.verify(header.apply("X-Hub-Signature-256"), raw, raw.length)) {
       stats.signatureFailed();
@@ -89,46 +93,46 @@ public final class GitHubWebhookReceiver implements WebhookReceiver {
       // which delivery, never the signature: a wrong signature is still derived from some key
       log.warn("webhook delivery refused: {} (delivery {}, event {})", why, printable(header.apply("X-GitHub-Delivery")),
           printable(header.apply("X-GitHub-Event")));
-      return answer("unauthorized", 401, why);
+      return answer(started, "unauthorized", 401, why);
     }
     stats.verified();
     String event = header.apply("X-GitHub-Event");
     String delivery = header.apply("X-GitHub-Delivery");
     if (event == null || event.isBlank()) {
-      return answer("bad_request", 400, "missing X-GitHub-Event");
+      return answer(started, "bad_request", 400, "missing X-GitHub-Event");
     }
     if (delivery == null || delivery.isBlank() || delivery.length() > WebhookDeliveries.MAX_DELIVERY_ID_LENGTH) {
-      return answer("bad_request", 400, "missing or overlong X-GitHub-Delivery");
+      return answer(started, "bad_request", 400, "missing or overlong X-GitHub-Delivery");
     }
     if (event.equals("ping")) {
-      return answer("ping", 200, "pong");
+      return answer(started, "ping", 200, "pong");
     }
     if (!WebhookPayloads.HANDLED.contains(event)) {
-      return answer("ignored", 202, "event " + printable(event) + " ignored");
+      return answer(started, "ignored", 202, "event " + printable(event) + " ignored");
     }
     byte[] json = raw;
     String contentType = header.apply("Content-Type");
     if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
       json = formPayload(raw);
       if (json == null) {
-        return answer("bad_request", 400, "form body without a payload parameter");
+        return answer(started, "bad_request", 400, "form body without a payload parameter");
       }
     } else if (contentType != null && !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-      return answer("bad_request", 415, "Content-Type must be application/json or application/x-www-form-urlencoded");
+      return answer(started, "bad_request", 415, "Content-Type must be application/json or application/x-www-form-urlencoded");
     }
     WebhookEvent parsed;
     try {
       parsed = WebhookPayloads.parse(event, json, 0, json.length);
     } catch (IllegalArgumentException e) {
       log.warn("webhook delivery {} ({}) unreadable: {}", printable(delivery), event, e.getMessage());
-      return answer("bad_request", 400, "unreadable payload: " + e.getMessage());
+      return answer(started, "bad_request", 400, "unreadable payload: " + e.getMessage());
     }
     if (parsed == null) {
-      return answer("ignored", 202, "event names no pull request");
+      return answer(started, "ignored", 202, "event names no pull request");
     }
     RepositoryId repository = watched.apply(parsed.repository());
     if (repository == null) {
-      return answer("ignored", 202, "repository not watched");
+      return answer(started, "ignored", 202, "repository not watched");
     }
     boolean first;
     try {
@@ -136,18 +140,18 @@ public final class GitHubWebhookReceiver implements WebhookReceiver {
     } catch (StoreException e) {
       log.warn("webhook delivery {} not recorded; answering 503 so that it can be redelivered: {}",
           printable(delivery), e.getMessage());
-      return answer("unavailable", 503, "the store could not record the delivery");
+      return answer(started, "unavailable", 503, "the store could not record the delivery");
     }
     if (!first) {
-      return answer("duplicate", 202, "delivery already received");
+      return answer(started, "duplicate", 202, "delivery already received");
     }
     reads.accept(new WebhookEvent(repository, parsed.kind(), parsed.hints()));
     log.debug("webhook delivery {}: {} on {}", printable(delivery), event, repository);
-    return answer("accepted", 202, "accepted");
+    return answer(started, "accepted", 202, "accepted");
   }
 
-  private WebhookResponse answer(String outcome, int status, String message) {
-    metrics.webhookDelivery(outcome);
+  private WebhookResponse answer(long started, String outcome, int status, String message) {
+    metrics.webhookDelivery(outcome, System.nanoTime() - started);
     return new WebhookResponse(status, message);
   }
 

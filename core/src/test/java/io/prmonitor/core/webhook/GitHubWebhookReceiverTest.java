@@ -70,8 +70,8 @@ class GitHubWebhookReceiverTest {
   }
 
   private double count(String outcome) {
-    var counter = registry.find("prmonitor.webhook.deliveries").tag("outcome", outcome).counter();
-    return counter == null ? 0 : counter.count();
+    var timer = registry.find("prmonitor.webhook.deliveries").tag("outcome", outcome).timer();
+    return timer == null ? 0 : timer.count();
   }
 
   @Test
