@@ -112,10 +112,22 @@ public final class RepositorySynchronizer {
    *     would get past either
    */
   public RepositoryOutcome synchronize(RepositoryState state, BooleanSupplier stop) {
+    return synchronize(state, stop, null);
+  }
+
+  /**
+   * Synchronizes one repository, reading a first page of {@code firstPageSize} pull requests (null: 100).
+   * A re-read that expects only a few pull requests to have changed asks for a small first page: the
+   * listing still reads on, page by page, until it reaches the cursor, so a smaller page costs more requests
+   * only when more pull requests changed than it holds.
+   *
+   * @see #synchronize(RepositoryState, BooleanSupplier)
+   */
+  public RepositoryOutcome synchronize(RepositoryState state, BooleanSupplier stop, Integer firstPageSize) {
     ReentrantLock lock = locks.computeIfAbsent(state.repository(), r -> new ReentrantLock());
     lock.lock();
     try {
-      return synchronizeLocked(state, stop);
+      return synchronizeLocked(state, stop, firstPageSize);
     } finally {
       lock.unlock();
     }
@@ -125,26 +137,31 @@ public final class RepositorySynchronizer {
    * Synchronizes one repository from the state the store holds once no other call for it runs: what a
    * re-read between passes wants, the state having possibly moved since anyone read it.
    *
-   * @see #synchronize
+   * @param firstPageSize the first page's size, or null for 100
+   * @see #synchronize(RepositoryState, BooleanSupplier, Integer)
    */
-  public RepositoryOutcome synchronizeLatest(RepositoryId repository) {
+  public RepositoryOutcome synchronizeLatest(RepositoryId repository, Integer firstPageSize) {
     ReentrantLock lock = locks.computeIfAbsent(repository, r -> new ReentrantLock());
     lock.lock();
     try {
-      return synchronizeLocked(store.repositoryState(repository), () -> false);
+      return synchronizeLocked(store.repositoryState(repository), () -> false, firstPageSize);
     } finally {
       lock.unlock();
     }
   }
 
-  private RepositoryOutcome synchronizeLocked(RepositoryState state, BooleanSupplier stop) {
+  private RepositoryOutcome synchronizeLocked(RepositoryState state, BooleanSupplier stop, Integer firstPageSize) {
     RepositoryId repository = state.repository();
     Tally tally = new Tally(repository, clock.instant());
     ListingCursor cursor = state.cursor();
     boolean reportNew = !state.isBaseline() || emitOpenedOnBaseline;
     try {
       Instant readAt = clock.instant();
-      PullRequestPage page = client.listPullRequests(PageRequest.firstPage(repository, cursor.etag()));
+      // an entity tag matches only the same content, so one stored from a page of another size never
+      // answers 304 wrongly: it just does not match (unless both pages hold the whole list)
+      PullRequestPage page = client.listPullRequests(firstPageSize == null
+          ? PageRequest.firstPage(repository, cursor.etag())
+          : PageRequest.firstPage(repository, cursor.etag(), firstPageSize));
       tally.count(page);
       if (page.notModified()) {
         store.completePass(repository, cursor, clock.instant());

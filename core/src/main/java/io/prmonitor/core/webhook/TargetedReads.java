@@ -3,6 +3,7 @@ package io.prmonitor.core.webhook;
 import io.prmonitor.core.metrics.MonitorMetrics;
 import io.prmonitor.core.sync.RepositoryOutcome;
 import io.prmonitor.core.sync.RepositorySynchronizer;
+import io.prmonitor.spi.PageRequest;
 import io.prmonitor.spi.PullRequest;
 import io.prmonitor.spi.PullRequestStore;
 import io.prmonitor.spi.RepositoryId;
@@ -43,6 +44,12 @@ import org.slf4j.MDC;
  * a later {@code updated_at} (and the same head SHA when equal), the events are late or repeated, and nothing
  * is requested.
  *
+ * <p><b>Small pages.</b> A re-read for {@code pull_request} events lists a first page of twice as many pull
+ * requests as its events name (at least 10), not 100: the changes it was told of are the newest, and it reads
+ * on to the cursor anyway. (The entity tag it stores then belongs to that page size, so the next pass's
+ * conditional request for a page of 100 is a charged {@code 200} instead of a free {@code 304}, once per
+ * repository.)
+ *
  * <p><b>Review and CI events</b> go to the {@link EnrichmentHook} first; with {@link EnrichmentHook#NONE} (this
  * release) they re-read the list.
  *
@@ -56,6 +63,8 @@ public final class TargetedReads implements AutoCloseable {
   /** The first wait before retrying a repository leased by another worker; doubled up to {@link #MAX_RETRY}. */
   static final Duration FIRST_RETRY = Duration.ofMillis(250);
   static final Duration MAX_RETRY = Duration.ofSeconds(5);
+  /** The smallest first page a re-read asks for. */
+  static final int MIN_PAGE = 10;
 
   private final RepositorySynchronizer synchronizer;
   private final PullRequestStore store;
@@ -191,9 +200,10 @@ public final class TargetedReads implements AutoCloseable {
         deliver.run();
         return null;
       }
+      Integer pageSize = firstPageSize(events);
       RepositoryOutcome outcome = claimed != null
-          ? synchronizer.synchronize(claimed, () -> false)
-          : synchronizer.synchronizeLatest(repository);
+          ? synchronizer.synchronize(claimed, () -> false, pageSize)
+          : synchronizer.synchronizeLatest(repository, pageSize);
       metrics.webhookRead(outcome.status() == RepositoryOutcome.Status.DONE ? "read" : "failed");
       if (outcome.status() != RepositoryOutcome.Status.DONE) {
         log.info("re-reading {} for webhook events ended {}: {}; the next pass reads it", repository,
@@ -206,6 +216,23 @@ public final class TargetedReads implements AutoCloseable {
         leases.release(workerId, repository);
       }
     }
+  }
+
+  /**
+   * The first page a re-read asks for. For {@code pull_request} events: twice the pull requests the events
+   * name, at least {@link #MIN_PAGE}, at most 100. The changes such events announce are at the top of the
+   * list, so a page that holds them all usually reaches the cursor; a page of 100 (~2 MB of JSON on GitHub)
+   * would cost GitHub's server time and both sides' CPU ten times over for one changed pull request. For
+   * review and CI events alone: null (100), the size the stored entity tag was most likely taken with, since
+   * they rarely change the list and then the conditional request is a free {@code 304}.
+   */
+  static Integer firstPageSize(List<WebhookEvent> events) {
+    if (events.stream().noneMatch(event -> event.kind() == WebhookEvent.Kind.PULL_REQUEST)) {
+      return null;
+    }
+    Set<Integer> named = new TreeSet<>();
+    events.forEach(event -> event.hints().forEach(hint -> named.add(hint.number())));
+    return Math.min(PageRequest.MAX_PER_PAGE, Math.max(MIN_PAGE, 2 * named.size()));
   }
 
   private Duration retryDelay(RepositoryId repository) {
