@@ -115,6 +115,8 @@ public final class PRMonitor implements AutoCloseable {
   /** When the last scheduled pass started (scheduler thread only), for the relaxed schedule. */
   private Instant lastScheduledPass;
   private final AtomicLong schedulerTicks = new AtomicLong();
+  private final AtomicBoolean deliveryRequested = new AtomicBoolean();
+  private final ReentrantLock readDelivery = new ReentrantLock();
 
   private PRMonitor(Builder builder) {
     this.config = builder.config;
@@ -303,14 +305,26 @@ public final class PRMonitor implements AutoCloseable {
     return Map.copyOf(byName);
   }
 
-  /** Delivers what a webhook's re-read recorded; a failure leaves it for the next round. */
+  /**
+   * Delivers what a webhook's re-read recorded; a failure leaves it for the next round. Single-flight: a
+   * re-read that ends while a round runs leaves a request the running round picks up, instead of queueing
+   * a round of its own behind it (ten re-reads ending at once cost two rounds, not ten).
+   */
   private void deliverAfterRead() {
-    try {
-      OutboxDispatcher.Round round = dispatcher.deliverPending();
-      metrics.delivery(round.delivered(), round.failed());
-    } catch (RuntimeException e) {
-      metrics.error(e.getClass().getSimpleName());
-      log.warn("delivering changes after a webhook re-read failed; they stay pending: {}", e.toString());
+    deliveryRequested.set(true);
+    while (deliveryRequested.get() && readDelivery.tryLock()) {
+      try {
+        while (deliveryRequested.getAndSet(false)) {
+          OutboxDispatcher.Round round = dispatcher.deliverPending();
+          metrics.delivery(round.delivered(), round.failed());
+        }
+      } catch (RuntimeException e) {
+        metrics.error(e.getClass().getSimpleName());
+        log.warn("delivering changes after a webhook re-read failed; they stay pending: {}", e.toString());
+        return;
+      } finally {
+        readDelivery.unlock();
+      }
     }
   }
 
