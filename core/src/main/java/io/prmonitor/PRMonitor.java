@@ -17,6 +17,12 @@ import io.prmonitor.core.sync.PassProcessor;
 import io.prmonitor.core.sync.RepositoryOutcome;
 import io.prmonitor.core.sync.RepositoryQueue;
 import io.prmonitor.core.sync.RepositorySynchronizer;
+import io.prmonitor.core.webhook.EnrichmentHook;
+import io.prmonitor.core.webhook.GitHubWebhookReceiver;
+import io.prmonitor.core.webhook.TargetedReads;
+import io.prmonitor.core.webhook.WebhookStats;
+import io.prmonitor.spi.ConfigurationException;
+import io.prmonitor.spi.WebhookDeliveries;
 import io.prmonitor.spi.ChangeKind;
 import io.prmonitor.spi.ChangeListener;
 import io.prmonitor.spi.GitHubClient;
@@ -101,6 +107,17 @@ public final class PRMonitor implements AutoCloseable {
   private final ReentrantLock lifecycleLock = new ReentrantLock();
   private volatile ScheduledExecutorService scheduler;
   private final MonitorHttpServer httpServer;
+  private final WebhookConfig webhookConfig;
+  private final WebhookStats webhookStats;
+  private final TargetedReads targetedReads;
+  private final GitHubWebhookReceiver webhookReceiver;
+  /** The repositories of the last discovery (and the named ones), by lowercase full name. */
+  private volatile Map<String, RepositoryId> watched;
+  /** When the last scheduled pass started (scheduler thread only), for the relaxed schedule. */
+  private Instant lastScheduledPass;
+  private final AtomicLong schedulerTicks = new AtomicLong();
+  private final AtomicBoolean deliveryRequested = new AtomicBoolean();
+  private final ReentrantLock readDelivery = new ReentrantLock();
 
   private PRMonitor(Builder builder) {
     this.config = builder.config;
@@ -141,11 +158,38 @@ public final class PRMonitor implements AutoCloseable {
     this.dispatcher = new OutboxDispatcher(store, builder.listeners, clock);
     this.progressListeners = List.copyOf(builder.progressListeners);
     this.health = new HealthEvaluator(store, client, config, clock);
+    this.watched = byLowerCaseName(config.repositories());
+    this.webhookConfig = builder.webhooks;
+    if (webhookConfig != null) {
+      if (!(rawStore instanceof WebhookDeliveries deliveryLog)) {
+        ConfigurationException e = new ConfigurationException("webhooks need a store that records deliveries "
+            + "(WebhookDeliveries); " + rawStore.getClass().getName() + " does not");
+        closeQuietly(createdClient, e);
+        closeQuietly(createdStore, e);
+        metrics.close();
+        throw e;
+      }
+      this.webhookStats = new WebhookStats(clock);
+      RepositoryLeases leases = config.leases() && rawStore instanceof RepositoryLeases l ? l : null;
+      this.targetedReads = new TargetedReads(synchronizer, store, leases, config.workerId(), config.leaseDuration(),
+          this::deliverAfterRead, EnrichmentHook.NONE, metrics, clock, webhookConfig.debounce(),
+          config.maxConcurrentRepositories(), config.monitorName());
+      this.webhookReceiver = new GitHubWebhookReceiver(webhookConfig, deliveryLog, this::watchedRepository,
+          targetedReads::request, webhookStats, metrics, clock);
+      metrics.webhookLastDelivery(webhookStats::lastDelivery);
+    } else {
+      this.webhookStats = null;
+      this.targetedReads = null;
+      this.webhookReceiver = null;
+    }
     MonitorHttpServer server = null;
     if (builder.httpAddress != null) {
       try {
-        server = MonitorHttpServer.start(builder.httpAddress, this::health, registry);
+        server = MonitorHttpServer.start(builder.httpAddress, this::health, registry, webhookReceiver);
       } catch (RuntimeException e) {
+        if (targetedReads != null) {
+          targetedReads.close(Duration.ZERO);
+        }
         closeQuietly(createdClient, e);
         closeQuietly(createdStore, e);
         metrics.close();
@@ -194,6 +238,14 @@ public final class PRMonitor implements AutoCloseable {
     return Optional.ofNullable(httpServer).map(MonitorHttpServer::address);
   }
 
+  /**
+   * The receiver of GitHub webhook deliveries, if the builder was given {@link Builder#webhooks}: hand it each
+   * delivery from your own HTTP server, or let {@link Builder#httpEndpoint} serve it as {@code POST /webhooks}.
+   */
+  public Optional<WebhookReceiver> webhookReceiver() {
+    return Optional.ofNullable(webhookReceiver);
+  }
+
   /** The report of the last pass that finished, if any. */
   public Optional<RunReport> lastReport() {
     return Optional.ofNullable(lastReport.get());
@@ -204,7 +256,89 @@ public final class PRMonitor implements AutoCloseable {
    * repositories that failed in it.
    */
   public Health health() {
-    return health.evaluate(lastReport.get(), metrics.rateLimits(), scheduler != null);
+    Health base = health.evaluate(lastReport.get(), metrics.rateLimits(), scheduler != null);
+    if (webhookConfig == null) {
+      return base;
+    }
+    Map<String, Health.Status> checks = new LinkedHashMap<>(base.checks());
+    Map<String, String> details = new LinkedHashMap<>(base.details());
+    Duration since = webhookStats.sinceLastDelivery();
+    long failures = webhookStats.signatureFailures();
+    boolean healthy = webhooksHealthy();
+    // failures since the last verified delivery and none verified since: the secrets most likely differ
+    boolean refusing = failures > 0 && !healthy;
+    checks.put("webhooks", refusing ? Health.Status.DEGRADED : Health.Status.UP);
+    details.put("webhooks", (since == null ? "no verified delivery yet" : "last delivery " + since.toSeconds()
+        + " s ago") + ", " + webhookStats.deliveriesLastMinute() + " in the last minute, " + failures
+        + " signature failures; passes every " + currentPassInterval());
+    Health.Status overall = checks.values().stream().max(Enum::compareTo).orElse(Health.Status.UP);
+    return new Health(overall, checks, details);
+  }
+
+  /** How many times the scheduler has woken up (each may or may not run a pass); for tests. */
+  long schedulerTicks() {
+    return schedulerTicks.get();
+  }
+
+  /** Passes run so far; for tests. */
+  long passesRun() {
+    return passes.get();
+  }
+
+  /** Whether the last verified webhook delivery is recent enough for polling to relax. */
+  private boolean webhooksHealthy() {
+    return webhookConfig != null && webhookConfig.healthy(webhookStats.sinceLastDelivery());
+  }
+
+  /** The time between scheduled passes now: relaxed while webhooks are healthy, if configured. */
+  Duration currentPassInterval() {
+    return webhooksHealthy() && webhookConfig.healthyPassInterval() != null
+        ? webhookConfig.healthyPassInterval() : config.passInterval();
+  }
+
+  /** The repository the monitor watches under this name (compared case-insensitively), or null. */
+  private RepositoryId watchedRepository(RepositoryId named) {
+    String key = named.fullName().toLowerCase(java.util.Locale.ROOT);
+    RepositoryId known = watched.get(key);
+    if (known != null || !config.usesDiscovery() || lastReport.get() != null) {
+      return known;
+    }
+    // before the first discovery, a repository of a discovered owner is taken on trust (name filters applied)
+    boolean owner = config.discoverInstallation()
+        || config.organizations().stream().anyMatch(o -> o.equalsIgnoreCase(named.owner()))
+        || config.users().stream().anyMatch(u -> u.equalsIgnoreCase(named.owner()));
+    return owner && filter(config).test(new RepositoryInfo(named, false, false)) ? named : null;
+  }
+
+  private static Map<String, RepositoryId> byLowerCaseName(List<RepositoryId> repositories) {
+    Map<String, RepositoryId> byName = new java.util.HashMap<>();
+    for (RepositoryId repository : repositories) {
+      byName.putIfAbsent(repository.fullName().toLowerCase(java.util.Locale.ROOT), repository);
+    }
+    return Map.copyOf(byName);
+  }
+
+  /**
+   * Delivers what a webhook's re-read recorded; a failure leaves it for the next round. Single-flight: a
+   * re-read that ends while a round runs leaves a request the running round picks up, instead of queueing
+   * a round of its own behind it (ten re-reads ending at once cost two rounds, not ten).
+   */
+  private void deliverAfterRead() {
+    deliveryRequested.set(true);
+    while (deliveryRequested.get() && readDelivery.tryLock()) {
+      try {
+        while (deliveryRequested.getAndSet(false)) {
+          OutboxDispatcher.Round round = dispatcher.deliverPending();
+          metrics.delivery(round.delivered(), round.failed());
+        }
+      } catch (RuntimeException e) {
+        metrics.error(e.getClass().getSimpleName());
+        log.warn("delivering changes after a webhook re-read failed; they stay pending: {}", e.toString());
+        return;
+      } finally {
+        readDelivery.unlock();
+      }
+    }
   }
 
   /**
@@ -236,6 +370,7 @@ public final class PRMonitor implements AutoCloseable {
     try {
       RepositoryDiscovery.Result resolved = discovery.discover(client, store);
       List<RepositoryId> repositories = resolved.repositories();
+      watched = byLowerCaseName(repositories);
       Progress progress = new Progress(pass, repositories.size(), startedAt);
       notifyProgressListeners(listener -> listener.onPassStart(pass, repositories));
       RepositoryQueue queue = repositoryQueue(repositories);
@@ -284,6 +419,9 @@ public final class PRMonitor implements AutoCloseable {
           : dispatcher.deliverPending(holding);
       metrics.delivery(round.delivered(), round.failed());
       store.purgeDelivered(clock.instant().minus(config.outboxRetention()));
+      if (webhookConfig != null) {
+        ((WebhookDeliveries) rawStore).purgeDeliveries(clock.instant().minus(webhookConfig.deliveryRetention()));
+      }
       return round;
     } catch (RuntimeException e) {
       metrics.error(e.getClass().getSimpleName());
@@ -367,9 +505,19 @@ public final class PRMonitor implements AutoCloseable {
   }
 
   private void scheduledPass() {
+    schedulerTicks.incrementAndGet();
     if (closed.get()) {
       return;
     }
+    // the scheduler wakes every passInterval; while webhooks are healthy (on the monitor's clock) a pass runs
+    // only once healthyPassInterval has passed since the last one, so the relaxed interval is a multiple of it
+    Instant now = clock.instant();
+    boolean relaxed = webhooksHealthy() && webhookConfig.healthyPassInterval() != null;
+    if (relaxed && lastScheduledPass != null
+        && Duration.between(lastScheduledPass, now).compareTo(webhookConfig.healthyPassInterval()) < 0) {
+      return;
+    }
+    lastScheduledPass = now;
     try {
       run();
     } catch (RuntimeException e) {
@@ -392,6 +540,9 @@ public final class PRMonitor implements AutoCloseable {
     log.info("prmonitor '{}' closing", config.monitorName());
     if (httpServer != null) {
       httpServer.close();
+    }
+    if (targetedReads != null) {
+      targetedReads.close(config.shutdownTimeout());
     }
     lifecycleLock.lock();
     try {
@@ -591,6 +742,7 @@ public final class PRMonitor implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private ClassLoader classLoader = PRMonitor.class.getClassLoader();
     private InetSocketAddress httpAddress;
+    private WebhookConfig webhooks;
 
     private Builder() {
     }
@@ -679,6 +831,17 @@ public final class PRMonitor implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Receives GitHub webhooks: each verified delivery schedules a re-read of its repository within
+     * {@link WebhookConfig#debounce()}, and passes go on as the safety net (relaxed to
+     * {@link WebhookConfig#healthyPassInterval()} while deliveries arrive). The store must record deliveries
+     * ({@link WebhookDeliveries}; the JDBC and in-memory stores do). Off by default.
+     */
+    public Builder webhooks(WebhookConfig webhooks) {
+      this.webhooks = Objects.requireNonNull(webhooks, "null webhooks");
+      return this;
+    }
+
     /** Where providers are looked up; default the class loader of prmonitor's core. */
     public Builder classLoader(ClassLoader classLoader) {
       this.classLoader = Objects.requireNonNull(classLoader, "null classLoader");
@@ -694,6 +857,11 @@ public final class PRMonitor implements AutoCloseable {
     public PRMonitor build() {
       if (config == null) {
         throw new IllegalStateException("config is required: PRMonitor.builder().config(ProcessorConfig...)");
+      }
+      if (webhooks != null && webhooks.healthyPassInterval() != null
+          && webhooks.healthyPassInterval().compareTo(config.passInterval()) < 0) {
+        throw new IllegalStateException("webhooks.healthyPassInterval (" + webhooks.healthyPassInterval()
+            + ") must be at least passInterval (" + config.passInterval() + ")");
       }
       return new PRMonitor(this);
     }

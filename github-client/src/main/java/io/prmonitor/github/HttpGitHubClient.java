@@ -283,7 +283,8 @@ public final class HttpGitHubClient implements GitHubClient {
     RepositoryId repository = request.repository();
     URI uri = request.isFirstPage()
         ? URI.create(base + "/repos/" + repository.owner() + "/" + repository.name()
-            + "/pulls?state=all&sort=updated&direction=desc&per_page=100")
+            + "/pulls?state=all&sort=updated&direction=desc&per_page="
+            + (request.perPage() == null ? PageRequest.MAX_PER_PAGE : request.perPage()))
         : sameOrigin(request.url());
     Answer<PullRequestListReader.Page> answer = execute(
         new Call(PULLS_ENDPOINT, uri, request.ifNoneMatch(), repository, false), listReader::read);

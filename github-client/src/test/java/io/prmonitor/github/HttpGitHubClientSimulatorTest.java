@@ -112,6 +112,21 @@ class HttpGitHubClientSimulatorTest {
   }
 
   @Test
+  void firstPageOfAGivenSize_holdsTheNewestAndItsNextLinkKeepsTheSize() {
+    GitHubSimulator sim = simulator(b -> b.repositories(1).pullRequestsPerRepository(35));
+    HttpGitHubClient client = client(sim, b -> b);
+    RepositoryId repo = sim.repositories().get(0);
+    List<PullRequest> newestFirst = sim.truth(repo).stream()
+        .sorted(Comparator.comparing(PullRequest::updatedAt).thenComparing(PullRequest::number).reversed()).toList();
+
+    PullRequestPage first = client.listPullRequests(PageRequest.firstPage(repo, null, 10));
+    PullRequestPage second = client.listPullRequests(PageRequest.next(repo, first.next()));
+
+    assertThat(first.pullRequests()).isEqualTo(newestFirst.subList(0, 10));
+    assertThat(second.pullRequests()).isEqualTo(newestFirst.subList(10, 20));
+  }
+
+  @Test
   void coldListing_exactMultipleOfPageSize_makesNoExtraRequest() {
     GitHubSimulator sim = simulator(b -> b.repositories(2).pullRequestsPerRepository(200));
     HttpGitHubClient client = client(sim, b -> b);

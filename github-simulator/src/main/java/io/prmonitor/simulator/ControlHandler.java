@@ -85,6 +85,19 @@ final class ControlHandler implements HttpHandler {
       faults(body);
       return Map.of("faults", simulator.faults().toString());
     }
+    if (path.equals("/webhooks")) {
+      if (method.equals("POST")) {
+        webhooks(body);
+      }
+      return simulator.webhooks().stats();
+    }
+    if (method.equals("POST") && path.equals("/webhooks/redeliver")) {
+      if (body.path("dropped").asBoolean(false)) {
+        return Map.of("redelivered", simulator.webhooks().redeliverDropped());
+      }
+      simulator.webhooks().redeliver(text(body, "id"));
+      return Map.of("redelivered", 1);
+    }
     if (method.equals("POST") && path.equals("/remaining")) {
       simulator.setRemaining(text(body, "token"), body.path("remaining").asInt());
       return Map.of("ok", true);
@@ -186,6 +199,33 @@ final class ControlHandler implements HttpHandler {
     m.put("closedAt", pr.closedAt() == null ? null : pr.closedAt().toString());
     m.put("mergedAt", pr.mergedAt() == null ? null : pr.mergedAt().toString());
     return m;
+  }
+
+  /** Registers the webhook (when {@code url} is given) and sets the knobs present in the body. */
+  private void webhooks(JsonNode body) {
+    WebhookSender sender = simulator.webhooks();
+    if (body.has("concurrency")) {
+      sender.concurrency(body.get("concurrency").asInt());
+    }
+    if (body.has("url")) {
+      sender.register(java.net.URI.create(text(body, "url")), text(body, "secret"));
+    }
+    if (body.has("seed")) {
+      sender.seed(body.get("seed").asLong());
+    }
+    if (body.has("dropRate")) {
+      sender.dropRate(body.get("dropRate").asDouble());
+    }
+    if (body.has("duplicateRate")) {
+      sender.duplicateRate(body.get("duplicateRate").asDouble());
+    }
+    if (body.has("reorderRate")) {
+      sender.reorderRate(body.get("reorderRate").asDouble());
+    }
+    if (body.has("delayRate")) {
+      sender.delayRate(body.get("delayRate").asDouble(),
+          java.time.Duration.ofMillis(body.path("maxDelayMs").asLong(2000)));
+    }
   }
 
   private static String text(JsonNode body, String field) {

@@ -82,6 +82,7 @@ public final class GitHubSimulator implements AutoCloseable {
   private final CountDownLatch closed = new CountDownLatch(1);
   private final AtomicBoolean isClosed = new AtomicBoolean();
   private final URI baseUrl;
+  private final WebhookSender webhooks;
 
   private GitHubSimulator(Settings settings) throws IOException {
     this.settings = settings;
@@ -94,6 +95,8 @@ public final class GitHubSimulator implements AutoCloseable {
         repo -> cache.invalidate(repo.index));
     world.content(settings.content());
     world.generate(settings.repositories(), settings.pullsPerRepository());
+    this.webhooks = new WebhookSender(world);
+    world.mutationListener = webhooks::mutated;
     if (settings.gzipMode() == GzipMode.CACHED_DEFLATE) {
       prewarm();
     }
@@ -412,6 +415,14 @@ public final class GitHubSimulator implements AutoCloseable {
 
   // ---------------------------------------------------------------- stats, faults, limits
 
+  /**
+   * The simulator's webhook: {@code webhooks().register(url, secret)} sends every later pull request change
+   * there as a signed GitHub delivery; its knobs drop, duplicate, delay and reorder a fraction of them.
+   */
+  public WebhookSender webhooks() {
+    return webhooks;
+  }
+
   /** A snapshot of what has been served since start or the last {@link #resetStats()}. */
   public SimulatorStats stats() {
     return stats.snapshot();
@@ -474,6 +485,7 @@ public final class GitHubSimulator implements AutoCloseable {
     if (isClosed.getAndSet(true)) {
       return;
     }
+    webhooks.close();
     // stop accepting first, so a client's automatic retry of a dropped stalled request finds no server
     server.stop(0);
     api.gate.open();

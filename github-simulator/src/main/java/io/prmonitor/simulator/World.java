@@ -438,16 +438,30 @@ final class World {
     boolean apply(SimPullRequest pr);
   }
 
+  /** Told of every pull request opened or changed, under the write lock, after {@code updated_at} moved. */
+  interface MutationListener {
+    /** @param before the pull request as it was, or null when it was just opened */
+    void mutated(SimRepository repo, SimPullRequest pr, WebhookSender.Before before);
+  }
+
+  /** Set once by the simulator; null until then. */
+  volatile MutationListener mutationListener;
+
   void mutate(RepositoryId id, int number, Change change) {
     SimRepository repo;
     lock.writeLock().lock();
     try {
       repo = require(id);
       SimPullRequest pr = require(repo, number);
+      MutationListener listener = mutationListener;
+      WebhookSender.Before before = listener == null ? null : WebhookSender.Before.of(pr);
       if (!change.apply(pr)) {
         return;
       }
       touch(repo, pr);
+      if (listener != null) {
+        listener.mutated(repo, pr, before);
+      }
     } finally {
       lock.writeLock().unlock();
     }
@@ -485,6 +499,10 @@ final class World {
       pr.state = PullRequestState.OPEN;
       repo.pulls.add(pr);
       touch(repo, pr);
+      MutationListener listener = mutationListener;
+      if (listener != null) {
+        listener.mutated(repo, pr, null);
+      }
     } finally {
       lock.writeLock().unlock();
     }

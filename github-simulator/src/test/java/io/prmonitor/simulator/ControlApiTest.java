@@ -27,6 +27,32 @@ class ControlApiTest {
   }
 
   @Test
+  void webhooks_registeredOverHttp_sendAMutationAndCountIt() throws Exception {
+    java.util.concurrent.BlockingQueue<String> events = new java.util.concurrent.LinkedBlockingQueue<>();
+    com.sun.net.httpserver.HttpServer hook = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    hook.createContext("/hook", exchange -> {
+      events.add(exchange.getRequestHeaders().getFirst("X-GitHub-Event"));
+      exchange.sendResponseHeaders(202, -1);
+      exchange.close();
+    });
+    hook.start();
+    try {
+      Http.post(sim, "/_sim/webhooks", "{\"url\":\"http://127.0.0.1:" + hook.getAddress().getPort()
+          + "/hook\",\"secret\":\"control-api-secret\",\"concurrency\":2,\"dropRate\":0}");
+      Http.post(sim, "/_sim/mutate", "{\"op\":\"pushCommits\",\"repo\":\"" + repo.fullName() + "\",\"number\":2}");
+
+      assertThat(events.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("pull_request");
+      JsonNode stats = Http.json(Http.get(sim, "/_sim/webhooks"));
+      assertThat(stats.get("created").asLong()).isEqualTo(1);
+      assertThat(Http.json(Http.post(sim, "/_sim/webhooks/redeliver", "{\"dropped\":true}")).get("redelivered")
+          .asInt()).isZero();
+    } finally {
+      hook.stop(0);
+    }
+  }
+
+  @Test
   void mutate_appliesAMutationAndOpenReturnsTheNumber() {
     HttpResponse<byte[]> opened = Http.post(sim, "/_sim/mutate",
         "{\"op\":\"openPullRequest\",\"repo\":\"" + repo.fullName() + "\"}");

@@ -21,6 +21,7 @@ import io.prmonitor.spi.StoreException;
 import io.prmonitor.spi.StoreSettings;
 import io.prmonitor.spi.SyncBatch;
 import java.net.URI;
+import io.prmonitor.spi.WebhookDeliveries;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -71,7 +72,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It is also the {@link RepositoryLeases} and {@link SharedRateLimits} of a fleet of monitors sharing
  * one database: leases are claimed with {@code FOR UPDATE SKIP LOCKED} on PostgreSQL and with conditional
- * updates on H2 (see {@code JdbcRepositoryLeases}).
+ * updates on H2 (see {@code JdbcRepositoryLeases}), and their shared record of the {@link WebhookDeliveries}
+ * already taken up (table {@code prmonitor_webhook_deliveries}, primary key on the delivery id).
  *
  * <p>Values: text columns have no length limit but owner (39) and name (100), GitHub's own. Text is stored
  * as sent except for three characters, escaped so that every Java string reads back exactly (PostgreSQL
@@ -85,7 +87,8 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. Instants are kept to the microsecond (PostgreSQL's precision); GitHub's are whole
  * seconds.
  */
-public final class JdbcPullRequestStore implements PullRequestStore, RepositoryLeases, SharedRateLimits {
+public final class JdbcPullRequestStore implements PullRequestStore, RepositoryLeases, SharedRateLimits,
+    WebhookDeliveries {
 
   private static final Logger LOG = LoggerFactory.getLogger(JdbcPullRequestStore.class);
 
@@ -99,6 +102,8 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
   static final long MAX_BATCH_TEXT_CHARS = 1 << 20;
   /** The longest message of a wrapped SQL failure kept in a {@link StoreException}, in characters. */
   private static final int MAX_CAUSE_MESSAGE = 500;
+  /** SQLSTATE of a unique-constraint violation, on H2 and PostgreSQL alike. */
+  private static final String UNIQUE_VIOLATION = "23505";
 
   private static final String PULL_REQUEST_COLUMNS = "number, id, title, body, state, draft, author, head_sha, "
       + "head_ref, base_ref, labels, assignees, requested_reviewers, created_at, updated_at, closed_at, merged_at";
@@ -732,6 +737,42 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
   @Override
   public List<RateLimitStatus> sharedRateLimits() {
     return leases.sharedRateLimits();
+  }
+
+  @Override
+  public boolean recordDelivery(String deliveryId, Instant receivedAt) {
+    WebhookDeliveries.checkDeliveryId(deliveryId);
+    Objects.requireNonNull(receivedAt, "null receivedAt");
+    // one statement in autocommit: no BEGIN, statement-timeout setting or COMMIT round trip, since a webhook's
+    // answer waits for it (the JDBC query timeout still bounds it)
+    return read("record webhook delivery", null, handle -> {
+      try {
+        // the primary key decides between racing workers: the loser's insert finds the row (PostgreSQL's
+        // ON CONFLICT) or fails with a unique violation (H2, whose NOT EXISTS cannot see an uncommitted row)
+        return handle.createUpdate(dialect == SqlDialect.POSTGRESQL
+                ? "INSERT INTO prmonitor_webhook_deliveries (delivery_id, received_at) VALUES (:id, :at) "
+                    + "ON CONFLICT (delivery_id) DO NOTHING"
+                : "INSERT INTO prmonitor_webhook_deliveries (delivery_id, received_at) SELECT :id, :at "
+                    + "WHERE NOT EXISTS (SELECT 1 FROM prmonitor_webhook_deliveries WHERE delivery_id = :id)")
+            .bind("id", deliveryId)
+            .bind("at", SqlValues.timestamp(receivedAt))
+            .execute() == 1;
+      } catch (JdbiException e) {
+        if (e.getCause() instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+          return false;
+        }
+        throw e;
+      }
+    });
+  }
+
+  @Override
+  public int purgeDeliveries(Instant receivedBefore) {
+    Objects.requireNonNull(receivedBefore, "null receivedBefore");
+    return write("purge webhook deliveries", null, handle -> handle.createUpdate(
+            "DELETE FROM prmonitor_webhook_deliveries WHERE received_at < :before")
+        .bind("before", SqlValues.timestamp(receivedBefore))
+        .execute());
   }
 
   /** Closes the pool if the store opened it; a host's data source stays open. Idempotent. */

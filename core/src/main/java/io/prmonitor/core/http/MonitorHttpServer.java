@@ -4,6 +4,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.prmonitor.Health;
+import io.prmonitor.WebhookReceiver;
+import io.prmonitor.WebhookResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -50,6 +52,16 @@ public final class MonitorHttpServer implements AutoCloseable {
    * @throws UncheckedIOException if the address cannot be bound
    */
   public static MonitorHttpServer start(InetSocketAddress address, Supplier<Health> health, MeterRegistry registry) {
+    return start(address, health, registry, null);
+  }
+
+  /**
+   * Binds and starts the endpoint, with {@code POST /webhooks} served by the receiver when it is not null.
+   *
+   * @see #start(InetSocketAddress, Supplier, MeterRegistry)
+   */
+  public static MonitorHttpServer start(InetSocketAddress address, Supplier<Health> health, MeterRegistry registry,
+      WebhookReceiver webhooks) {
     Optional<Supplier<String>> scrape = PrometheusText.of(registry);
     Supplier<Health> cachedHealth = new CachedHealth(health);
     HttpServer server;
@@ -77,6 +89,22 @@ public final class MonitorHttpServer implements AutoCloseable {
         }
       }
     });
+    if (webhooks != null) {
+      server.createContext("/webhooks", exchange -> {
+        if (!exchange.getRequestURI().getPath().equals("/webhooks")) {
+          respond(exchange, 404, "text/plain; charset=utf-8", "not found\n");
+        } else if (!exchange.getRequestMethod().equals("POST")) {
+          exchange.getResponseHeaders().set("Allow", "POST");
+          respond(exchange, 405, "text/plain; charset=utf-8", "method not allowed\n");
+        } else {
+          WebhookResponse answer;
+          try (var body = exchange.getRequestBody()) {
+            answer = webhooks.receive(exchange.getRequestHeaders()::getFirst, body);
+          }
+          respond(exchange, answer.status(), "text/plain; charset=utf-8", answer.message() + "\n");
+        }
+      });
+    }
     server.createContext("/", exchange -> respond(exchange, 404, "text/plain; charset=utf-8", "not found\n"));
     server.start();
     log.info("prmonitor HTTP endpoint listening on {}", server.getAddress());

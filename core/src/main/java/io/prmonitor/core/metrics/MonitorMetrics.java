@@ -219,6 +219,35 @@ public final class MonitorMetrics implements GitHubClientListener, AutoCloseable
     cache(hit).increment();
   }
 
+  /**
+   * Times one webhook delivery, from the receiver's first look at it to its answer, by how it was answered
+   * ({@code accepted}, {@code duplicate}, {@code ignored}, {@code ping}, {@code unauthorized}, {@code too_large},
+   * {@code bad_request}, {@code unavailable}).
+   */
+  public void webhookDelivery(String outcome, long nanos) {
+    keep(Timer.builder("prmonitor.webhook.deliveries").description("Webhook deliveries by answer, time to answer")
+        .tags(common).tag("outcome", outcome).register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Counts one targeted re-read that webhooks asked for, by outcome ({@code read}, {@code stale}: every event
+   * already reflected in the store, {@code failed}, {@code leased}: another worker holds the repository).
+   */
+  public void webhookRead(String outcome) {
+    keep(Counter.builder("prmonitor.webhook.reads").description("Targeted re-reads scheduled by webhook events")
+        .tags(common).tag("outcome", outcome).register(registry)).increment();
+  }
+
+  /** Registers the gauge of the last verified delivery's time (epoch seconds, NaN before the first). */
+  public void webhookLastDelivery(java.util.function.Supplier<java.time.Instant> lastDelivery) {
+    keep(Gauge.builder("prmonitor.webhook.last.delivery", lastDelivery, s -> {
+          java.time.Instant at = s.get();
+          return at == null ? Double.NaN : at.toEpochMilli() / 1000.0;
+        })
+        .description("When the last verified webhook delivery arrived, epoch seconds").baseUnit("seconds")
+        .tags(common).register(registry));
+  }
+
   /** The latest rate-limit state seen per credential. */
   public Map<String, RateLimitStatus> rateLimits() {
     return Map.copyOf(rateLimits);

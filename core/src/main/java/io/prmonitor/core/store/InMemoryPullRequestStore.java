@@ -11,6 +11,7 @@ import io.prmonitor.spi.RepositoryId;
 import io.prmonitor.spi.RepositoryState;
 import io.prmonitor.spi.StoreException;
 import io.prmonitor.spi.SyncBatch;
+import io.prmonitor.spi.WebhookDeliveries;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -31,9 +32,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p>For tests and for small hosts that rebuild their state on start (its first pass per repository is
  * then a baseline again). It passes the same contract suite as the JDBC store. Thread-safe: a
  * read-write lock makes every operation atomic. Memory grows with the pull requests stored and the
- * outbox entries retained.
+ * outbox entries retained, and with the {@link WebhookDeliveries} recorded (held until purged; lost with the
+ * process, so a delivery redelivered after a restart is acted on again, which costs one re-read).
  */
-public final class InMemoryPullRequestStore implements PullRequestStore {
+public final class InMemoryPullRequestStore implements PullRequestStore, WebhookDeliveries {
 
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final Map<RepositoryId, RepositoryState> repositories = new HashMap<>();
@@ -42,6 +44,7 @@ public final class InMemoryPullRequestStore implements PullRequestStore {
   private final Map<String, List<DiscoveryPage>> discoveries = new HashMap<>();
   private final TreeMap<Long, Entry> outbox = new TreeMap<>();
   private final Set<String> outboxKeys = new HashSet<>();
+  private final Map<String, Instant> deliveries = new HashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private long nextSequence = 1;
 
@@ -287,6 +290,32 @@ public final class InMemoryPullRequestStore implements PullRequestStore {
         }
       }
       return purged;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  @Override
+  public boolean recordDelivery(String deliveryId, Instant receivedAt) {
+    WebhookDeliveries.checkDeliveryId(deliveryId);
+    java.util.Objects.requireNonNull(receivedAt, "null receivedAt");
+    lock.writeLock().lock();
+    try {
+      ensureOpen();
+      return deliveries.putIfAbsent(deliveryId, receivedAt) == null;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  @Override
+  public int purgeDeliveries(Instant receivedBefore) {
+    lock.writeLock().lock();
+    try {
+      ensureOpen();
+      int before = deliveries.size();
+      deliveries.values().removeIf(at -> at.isBefore(receivedBefore));
+      return before - deliveries.size();
     } finally {
       lock.writeLock().unlock();
     }

@@ -29,6 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,7 +101,9 @@ import org.slf4j.LoggerFactory;
  * change because the stored snapshots already match. A snapshot is never replaced by an older one
  * (smaller {@code updated_at}), so a stale read cannot undo a newer one.
  *
- * <p>Thread-safe: one instance serves all repositories; each call works on one repository.
+ * <p>Thread-safe: one instance serves all repositories; each call works on one repository, and calls for the
+ * same repository (a pass's and a webhook's re-read) run one after the other, so that no read can write what
+ * it listed over what a later read wrote in between.
  */
 public final class RepositorySynchronizer {
 
@@ -128,6 +132,7 @@ public final class RepositorySynchronizer {
   private final ChangeDetector detector;
   private final boolean emitOpenedOnBaseline;
   private final Clock clock;
+  private final Map<RepositoryId, ReentrantLock> locks = new ConcurrentHashMap<>();
 
   public RepositorySynchronizer(GitHubClient client, PullRequestStore store, ChangeDetector detector,
       boolean emitOpenedOnBaseline, Clock clock) {
@@ -149,6 +154,45 @@ public final class RepositorySynchronizer {
    *     would get past either
    */
   public RepositoryOutcome synchronize(RepositoryState state, BooleanSupplier stop) {
+    return synchronize(state, stop, null);
+  }
+
+  /**
+   * Synchronizes one repository, reading a first page of {@code firstPageSize} pull requests (null: 100).
+   * A re-read that expects only a few pull requests to have changed asks for a small first page: the
+   * listing still reads on, page by page, until it reaches the cursor, so a smaller page costs more requests
+   * only when more pull requests changed than it holds.
+   *
+   * @see #synchronize(RepositoryState, BooleanSupplier)
+   */
+  public RepositoryOutcome synchronize(RepositoryState state, BooleanSupplier stop, Integer firstPageSize) {
+    ReentrantLock lock = locks.computeIfAbsent(state.repository(), r -> new ReentrantLock());
+    lock.lock();
+    try {
+      return synchronizeLocked(state, stop, firstPageSize);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Synchronizes one repository from the state the store holds once no other call for it runs: what a
+   * re-read between passes wants, the state having possibly moved since anyone read it.
+   *
+   * @param firstPageSize the first page's size, or null for 100
+   * @see #synchronize(RepositoryState, BooleanSupplier, Integer)
+   */
+  public RepositoryOutcome synchronizeLatest(RepositoryId repository, Integer firstPageSize) {
+    ReentrantLock lock = locks.computeIfAbsent(repository, r -> new ReentrantLock());
+    lock.lock();
+    try {
+      return synchronizeLocked(store.repositoryState(repository), () -> false, firstPageSize);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private RepositoryOutcome synchronizeLocked(RepositoryState state, BooleanSupplier stop, Integer firstPageSize) {
     RepositoryId repository = state.repository();
     Tally tally = new Tally(repository, clock.instant());
     boolean reportNew = !state.isBaseline() || emitOpenedOnBaseline;
@@ -161,7 +205,11 @@ public final class RepositorySynchronizer {
             cursor.updatedAt());
         cursor = ListingCursor.NONE;
       }
-      PullRequestPage page = client.listPullRequests(PageRequest.firstPage(repository, cursor.etag()));
+      // an entity tag matches only the same content, so one stored from a page of another size never
+      // answers 304 wrongly: it just does not match (unless both pages hold the whole list)
+      PullRequestPage page = client.listPullRequests(firstPageSize == null
+          ? PageRequest.firstPage(repository, cursor.etag())
+          : PageRequest.firstPage(repository, cursor.etag(), firstPageSize));
       tally.count(page);
       if (page.notModified()) {
         store.completePass(repository, cursor, clock.instant());
