@@ -32,7 +32,8 @@ final class SchemaMigrator {
   private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrator.class);
 
   /** The migrations in order; a new schema version is a new entry here and a new file. */
-  static final List<Migration> MIGRATIONS = List.of(new Migration(1, "baseline"), new Migration(2, "leases"));
+  static final List<Migration> MIGRATIONS = List.of(new Migration(1, "baseline"), new Migration(2, "leases"),
+      new Migration(5, "enrichment"));
 
   private static final ReentrantLock IN_PROCESS = new ReentrantLock();
 

@@ -37,12 +37,27 @@ public interface PullRequestStore extends AutoCloseable {
     return true;
   }
 
+  /**
+   * Returns the stored enrichments of the given pull requests, keyed by number; numbers without one are
+   * absent from the map.
+   */
+  Map<Integer, PullRequestEnrichment> enrichments(RepositoryId repository, Collection<Integer> numbers);
+
+  /**
+   * Returns the stored snapshots of a repository's open pull requests, ordered by number: the ones whose CI
+   * state and mergeability each pass reads again. The default filters {@link #allPullRequests}; a store
+   * overrides it with a query that reads only open ones.
+   */
+  default List<PullRequest> openPullRequests(RepositoryId repository) {
+    return allPullRequests(repository).stream().filter(PullRequest::isOpen).toList();
+  }
+
   /** Returns every stored snapshot of a repository, ordered by number. Meant for checks and tools. */
   List<PullRequest> allPullRequests(RepositoryId repository);
 
   /**
-   * Atomically upserts the batch's snapshots and appends its changes to the outbox. A change whose key
-   * is already in the outbox is not appended again, so re-applying a batch is harmless.
+   * Atomically upserts the batch's snapshots and enrichments and appends its changes to the outbox. A
+   * change whose key is already in the outbox is not appended again, so re-applying a batch is harmless.
    */
   void apply(SyncBatch batch);
 

@@ -4,6 +4,7 @@ import io.prmonitor.spi.ListingCursor;
 import io.prmonitor.spi.OutboxEntry;
 import io.prmonitor.spi.PullRequest;
 import io.prmonitor.spi.PullRequestChange;
+import io.prmonitor.spi.PullRequestEnrichment;
 import io.prmonitor.spi.PullRequestStore;
 import io.prmonitor.spi.RepositoryId;
 import io.prmonitor.spi.RepositoryState;
@@ -36,6 +37,7 @@ public final class InMemoryPullRequestStore implements PullRequestStore {
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final Map<RepositoryId, RepositoryState> repositories = new HashMap<>();
   private final Map<RepositoryId, TreeMap<Integer, PullRequest>> pullRequests = new HashMap<>();
+  private final Map<RepositoryId, Map<Integer, PullRequestEnrichment>> enrichments = new HashMap<>();
   private final TreeMap<Long, Entry> outbox = new TreeMap<>();
   private final Set<String> outboxKeys = new HashSet<>();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -93,6 +95,27 @@ public final class InMemoryPullRequestStore implements PullRequestStore {
   }
 
   @Override
+  public Map<Integer, PullRequestEnrichment> enrichments(RepositoryId repository, Collection<Integer> numbers) {
+    lock.readLock().lock();
+    try {
+      ensureOpen();
+      Map<Integer, PullRequestEnrichment> stored = enrichments.get(repository);
+      Map<Integer, PullRequestEnrichment> found = new LinkedHashMap<>();
+      if (stored != null) {
+        for (Integer number : numbers) {
+          PullRequestEnrichment enrichment = stored.get(number);
+          if (enrichment != null) {
+            found.put(number, enrichment);
+          }
+        }
+      }
+      return found;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  @Override
   public boolean hasPullRequests(RepositoryId repository) {
     lock.readLock().lock();
     try {
@@ -124,6 +147,12 @@ public final class InMemoryPullRequestStore implements PullRequestStore {
       TreeMap<Integer, PullRequest> stored = pullRequests.computeIfAbsent(batch.repository(), r -> new TreeMap<>());
       for (PullRequest pr : batch.upserts()) {
         stored.put(pr.number(), pr);
+      }
+      if (!batch.enrichments().isEmpty()) {
+        Map<Integer, PullRequestEnrichment> kept = enrichments.computeIfAbsent(batch.repository(), r -> new HashMap<>());
+        for (PullRequestEnrichment enrichment : batch.enrichments()) {
+          kept.put(enrichment.number(), enrichment);
+        }
       }
       for (PullRequestChange change : batch.changes()) {
         if (outboxKeys.add(change.key())) {
