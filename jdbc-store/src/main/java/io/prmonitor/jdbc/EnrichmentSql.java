@@ -13,23 +13,23 @@ import java.sql.SQLException;
 final class EnrichmentSql {
 
   static final String COLUMNS =
-      "number, revision, head_sha, review_decision, latest_reviews, checks, mergeable, comments";
+      "number, revision, head_sha, review_decision, latest_reviews, checks, mergeable, comments, etags";
 
   private static final String H2_UPSERT = """
       MERGE INTO prmonitor_enrichments (owner, name, number, revision, head_sha, review_decision, latest_reviews,
-        checks, mergeable, comments)
+        checks, mergeable, comments, etags)
       KEY (owner, name, number)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       """;
 
   private static final String POSTGRESQL_UPSERT = """
       INSERT INTO prmonitor_enrichments (owner, name, number, revision, head_sha, review_decision, latest_reviews,
-        checks, mergeable, comments)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        checks, mergeable, comments, etags)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (owner, name, number) DO UPDATE SET
         revision = EXCLUDED.revision, head_sha = EXCLUDED.head_sha, review_decision = EXCLUDED.review_decision,
         latest_reviews = EXCLUDED.latest_reviews, checks = EXCLUDED.checks, mergeable = EXCLUDED.mergeable,
-        comments = EXCLUDED.comments
+        comments = EXCLUDED.comments, etags = EXCLUDED.etags
       """;
 
   static final String SELECT_BY_NUMBERS = "SELECT " + COLUMNS
@@ -56,6 +56,7 @@ final class EnrichmentSql {
     upsert.setString(++i, enrichment.checks().name());
     upsert.setString(++i, enrichment.mergeable().name());
     upsert.setInt(++i, enrichment.comments());
+    upsert.setString(++i, enrichment.etags());
   }
 
   static PullRequestEnrichment read(ResultSet rs) throws SQLException {
@@ -68,6 +69,7 @@ final class EnrichmentSql {
         PullRequestEnrichment.parseLatestReviews(rs.getString("latest_reviews")),
         ChecksState.valueOf(rs.getString("checks")),
         Mergeability.valueOf(rs.getString("mergeable")),
-        rs.getInt("comments"));
+        rs.getInt("comments"),
+        rs.getString("etags"));
   }
 }

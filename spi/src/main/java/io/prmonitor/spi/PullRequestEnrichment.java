@@ -26,6 +26,9 @@ import java.util.TreeMap;
  * @param checks the CI rollup of {@link #headSha()}, never null
  * @param mergeable never null; {@link Mergeability#UNKNOWN} only until GitHub first computed it
  * @param comments the number of conversation (issue) comments, not negative
+ * @param etags the entity tags of the REST responses it was read from, for conditional re-reads (REST
+ *     enrichment keeps them with the enrichment, so they outlive the process); null when read otherwise.
+ *     Not part of the tracked state ({@link #sameState})
  */
 public record PullRequestEnrichment(
     int number,
@@ -35,7 +38,14 @@ public record PullRequestEnrichment(
     Map<String, ReviewState> latestReviews,
     ChecksState checks,
     Mergeability mergeable,
-    int comments) {
+    int comments,
+    String etags) {
+
+  /** An enrichment without entity tags (read through GraphQL, or made by hand). */
+  public PullRequestEnrichment(int number, long revision, String headSha, ReviewDecision reviewDecision,
+      Map<String, ReviewState> latestReviews, ChecksState checks, Mergeability mergeable, int comments) {
+    this(number, revision, headSha, reviewDecision, latestReviews, checks, mergeable, comments, null);
+  }
 
   public PullRequestEnrichment {
     if (number <= 0) {
@@ -69,7 +79,7 @@ public record PullRequestEnrichment(
   /** This enrichment with another revision. */
   public PullRequestEnrichment withRevision(long newRevision) {
     return new PullRequestEnrichment(number, newRevision, headSha, reviewDecision, latestReviews, checks,
-        mergeable, comments);
+        mergeable, comments, etags);
   }
 
   /** Whether the tracked values (all but {@link #revision()}) equal those of {@code other}. */

@@ -69,13 +69,15 @@ public final class EnrichmentDetector {
     if (before != null && observed.mergeable() == Mergeability.UNKNOWN) {
       merged = new PullRequestEnrichment(observed.number(), observed.revision(), observed.headSha(),
           observed.reviewDecision(), observed.latestReviews(), observed.checks(), before.mergeable(),
-          observed.comments());
+          observed.comments(), observed.etags());
     }
     if (before == null) {
       return new Result(merged.withRevision(1), List.of());
     }
     if (before.sameState(merged)) {
-      return Result.NONE;
+      // new entity tags for the same state are kept, so that the next conditional read is answered 304
+      return java.util.Objects.equals(before.etags(), merged.etags()) ? Result.NONE
+          : new Result(merged.withRevision(before.revision()), List.of());
     }
     long revision = before.revision() + 1;
     PullRequestEnrichment stored = merged.withRevision(revision);

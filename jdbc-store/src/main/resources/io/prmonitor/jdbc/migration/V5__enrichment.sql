@@ -3,7 +3,8 @@
 
 -- The latest enrichment of each pull request: review decision, latest review per reviewer (login:STATE
 -- entries sorted by login, joined by a line feed), CI rollup of head_sha, mergeability, comment count.
--- revision counts the stored changes; it is part of the keys of the changes found on enrichment.
+-- revision counts the stored changes; it is part of the keys of the changes found on enrichment. etags
+-- holds the REST entity tags it was read from (REST enrichment), so conditional re-reads survive restarts.
 CREATE TABLE IF NOT EXISTS prmonitor_enrichments (
   owner           VARCHAR(39)  NOT NULL,
   name            VARCHAR(100) NOT NULL,
@@ -15,5 +16,6 @@ CREATE TABLE IF NOT EXISTS prmonitor_enrichments (
   checks          VARCHAR(16)  NOT NULL,
   mergeable       VARCHAR(16)  NOT NULL,
   comments        INTEGER      NOT NULL,
+  etags           VARCHAR,
   CONSTRAINT prmonitor_enrichments_pk PRIMARY KEY (owner, name, number)
 )

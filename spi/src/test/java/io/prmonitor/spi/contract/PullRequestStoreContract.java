@@ -614,7 +614,7 @@ public abstract class PullRequestStoreContract {
   private static PullRequestEnrichment enrichment(int number, long revision, ChecksState checks) {
     return new PullRequestEnrichment(number, revision, "a".repeat(40), ReviewDecision.CHANGES_REQUESTED,
         Map.of("zoe", ReviewState.APPROVED, "al-b", ReviewState.CHANGES_REQUESTED, "dev", ReviewState.DISMISSED),
-        checks, Mergeability.CONFLICTING, 7);
+        checks, Mergeability.CONFLICTING, 7, "pull=W/\"a\" reviews=W/\"b\"");
   }
 
   @Test
