@@ -409,7 +409,8 @@ public final class HttpGitHubClient implements GitHubClient {
    * budget cannot pay is deferred.
    */
   @Override
-  public EnrichmentResult enrich(RepositoryId repository, List<EnrichmentTarget> targets, EnrichmentMode mode) {
+  public EnrichmentResult enrich(RepositoryId repository, List<EnrichmentTarget> targets, EnrichmentMode mode,
+      int restReserve) {
     Objects.requireNonNull(repository, "null repository");
     Objects.requireNonNull(targets, "null targets");
     Objects.requireNonNull(mode, "null mode");
@@ -417,7 +418,10 @@ public final class HttpGitHubClient implements GitHubClient {
     if (mode == EnrichmentMode.OFF) {
       throw new IllegalArgumentException("enrichment mode OFF reads nothing");
     }
-    Tally tally = new Tally();
+    if (restReserve < 0) {
+      throw new IllegalArgumentException("restReserve cannot be negative: " + restReserve);
+    }
+    Tally tally = new Tally(restReserve);
     if (mode == EnrichmentMode.REST) {
       restEnrich(repository, targets, tally);
     } else {
@@ -429,12 +433,17 @@ public final class HttpGitHubClient implements GitHubClient {
 
   /** What one {@link #enrich} call did. Confined to its thread. */
   private static final class Tally {
+    final int restReserve;
     final List<PullRequestEnrichment> read = new ArrayList<>();
     final List<Integer> deferred = new ArrayList<>();
     String deferredReason;
     int requests;
     int notModified;
     int points;
+
+    Tally(int restReserve) {
+      this.restReserve = restReserve;
+    }
 
     void defer(List<EnrichmentTarget> rest, String reason) {
       for (EnrichmentTarget target : rest) {
@@ -629,6 +638,13 @@ public final class HttpGitHubClient implements GitHubClient {
   private void restEnrich(RepositoryId repository, List<EnrichmentTarget> targets, Tally tally) {
     for (int i = 0; i < targets.size(); i++) {
       EnrichmentTarget target = targets.get(i);
+      int available = budget.available();
+      // a pull request takes up to four requests; what the list synchronization needs stays unspent
+      if (available < tally.restReserve + 4) {
+        tally.defer(targets.subList(i, targets.size()), "REST budget: " + Math.max(0, available)
+            + " requests left above the reserve, " + tally.restReserve + " kept for the list synchronization");
+        return;
+      }
       try {
         PullRequestEnrichment read = restEnrichOne(repository, target, tally);
         if (read != null) {

@@ -93,9 +93,9 @@ public final class PooledGitHubClient implements GitHubClient {
    */
   @Override
   public io.prmonitor.spi.EnrichmentResult enrich(RepositoryId repository,
-      List<io.prmonitor.spi.EnrichmentTarget> targets, io.prmonitor.spi.EnrichmentMode mode) {
+      List<io.prmonitor.spi.EnrichmentTarget> targets, io.prmonitor.spi.EnrichmentMode mode, int restReserve) {
     Objects.requireNonNull(repository, "null repository");
-    return withPermit(() -> choose().enrich(repository, targets, mode));
+    return withPermit(() -> choose().enrich(repository, targets, mode, restReserve));
   }
 
   /** The last status observed for each member that has answered, in pool order. */

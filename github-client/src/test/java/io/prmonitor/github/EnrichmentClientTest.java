@@ -87,7 +87,7 @@ class EnrichmentClientTest {
     GitHubSimulator sim = simulator(b -> b);
     RepositoryId repo = sim.repositories().get(0);
 
-    EnrichmentResult result = client(sim).enrich(repo, fullTargets(sim, repo), EnrichmentMode.GRAPHQL);
+    EnrichmentResult result = client(sim).enrich(repo, fullTargets(sim, repo), EnrichmentMode.GRAPHQL, 0);
 
     assertMatchesTruth(sim, repo, byNumber(result));
     assertThat(result.requests()).isEqualTo(3);
@@ -103,14 +103,14 @@ class EnrichmentClientTest {
     RepositoryId repo = sim.repositories().get(0);
     HttpGitHubClient client = client(sim);
     Map<Integer, PullRequestEnrichment> first = byNumber(client.enrich(repo, fullTargets(sim, repo),
-        EnrichmentMode.GRAPHQL));
+        EnrichmentMode.GRAPHQL, 0));
     PullRequest open = sim.truth(repo).stream().filter(PullRequest::isOpen).findFirst().orElseThrow();
     sim.setCheckRun(repo, open.number(), "deploy", "completed", "failure");
     List<EnrichmentTarget> checks = sim.truth(repo).stream().filter(PullRequest::isOpen).limit(100)
         .map(pr -> new EnrichmentTarget(pr.number(), pr.headSha(), true, first.get(pr.number()))).toList();
     sim.resetStats();
 
-    EnrichmentResult result = client.enrich(repo, checks, EnrichmentMode.GRAPHQL);
+    EnrichmentResult result = client.enrich(repo, checks, EnrichmentMode.GRAPHQL, 0);
 
     assertThat(result.graphqlPoints()).isEqualTo(1);
     PullRequestEnrichment read = byNumber(result).get(open.number());
@@ -125,7 +125,7 @@ class EnrichmentClientTest {
     RepositoryId repo = sim.repositories().get(0);
     HttpGitHubClient client = client(sim);
 
-    EnrichmentResult result = client.enrich(repo, fullTargets(sim, repo), EnrichmentMode.GRAPHQL);
+    EnrichmentResult result = client.enrich(repo, fullTargets(sim, repo), EnrichmentMode.GRAPHQL, 0);
 
     assertMatchesTruth(sim, repo, byNumber(result));
     assertThat(sim.graphqlStats().timeouts()).isEqualTo(1);
@@ -141,7 +141,7 @@ class EnrichmentClientTest {
     RepositoryId repo = sim.repositories().get(0);
 
     // the first query leaves 52 points: a second would dip into the reserve of 50
-    EnrichmentResult result = client(sim).enrich(repo, fullTargets(sim, repo), EnrichmentMode.GRAPHQL);
+    EnrichmentResult result = client(sim).enrich(repo, fullTargets(sim, repo), EnrichmentMode.GRAPHQL, 0);
 
     assertMatchesTruth(sim, repo, byNumber(result));
     assertThat(sim.graphqlStats().queries()).isEqualTo(1);
@@ -155,12 +155,12 @@ class EnrichmentClientTest {
     RepositoryId repo = sim.repositories().get(0);
     HttpGitHubClient client = client(sim);
 
-    EnrichmentResult first = client.enrich(repo, fullTargets(sim, repo), EnrichmentMode.REST);
+    EnrichmentResult first = client.enrich(repo, fullTargets(sim, repo), EnrichmentMode.REST, 0);
     Map<Integer, PullRequestEnrichment> stored = byNumber(first);
     List<EnrichmentTarget> again = sim.truth(repo).stream()
         .map(pr -> new EnrichmentTarget(pr.number(), pr.headSha(), false, stored.get(pr.number()))).toList();
     sim.resetStats();
-    EnrichmentResult second = client.enrich(repo, again, EnrichmentMode.REST);
+    EnrichmentResult second = client.enrich(repo, again, EnrichmentMode.REST, 0);
 
     assertMatchesTruth(sim, repo, stored);
     assertThat(first.requests()).isEqualTo(40 * 4);
@@ -176,21 +176,37 @@ class EnrichmentClientTest {
     RepositoryId repo = sim.repositories().get(0);
     HttpGitHubClient client = client(sim);
     Map<Integer, PullRequestEnrichment> stored = byNumber(client.enrich(repo, fullTargets(sim, repo),
-        EnrichmentMode.REST));
+        EnrichmentMode.REST, 0));
     int n = sim.openPullRequest(repo);
     PullRequest pr = sim.truth(repo).stream().filter(p -> p.number() == n).findFirst().orElseThrow();
     stored.putAll(byNumber(client.enrich(repo, List.of(new EnrichmentTarget(n, pr.headSha(), false, null)),
-        EnrichmentMode.REST)));
+        EnrichmentMode.REST, 0)));
     sim.submitReview(repo, n, "erin", ReviewState.APPROVED);
     sim.setCommitStatus(repo, n, "ci/lint", "pending");
     sim.resetStats();
 
     PullRequestEnrichment read = client.enrich(repo, List.of(new EnrichmentTarget(n, pr.headSha(), false,
-        stored.get(n))), EnrichmentMode.REST).enrichments().get(0);
+        stored.get(n))), EnrichmentMode.REST, 0).enrichments().get(0);
 
     assertThat(read.latestReviews()).containsEntry("erin", ReviewState.APPROVED);
     assertThat(read.checks()).isEqualTo(ChecksState.PENDING);
     // pull (comments unchanged, but updated_at moved: 200), reviews 200, runs 304, status 200
     assertThat(sim.stats().notModified()).isEqualTo(1);
+  }
+
+  @Test
+  void rest_leavesTheListSynchronizationItsRequests_andDefersTheRest() {
+    GitHubSimulator sim = simulator(b -> b.pullRequestsPerRepository(10));
+    RepositoryId repo = sim.repositories().get(0);
+    HttpGitHubClient client = client(sim);
+    sim.setRemaining(TOKEN, 70);
+    client.listPullRequests(io.prmonitor.spi.PageRequest.firstPage(repo, null));
+
+    // 69 left, 50 in reserve, 5 kept for the list: 3 pull requests of 4 requests fit
+    EnrichmentResult result = client.enrich(repo, fullTargets(sim, repo), EnrichmentMode.REST, 5);
+
+    assertThat(result.enrichments()).hasSize(3);
+    assertThat(result.deferred()).hasSize(7);
+    assertThat(result.deferredReason()).contains("kept for the list synchronization");
   }
 }

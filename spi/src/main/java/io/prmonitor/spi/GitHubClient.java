@@ -38,13 +38,15 @@ public interface GitHubClient extends AutoCloseable {
    *
    * @param targets the pull requests, each read once
    * @param mode {@link EnrichmentMode#GRAPHQL} or {@link EnrichmentMode#REST}
+   * @param restReserve REST requests to leave unspent beyond the configured reserve, for the list
+   *     synchronization still to come: a REST read that would dip into them is deferred
    * @throws IllegalArgumentException for {@link EnrichmentMode#OFF}
    * @throws GitHubAuthenticationException if the credentials are rejected
    * @throws GitHubException if a request failed after the configured retries
    * @throws UnsupportedOperationException if this client reads no enrichment (the default)
    */
   default EnrichmentResult enrich(RepositoryId repository, java.util.List<EnrichmentTarget> targets,
-      EnrichmentMode mode) {
+      EnrichmentMode mode, int restReserve) {
     throw new UnsupportedOperationException(getClass().getName() + " reads no pull request enrichment");
   }
 
