@@ -35,6 +35,7 @@ import java.util.TreeMap;
  * @param notModified requests answered {@code 304 Not Modified} (free of rate limit)
  * @param changesDelivered outbox entries every listener accepted during this pass
  * @param deliveryFailures outbox entries a listener refused during this pass (they stay pending)
+ * @param enrichment what enrichment read in this pass ({@link EnrichmentReport#none()} when it is off)
  */
 public record RunReport(
     long pass,
@@ -50,12 +51,24 @@ public record RunReport(
     long requests,
     long notModified,
     long changesDelivered,
-    long deliveryFailures) {
+    long deliveryFailures,
+    EnrichmentReport enrichment) {
 
   private static final JsonFactory JSON = new JsonFactory();
 
+  /** A report of a pass without enrichment. */
+  public RunReport(long pass, Instant startedAt, Duration duration, int repositories, int repositoriesDone,
+      Map<String, String> failed, List<RepositoryId> deferred, long pullRequestsSeen, long pullRequestsSkipped,
+      Map<ChangeKind, Long> changes, long requests, long notModified, long changesDelivered,
+      long deliveryFailures) {
+    this(pass, startedAt, duration, repositories, repositoriesDone, failed, deferred, pullRequestsSeen,
+        pullRequestsSkipped, changes, requests, notModified, changesDelivered, deliveryFailures,
+        EnrichmentReport.none());
+  }
+
   public RunReport {
     Objects.requireNonNull(startedAt, "null startedAt");
+    Objects.requireNonNull(enrichment, "null enrichment");
     Objects.requireNonNull(duration, "null duration");
     failed = Map.copyOf(new TreeMap<>(failed));
     deferred = List.copyOf(deferred);
@@ -82,7 +95,7 @@ public record RunReport(
    * Renders the report as one line of JSON: {@code {"pass":1,"startedAt":"...","durationMs":1234,
    * "repositories":20,"done":20,"failed":{},"deferred":[],"pullRequests":10000,"skipped":0,
    * "changes":{"EDITED":3},"totalChanges":3,"requests":100,"notModified":0,"delivered":3,
-   * "deliveryFailures":0}}.
+   * "deliveryFailures":0}}, followed by {@code "enrichment":{...}} when enrichment read anything.
    */
   public String toJson() {
     StringWriter out = new StringWriter(256);
@@ -115,6 +128,23 @@ public record RunReport(
       json.writeNumberField("notModified", notModified);
       json.writeNumberField("delivered", changesDelivered);
       json.writeNumberField("deliveryFailures", deliveryFailures);
+      if (!enrichment.equals(EnrichmentReport.none())) {
+        json.writeObjectFieldStart("enrichment");
+        json.writeNumberField("pullRequests", enrichment.pullRequestsRead());
+        json.writeNumberField("full", enrichment.fullReads());
+        json.writeNumberField("checks", enrichment.checksReads());
+        json.writeNumberField("requests", enrichment.requests());
+        json.writeNumberField("notModified", enrichment.notModified());
+        json.writeNumberField("graphqlQueries", enrichment.graphqlQueries());
+        json.writeNumberField("graphqlPoints", enrichment.graphqlPoints());
+        json.writeObjectFieldStart("deferred");
+        for (var entry : new TreeMap<>(enrichment.deferred()).entrySet()) {
+          json.writeNumberField(entry.getKey(), entry.getValue());
+        }
+        json.writeEndObject();
+        json.writeNumberField("failures", enrichment.failures());
+        json.writeEndObject();
+      }
       json.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

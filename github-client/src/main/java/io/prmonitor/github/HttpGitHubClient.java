@@ -428,7 +428,7 @@ public final class HttpGitHubClient implements GitHubClient {
       graphqlEnrich(repository, targets, tally);
     }
     return new EnrichmentResult(tally.read, tally.deferred, tally.deferredReason, tally.requests,
-        tally.notModified, tally.points);
+        tally.notModified, tally.queries, tally.points);
   }
 
   /** What one {@link #enrich} call did. Confined to its thread. */
@@ -439,6 +439,7 @@ public final class HttpGitHubClient implements GitHubClient {
     String deferredReason;
     int requests;
     int notModified;
+    int queries;
     int points;
 
     Tally(int restReserve) {
@@ -481,7 +482,7 @@ public final class HttpGitHubClient implements GitHubClient {
         Thread.currentThread().interrupt();
         throw new GitHubException("interrupted during POST " + GRAPHQL_ENDPOINT, 0, e);
       }
-      tally.requests++;
+      tally.queries++;
       if (outcome.answer() != null) {
         GraphQlEnrichment.Answer answer = outcome.answer();
         if (answer.rateLimited()) {

@@ -90,7 +90,8 @@ class EnrichmentClientTest {
     EnrichmentResult result = client(sim).enrich(repo, fullTargets(sim, repo), EnrichmentMode.GRAPHQL, 0);
 
     assertMatchesTruth(sim, repo, byNumber(result));
-    assertThat(result.requests()).isEqualTo(3);
+    assertThat(result.graphqlQueries()).isEqualTo(3);
+    assertThat(result.requests()).isZero();
     // 100 + 100 + 50 pull requests: 3 + 3 + 2 (150 connections round to 2) points
     assertThat(result.graphqlPoints()).isEqualTo(8);
     assertThat(sim.graphqlStats().points()).isEqualTo(8);
@@ -131,7 +132,7 @@ class EnrichmentClientTest {
     assertThat(sim.graphqlStats().timeouts()).isEqualTo(1);
     assertThat(client.graphqlBatchSize()).isEqualTo(50);
     // one timed-out 100 (charged 3), then 5 x 50 (2 each)
-    assertThat(result.requests()).isEqualTo(6);
+    assertThat(result.graphqlQueries()).isEqualTo(6);
     assertThat(result.graphqlPoints()).isEqualTo(sim.graphqlStats().points()).isEqualTo(13);
   }
 

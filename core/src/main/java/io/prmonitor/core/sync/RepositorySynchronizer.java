@@ -25,6 +25,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,14 +87,25 @@ public final class RepositorySynchronizer {
   private final ChangeDetector detector;
   private final boolean emitOpenedOnBaseline;
   private final Clock clock;
+  private final BiConsumer<RepositoryId, List<PullRequest>> onUpserted;
 
   public RepositorySynchronizer(GitHubClient client, PullRequestStore store, ChangeDetector detector,
       boolean emitOpenedOnBaseline, Clock clock) {
+    this(client, store, detector, emitOpenedOnBaseline, clock, (repository, upserts) -> { });
+  }
+
+  /**
+   * @param onUpserted called with each batch of snapshots applied, after it committed (enrichment reads
+   *     those pull requests, whose {@code updated_at} moved)
+   */
+  public RepositorySynchronizer(GitHubClient client, PullRequestStore store, ChangeDetector detector,
+      boolean emitOpenedOnBaseline, Clock clock, BiConsumer<RepositoryId, List<PullRequest>> onUpserted) {
     this.client = client;
     this.store = store;
     this.detector = detector;
     this.emitOpenedOnBaseline = emitOpenedOnBaseline;
     this.clock = clock;
+    this.onUpserted = onUpserted;
   }
 
   /**
@@ -207,6 +219,7 @@ public final class RepositorySynchronizer {
     if (!upserts.isEmpty()) {
       store.apply(new SyncBatch(repository, upserts, changes));
       tally.changes(changes);
+      onUpserted.accept(repository, upserts);
     }
     if (written != null) {
       written.addAll(numbers);
