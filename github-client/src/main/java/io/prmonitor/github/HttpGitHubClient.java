@@ -114,7 +114,7 @@ public final class HttpGitHubClient implements GitHubClient {
   static final String STATUS_ENDPOINT = "/repos/{owner}/{repo}/commits/{ref}/status";
   static final String GRAPHQL_ENDPOINT = "/graphql";
   /** Successful GraphQL batches after which a shrunken batch size doubles again. */
-  private static final int GRAPHQL_GROWTH_AFTER = 10;
+  private static final int GRAPHQL_GROWTH_AFTER = 50;
   static final String ORG_REPOS_ENDPOINT = "/orgs/{org}/repos";
   static final String USER_REPOS_ENDPOINT = "/users/{user}/repos";
   static final String INSTALLATION_REPOS_ENDPOINT = "/installation/repositories";

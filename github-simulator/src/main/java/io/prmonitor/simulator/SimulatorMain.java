@@ -27,6 +27,11 @@ import java.util.concurrent.CountDownLatch;
  * --gzip MODE               cached_deflate (default here: a process of its own can afford the memory), spliced,
  *                           stored or deflate: see GzipMode
  * --precompressed-mb N      cached_deflate: MiB of list pages gzipped whole at start-up (default 512; 0: none)
+ * --open-percent N          share of generated pull requests that are open (default 35)
+ * --mergeable-delay-ms N    how long mergeability stays unknown after a push (default 0)
+ * --graphql-budget N        GraphQL points per token per hour (default 5000)
+ * --graphql-ms-per-pr N     GraphQL server-time estimate per pull request a query reads (default 0: none)
+ * --graphql-timeout-ms N    a query estimated at this or more is answered 502 after it (default 10000)
  * </pre>
  */
 public final class SimulatorMain {
@@ -57,6 +62,8 @@ public final class SimulatorMain {
 
   static GitHubSimulator.Builder parse(String[] args) {
     GitHubSimulator.Builder builder = GitHubSimulator.builder().gzipMode(GzipMode.CACHED_DEFLATE);
+    long graphqlMsPerPr = 0;
+    long graphqlTimeoutMs = 10_000;
     long latencyMs = 0;
     double perKbMs = 0;
     long jitterMs = 0;
@@ -90,6 +97,11 @@ public final class SimulatorMain {
           case "--rate-limit-status" -> builder.primaryLimitStatus(Integer.parseInt(value));
           case "--precompressed-mb" -> builder.precompressedPageBytes(mebibytes(flag, value));
           case "--gzip" -> builder.gzipMode(GzipMode.valueOf(value.toUpperCase(java.util.Locale.ROOT)));
+          case "--open-percent" -> builder.openPullRequestPercent(Integer.parseInt(value));
+          case "--mergeable-delay-ms" -> builder.mergeableDelay(Duration.ofMillis(Long.parseLong(value)));
+          case "--graphql-budget" -> builder.graphqlBudgetPerHour(Integer.parseInt(value));
+          case "--graphql-ms-per-pr" -> graphqlMsPerPr = Long.parseLong(value);
+          case "--graphql-timeout-ms" -> graphqlTimeoutMs = Long.parseLong(value);
           default -> throw new IllegalArgumentException("unknown flag: " + flag);
         }
       } catch (NumberFormatException e) {
@@ -98,6 +110,7 @@ public final class SimulatorMain {
     }
     builder.latency(Latency.of(Duration.ofMillis(latencyMs), Duration.ofNanos((long) (perKbMs * 1_000_000)),
         Duration.ofMillis(jitterMs)));
+    builder.graphqlServerTime(Duration.ofMillis(graphqlMsPerPr), Duration.ofMillis(graphqlTimeoutMs));
     builder.tokens(tokens.toArray(String[]::new));
     if (serverTimeBudget != null) {
       builder.serverTimeBudget(Duration.ofSeconds(serverTimeBudget), Duration.ofSeconds(serverTimeWindow));
