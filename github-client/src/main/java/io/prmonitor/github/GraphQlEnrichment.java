@@ -21,24 +21,30 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The GraphQL side of enrichment: the query for a batch of pull requests of one repository (one alias per
- * pull request), its cost by GitHub's rule, and the streaming read of the answer. Stateless; the transport
- * (budget, pacing, batch size) is {@link HttpGitHubClient}'s.
+ * The GraphQL side of enrichment: the query for a batch of pull requests of one repository, its cost by
+ * GitHub's rule, and the streaming read of the answer. Stateless; the transport (budget, pacing, batch size)
+ * is {@link HttpGitHubClient}'s.
  *
- * <p>A full read costs three connections per pull request ({@code comments}, {@code latestReviews},
- * {@code commits}): 100 pull requests cost 3 points. A checks-only read costs one ({@code commits}): 100
- * pull requests cost 1 point.
+ * <p>Each pull request is two aliases: {@code pN: pullRequest(number: N)} for mergeability, review decision,
+ * {@code totalCommentsCount} and (in a full read) {@code latestReviews(first: 100)}, and {@code cN:
+ * object(oid: "<head SHA as listed>")} for the head commit's {@code statusCheckRollup}. Only
+ * {@code latestReviews} is a connection, so by GitHub's rule a full read of n pull requests costs
+ * {@code round(n / 100)} points (at least 1) and a checks-only read of any number costs 1: the cost follows
+ * the number of queries, not their size, which is why a batch may hold more than 100 pull requests (aliases
+ * are not connections; GitHub's bounds are 100 per connection page and 500,000 nodes per query).
  */
 final class GraphQlEnrichment {
 
-  /** The most pull requests one query reads (GitHub's connection page size). */
-  static final int MAX_BATCH = 100;
+  /**
+   * The most pull requests one query reads: a repository's open pull requests fit one query (a fleet's are a
+   * few dozen to a few hundred per repository); a 502 or a timeout halves it.
+   */
+  static final int MAX_BATCH = 250;
 
-  private static final String FULL_FIELDS = "number headRefOid mergeable reviewDecision comments { totalCount }"
-      + " latestReviews(first: 100) { nodes { state author { login } } }"
-      + " commits(last: 1) { nodes { commit { oid statusCheckRollup { state } } } }";
-  private static final String CHECKS_FIELDS = "number headRefOid mergeable"
-      + " commits(last: 1) { nodes { commit { oid statusCheckRollup { state } } } }";
+  private static final String FULL_FIELDS = "number headRefOid mergeable reviewDecision totalCommentsCount"
+      + " latestReviews(first: 100) { nodes { state author { login } } }";
+  private static final String CHECKS_FIELDS = "number headRefOid mergeable";
+  private static final String COMMIT_FIELDS = "... on Commit { oid statusCheckRollup { state } }";
 
   private final GitHubJson json;
 
@@ -56,7 +62,7 @@ final class GraphQlEnrichment {
   static int cost(List<EnrichmentTarget> batch) {
     long connections = 0;
     for (EnrichmentTarget target : batch) {
-      connections += target.checksOnly() ? 1 : 3;
+      connections += target.checksOnly() ? 0 : 1;
     }
     return (int) Math.max(1, Math.round(connections / 100.0));
   }
@@ -69,6 +75,8 @@ final class GraphQlEnrichment {
     for (EnrichmentTarget target : batch) {
       query.append(" p").append(target.number()).append(": pullRequest(number: ").append(target.number())
           .append(") { ").append(target.checksOnly() ? CHECKS_FIELDS : FULL_FIELDS).append(" }");
+      query.append(" c").append(target.number()).append(": object(oid: ").append(quote(target.headSha()))
+          .append(") { ").append(COMMIT_FIELDS).append(" }");
     }
     query.append(" } }");
     StringBuilder body = new StringBuilder(query.length() + 16);
@@ -124,6 +132,8 @@ final class GraphQlEnrichment {
       byNumber.put(target.number(), target);
     }
     Map<Integer, PullRequestEnrichment> read = new HashMap<>();
+    Map<Integer, String> rollups = new HashMap<>();
+    java.util.Set<Integer> commitsSeen = new java.util.HashSet<>();
     Integer[] rate = new Integer[2];
     Instant[] resetAt = new Instant[1];
     List<String> types = new ArrayList<>();
@@ -144,11 +154,29 @@ final class GraphQlEnrichment {
               });
             } else if (field.equals("r") && t == JsonToken.START_OBJECT) {
               GitHubJson.forEachField(p, (alias, v) -> {
-                if (v == JsonToken.START_OBJECT) {
+                if (v == JsonToken.START_OBJECT && alias.startsWith("p")) {
                   PullRequestEnrichment enrichment = pullRequest(p, byNumber);
                   if (enrichment != null) {
                     read.put(enrichment.number(), enrichment);
                   }
+                } else if (v == JsonToken.START_OBJECT && alias.startsWith("c")) {
+                  int number = aliasNumber(alias);
+                  commitsSeen.add(number);
+                  String[] state = new String[1];
+                  GitHubJson.forEachField(p, (name, c) -> {
+                    if (name.equals("statusCheckRollup") && c == JsonToken.START_OBJECT) {
+                      GitHubJson.forEachField(p, (n, st) -> {
+                        if (n.equals("state")) {
+                          state[0] = GitHubJson.stringOrNull(p, st);
+                        } else {
+                          GitHubJson.skip(p);
+                        }
+                      });
+                    } else {
+                      GitHubJson.skip(p);
+                    }
+                  });
+                  rollups.put(number, state[0]);
                 } else {
                   GitHubJson.skip(p);
                 }
@@ -177,7 +205,24 @@ final class GraphQlEnrichment {
         }
       });
     }
-    return new Answer(read, rate[1], resetAt[0], rate[0], types, messages);
+    // a head commit GitHub no longer has (force-pushed away) leaves the stored CI state as it was
+    Map<Integer, PullRequestEnrichment> combined = new HashMap<>();
+    read.forEach((number, partial) -> {
+      EnrichmentTarget target = byNumber.get(number);
+      ChecksState checks = commitsSeen.contains(number) ? checks(rollups.get(number))
+          : target.stored() != null ? target.stored().checks() : ChecksState.NONE;
+      combined.put(number, new PullRequestEnrichment(number, 0, target.headSha(), partial.reviewDecision(),
+          partial.latestReviews(), checks, partial.mergeable(), partial.comments()));
+    });
+    return new Answer(combined, rate[1], resetAt[0], rate[0], types, messages);
+  }
+
+  private static int aliasNumber(String alias) {
+    try {
+      return Integer.parseInt(alias.substring(1));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   /** Reads one aliased pull request object (the parser is at its START_OBJECT). */
@@ -185,7 +230,7 @@ final class GraphQlEnrichment {
       throws IOException {
     int[] number = {0};
     int[] comments = {-1};
-    String[] text = new String[4]; // headRefOid, mergeable, reviewDecision, rollup
+    String[] text = new String[3]; // headRefOid, mergeable, reviewDecision
     Map<String, ReviewState> reviews = new TreeMap<>();
     GitHubJson.forEachField(p, (field, token) -> {
       switch (field) {
@@ -193,15 +238,9 @@ final class GraphQlEnrichment {
         case "headRefOid" -> text[0] = GitHubJson.stringOrNull(p, token);
         case "mergeable" -> text[1] = GitHubJson.stringOrNull(p, token);
         case "reviewDecision" -> text[2] = GitHubJson.stringOrNull(p, token);
-        case "comments" -> {
-          if (token == JsonToken.START_OBJECT) {
-            GitHubJson.forEachField(p, (name, v) -> {
-              if (name.equals("totalCount")) {
-                comments[0] = p.getIntValue();
-              } else {
-                GitHubJson.skip(p);
-              }
-            });
+        case "totalCommentsCount" -> {
+          if (token == JsonToken.VALUE_NUMBER_INT) {
+            comments[0] = p.getIntValue();
           } else {
             GitHubJson.skip(p);
           }
@@ -228,25 +267,6 @@ final class GraphQlEnrichment {
             reviews.put(review[1], ReviewState.valueOf(review[0]));
           }
         });
-        case "commits" -> nodes(p, token, () -> GitHubJson.forEachField(p, (name, v) -> {
-          if (name.equals("commit") && v == JsonToken.START_OBJECT) {
-            GitHubJson.forEachField(p, (n, c) -> {
-              if (n.equals("statusCheckRollup") && c == JsonToken.START_OBJECT) {
-                GitHubJson.forEachField(p, (s, st) -> {
-                  if (s.equals("state")) {
-                    text[3] = GitHubJson.stringOrNull(p, st);
-                  } else {
-                    GitHubJson.skip(p);
-                  }
-                });
-              } else {
-                GitHubJson.skip(p);
-              }
-            });
-          } else {
-            GitHubJson.skip(p);
-          }
-        }));
         default -> GitHubJson.skip(p);
       }
     });
@@ -254,7 +274,7 @@ final class GraphQlEnrichment {
     if (target == null || text[0] == null) {
       return null;
     }
-    ChecksState checks = checks(text[3]);
+    ChecksState checks = ChecksState.NONE;
     Mergeability mergeable = text[1] == null ? Mergeability.UNKNOWN : Mergeability.valueOf(text[1]);
     if (target.checksOnly()) {
       PullRequestEnrichment stored = target.stored();

@@ -678,7 +678,7 @@ public final class HttpGitHubClient implements GitHubClient {
     } else {
       Boolean flag = pull.value().mergeable();
       mergeable = flag == null ? Mergeability.UNKNOWN : flag ? Mergeability.MERGEABLE : Mergeability.CONFLICTING;
-      comments = pull.value().comments();
+      comments = pull.value().comments() + pull.value().reviewComments();
       etags.put("pull", pull.headers().firstValue("ETag").orElse(null));
     }
 

@@ -83,18 +83,18 @@ class EnrichmentClientTest {
   }
 
   @Test
-  void graphql_readsEveryPullRequestAsTheTruthHasIt_inBatchesOf100_at3PointsPer100() {
+  void graphql_readsEveryPullRequestAsTheTruthHasIt_inOneQuery_at1PointPer100() {
     GitHubSimulator sim = simulator(b -> b);
     RepositoryId repo = sim.repositories().get(0);
 
     EnrichmentResult result = client(sim).enrich(repo, fullTargets(sim, repo), EnrichmentMode.GRAPHQL, 0);
 
     assertMatchesTruth(sim, repo, byNumber(result));
-    assertThat(result.graphqlQueries()).isEqualTo(3);
+    assertThat(result.graphqlQueries()).isEqualTo(1);
     assertThat(result.requests()).isZero();
-    // 100 + 100 + 50 pull requests: 3 + 3 + 2 (150 connections round to 2) points
-    assertThat(result.graphqlPoints()).isEqualTo(8);
-    assertThat(sim.graphqlStats().points()).isEqualTo(8);
+    // 250 pull requests, one latestReviews connection each: 250 / 100 rounds to 3 points
+    assertThat(result.graphqlPoints()).isEqualTo(3);
+    assertThat(sim.graphqlStats().points()).isEqualTo(3);
     assertThat(sim.stats().requests()).isZero();
   }
 
@@ -121,33 +121,36 @@ class EnrichmentClientTest {
 
   @Test
   void graphql_502_halvesTheBatchUntilItPasses() {
-    // 100 pull requests estimated at 1 ms each reach the 60 ms timeout; 50 do not
-    GitHubSimulator sim = simulator(b -> b.graphqlServerTime(Duration.ofMillis(1), Duration.ofMillis(60)));
+    // 250 and 125 pull requests estimated at 1 ms each reach the 100 ms timeout; 62 do not
+    GitHubSimulator sim = simulator(b -> b.graphqlServerTime(Duration.ofMillis(1), Duration.ofMillis(100)));
     RepositoryId repo = sim.repositories().get(0);
     HttpGitHubClient client = client(sim);
 
     EnrichmentResult result = client.enrich(repo, fullTargets(sim, repo), EnrichmentMode.GRAPHQL, 0);
 
     assertMatchesTruth(sim, repo, byNumber(result));
-    assertThat(sim.graphqlStats().timeouts()).isEqualTo(1);
-    assertThat(client.graphqlBatchSize()).isEqualTo(50);
-    // one timed-out 100 (charged 3), then 5 x 50 (2 each)
-    assertThat(result.graphqlQueries()).isEqualTo(6);
-    assertThat(result.graphqlPoints()).isEqualTo(sim.graphqlStats().points()).isEqualTo(13);
+    assertThat(sim.graphqlStats().timeouts()).isEqualTo(2);
+    assertThat(client.graphqlBatchSize()).isEqualTo(62);
+    // timed out: 250 (charged 3) and 125 (1); then 4 x 62 and 2, 1 point each
+    assertThat(result.graphqlQueries()).isEqualTo(7);
+    assertThat(result.graphqlPoints()).isEqualTo(sim.graphqlStats().points()).isEqualTo(9);
   }
 
   @Test
   void graphql_budgetSpent_readsTheRestThroughRest() {
     GitHubSimulator sim = simulator(b -> b.graphqlBudgetPerHour(55));
     RepositoryId repo = sim.repositories().get(0);
+    HttpGitHubClient client = client(sim);
+    client.enrich(repo, fullTargets(sim, repo), EnrichmentMode.GRAPHQL, 0);
 
-    // the first query leaves 52 points: a second would dip into the reserve of 50
-    EnrichmentResult result = client(sim).enrich(repo, fullTargets(sim, repo), EnrichmentMode.GRAPHQL, 0);
+    // the first query left 52 points: another of 3 would dip into the reserve of 50
+    EnrichmentResult result = client.enrich(repo, fullTargets(sim, repo), EnrichmentMode.GRAPHQL, 0);
 
     assertMatchesTruth(sim, repo, byNumber(result));
     assertThat(sim.graphqlStats().queries()).isEqualTo(1);
     assertThat(result.deferred()).isEmpty();
-    assertThat(sim.stats().requests()).isEqualTo(150 * 4);
+    assertThat(result.graphqlQueries()).isZero();
+    assertThat(sim.stats().requests()).isEqualTo(250 * 4);
   }
 
   @Test

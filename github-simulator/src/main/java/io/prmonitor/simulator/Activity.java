@@ -134,11 +134,12 @@ final class Activity {
 
   /**
    * What a client that reads the pull request now should end up storing, once mergeability is known:
-   * for a closed pull request, the mergeability it last had while open.
+   * for a closed pull request, the mergeability it last had while open; comments count conversation and
+   * review comments, as GraphQL's {@code totalCommentsCount} does.
    */
   static PullRequestEnrichment truth(SimPullRequest pr) {
     return new PullRequestEnrichment(pr.number, 0, pr.headSha, decision(pr), latestReviews(pr),
         rollup(checksOn(pr, pr.headSha)), pr.conflicting ? Mergeability.CONFLICTING : Mergeability.MERGEABLE,
-        pr.comments);
+        pr.comments + pr.reviewComments);
   }
 }

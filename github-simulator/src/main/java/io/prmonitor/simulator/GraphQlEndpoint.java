@@ -612,7 +612,8 @@ final class GraphQlEndpoint implements HttpHandler {
             .dataFetcher("id", env -> Templates.nodeId("R_", repo(env).id))
             .dataFetcher("name", env -> repo(env).repositoryId.name())
             .dataFetcher("nameWithOwner", env -> repo(env).repositoryId.fullName())
-            .dataFetcher("pullRequest", this::pullRequest))
+            .dataFetcher("pullRequest", this::pullRequest)
+            .dataFetcher("object", this::object))
         .type("PullRequest", t -> t
             .dataFetcher("id", env -> Templates.nodeId("PR_", pr(env).id))
             .dataFetcher("number", env -> pr(env).number)
@@ -620,6 +621,7 @@ final class GraphQlEndpoint implements HttpHandler {
             .dataFetcher("isDraft", env -> pr(env).draft)
             .dataFetcher("updatedAt", env -> pr(env).updatedAt.toString())
             .dataFetcher("headRefOid", env -> pr(env).headSha)
+            .dataFetcher("headRefName", env -> pr(env).headRef)
             .dataFetcher("mergeable", env -> Activity.mergeable(pr(env), env.<PullView>getSource().now()).name())
             .dataFetcher("reviewDecision", env -> Activity.decision(pr(env)).name())
             .dataFetcher("totalCommentsCount", env -> pr(env).comments + pr(env).reviewComments)
@@ -628,6 +630,7 @@ final class GraphQlEndpoint implements HttpHandler {
             .dataFetcher("latestReviews", env -> reviews(env, true))
             .dataFetcher("reviews", env -> reviews(env, false)))
         .type("Actor", t -> t.typeResolver(env -> env.getSchema().getObjectType("User")))
+        .type("GitObject", t -> t.typeResolver(env -> env.getSchema().getObjectType("Commit")))
         .type("Node", t -> t.typeResolver(env -> env.getSchema().getObjectType(
             String.valueOf(((Map<?, ?>) env.getObject()).get("__typename")))))
         .build();
@@ -731,16 +734,36 @@ final class GraphQlEndpoint implements HttpHandler {
     return connection(page, pr.comments, page.size() < pr.comments);
   }
 
-  private Object commits(DataFetchingEnvironment env) {
-    SimPullRequest pr = pr(env);
-    List<SimPullRequest.SimCheck> checks = Activity.checksOn(pr, pr.headSha);
-    ChecksState rollup = Activity.rollup(checks);
+  /** A commit as GraphQL shows it: its oid and the rollup of the checks and statuses on it (null without any). */
+  private static Map<String, Object> commit(SimPullRequest pr, String oid) {
+    ChecksState rollup = Activity.rollup(Activity.checksOn(pr, oid));
     Map<String, Object> commit = new LinkedHashMap<>();
-    commit.put("id", Templates.nodeId("C_", pr.headSha.hashCode() & 0xFFFFFFFL));
-    commit.put("oid", pr.headSha);
+    commit.put("__typename", "Commit");
+    commit.put("id", Templates.nodeId("C_", oid.hashCode() & 0xFFFFFFFL));
+    commit.put("oid", oid);
     commit.put("statusCheckRollup", rollup == ChecksState.NONE ? null
         : Map.of("id", Templates.nodeId("SCR_", pr.id), "state", rollup.name()));
-    Map<String, Object> node = Map.of("id", Templates.nodeId("PURC_", pr.id), "commit", commit);
+    return commit;
+  }
+
+  /** {@code Repository.object(oid:)}: a head commit of one of its pull requests (current or with CI), else null. */
+  private Object object(DataFetchingEnvironment env) {
+    String oid = env.getArgument("oid");
+    if (oid == null) {
+      return null;
+    }
+    SimRepository repo = repo(env);
+    for (SimPullRequest pr : repo.pulls) {
+      if (oid.equals(pr.headSha) || oid.equals(pr.ciSha)) {
+        return commit(pr, oid);
+      }
+    }
+    return null;
+  }
+
+  private Object commits(DataFetchingEnvironment env) {
+    SimPullRequest pr = pr(env);
+    Map<String, Object> node = Map.of("id", Templates.nodeId("PURC_", pr.id), "commit", commit(pr, pr.headSha));
     return connection(List.of(node), pr.commits, pr.commits > 1);
   }
 

@@ -438,6 +438,7 @@ final class World {
       pr.state = PullRequestState.OPEN;
       pr.reviewCount = 0;
       pr.comments = 0;
+      pr.reviewComments = 0;
       pr.ciSha = pr.headSha;
       repo.pulls.add(pr);
       touch(repo, pr);

@@ -8,7 +8,7 @@ import java.util.TreeMap;
 /**
  * The part of a pull request's tracked state that GitHub's list endpoint does not show, read per pull
  * request ("enrichment"): the review decision, the latest review of each reviewer, the CI state of the
- * head commit, mergeability, and the number of conversation comments. Immutable.
+ * head commit, mergeability, and the number of comments. Immutable.
  *
  * <p>A store keeps one per pull request, beside its {@link PullRequest} snapshot, and replaces it with
  * each {@link SyncBatch} that carries a newer one. {@link #revision()} counts the replacements that changed
@@ -25,7 +25,8 @@ import java.util.TreeMap;
  * @param latestReviews each reviewer's (login's) latest submitted review state, sorted by login
  * @param checks the CI rollup of {@link #headSha()}, never null
  * @param mergeable never null; {@link Mergeability#UNKNOWN} only until GitHub first computed it
- * @param comments the number of conversation (issue) comments, not negative
+ * @param comments the number of comments, conversation and review comments together (GraphQL's
+ *     {@code totalCommentsCount}; REST's {@code comments + review_comments}), not negative
  * @param etags the entity tags of the REST responses it was read from, for conditional re-reads (REST
  *     enrichment keeps them with the enrichment, so they outlive the process); null when read otherwise.
  *     Not part of the tracked state ({@link #sameState})
