@@ -297,7 +297,7 @@ public final class LoadTest {
             populated = true;
           }
           extra.clear();
-          if (options.enrichment != EnrichmentMode.OFF) {
+          if (options.enrichment != EnrichmentMode.OFF || scenario.equals("ci")) {
             extra.put("openPrs", openPullRequests(simulator, repositories));
           }
           if (scenario.equals("churn")) {
