@@ -115,6 +115,11 @@ public final class HttpGitHubClient implements GitHubClient {
   static final String GRAPHQL_ENDPOINT = "/graphql";
   /** Successful GraphQL batches after which a shrunken batch size doubles again. */
   private static final int GRAPHQL_GROWTH_AFTER = 50;
+  /**
+   * How long after a GraphQL timeout the batch size stays where the timeouts put it: concurrent repositories
+   * would otherwise grow it back together and time out together again.
+   */
+  private static final long GRAPHQL_REGROWTH_AFTER_NANOS = Duration.ofMinutes(15).toNanos();
   static final String ORG_REPOS_ENDPOINT = "/orgs/{org}/repos";
   static final String USER_REPOS_ENDPOINT = "/users/{user}/repos";
   static final String INSTALLATION_REPOS_ENDPOINT = "/installation/repositories";
@@ -155,6 +160,8 @@ public final class HttpGitHubClient implements GitHubClient {
       new java.util.concurrent.atomic.AtomicInteger(GraphQlEnrichment.MAX_BATCH);
   private final java.util.concurrent.atomic.AtomicInteger graphqlSuccesses =
       new java.util.concurrent.atomic.AtomicInteger();
+  /** The ticker's time of the last GraphQL timeout; null before any. */
+  private final AtomicReference<Long> graphqlTimedOutAt = new AtomicReference<>();
   private final Cache<DetailsKey, CachedDetails> detailsCache;
   private final AtomicReference<RateLimitStatus> latestRateLimit = new AtomicReference<>();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -402,7 +409,8 @@ public final class HttpGitHubClient implements GitHubClient {
    * requests (the batch halves after a {@code 502} or a timeout, which GitHub answers past 10 s of server time,
    * and grows back after successes), paced under the GraphQL budget reported by each answer (never dipping
    * into {@link GitHubClientSettings#rateLimitReserve()} points), its points per minute and its share of server
-   * time; what the GraphQL budget cannot pay is read through REST. {@link EnrichmentMode#REST}: per pull
+   * time (the batch grows back only once 15 minutes passed without a timeout); what the GraphQL budget cannot
+   * pay is read through REST. {@link EnrichmentMode#REST}: per pull
    * request, {@code GET /pulls/{n}} (mergeability, comments) and, unless only CI is asked for,
    * {@code /pulls/{n}/reviews}, then {@code /commits/{sha}/check-runs} and {@code /commits/{sha}/status},
    * each conditional on the entity tag kept with the stored enrichment (a {@code 304} is free); what the REST
@@ -499,7 +507,10 @@ public final class HttpGitHubClient implements GitHubClient {
         tally.points += answer.cost() == null ? cost : answer.cost();
         at += size;
         failures = 0;
-        if (graphqlSuccesses.incrementAndGet() >= GRAPHQL_GROWTH_AFTER && graphqlBatch.get() < GraphQlEnrichment.MAX_BATCH) {
+        Long timedOutAt = graphqlTimedOutAt.get();
+        boolean mayGrow = timedOutAt == null || ticker.nanoTime() - timedOutAt >= GRAPHQL_REGROWTH_AFTER_NANOS;
+        if (graphqlSuccesses.incrementAndGet() >= GRAPHQL_GROWTH_AFTER && mayGrow
+            && graphqlBatch.get() < GraphQlEnrichment.MAX_BATCH) {
           graphqlSuccesses.set(0);
           graphqlBatch.getAndUpdate(b -> Math.min(GraphQlEnrichment.MAX_BATCH, b * 2));
         }
@@ -509,6 +520,7 @@ public final class HttpGitHubClient implements GitHubClient {
       failures++;
       graphqlSuccesses.set(0);
       if (outcome.timeout()) {
+        graphqlTimedOutAt.set(ticker.nanoTime());
         tally.points += cost;
         int smaller = Math.max(1, size / 2);
         graphqlBatch.getAndUpdate(b -> Math.min(b, smaller));

@@ -134,6 +134,12 @@ class EnrichmentClientTest {
     // timed out: 250 (charged 3) and 125 (1); then 4 x 62 and 2, 1 point each
     assertThat(result.graphqlQueries()).isEqualTo(7);
     assertThat(result.graphqlPoints()).isEqualTo(sim.graphqlStats().points()).isEqualTo(9);
+    for (int i = 0; i < 10; i++) {
+      client.enrich(repo, fullTargets(sim, repo), EnrichmentMode.GRAPHQL, 0);
+    }
+    assertThat(client.graphqlBatchSize()).as("no growth within 15 minutes of a timeout, after 55 successes")
+        .isEqualTo(62);
+    assertThat(sim.graphqlStats().timeouts()).isEqualTo(2);
   }
 
   @Test
