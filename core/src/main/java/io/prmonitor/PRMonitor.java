@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.prmonitor.core.delivery.OutboxDispatcher;
 import io.prmonitor.core.detect.ChangeDetector;
+import io.prmonitor.core.enrich.EnrichmentDetector;
+import io.prmonitor.core.enrich.PullRequestEnricher;
 import io.prmonitor.core.discovery.RepositoryDiscovery;
 import io.prmonitor.core.health.HealthEvaluator;
 import io.prmonitor.core.http.MonitorHttpServer;
@@ -25,6 +27,7 @@ import io.prmonitor.spi.ConfigurationException;
 import io.prmonitor.spi.WebhookDeliveries;
 import io.prmonitor.spi.ChangeKind;
 import io.prmonitor.spi.ChangeListener;
+import io.prmonitor.spi.EnrichmentMode;
 import io.prmonitor.spi.GitHubClient;
 import io.prmonitor.spi.GitHubClientProvider;
 import io.prmonitor.spi.GitHubClientSettings;
@@ -96,6 +99,8 @@ public final class PRMonitor implements AutoCloseable {
   private final MonitorMetrics metrics;
   private final RepositoryDiscovery discovery;
   private final PassProcessor processor;
+  /** Reads reviews, CI state, mergeability and comments after each repository's list; null when off. */
+  private final PullRequestEnricher enricher;
   private final OutboxDispatcher dispatcher;
   private final List<ProgressListener> progressListeners;
   private final HealthEvaluator health;
@@ -150,11 +155,19 @@ public final class PRMonitor implements AutoCloseable {
     this.ownsStore = builder.store == null;
     this.store = new TimedPullRequestStore(rawStore, metrics);
     this.discovery = new RepositoryDiscovery(config.repositories(), selectors(config), filter(config));
-    RepositorySynchronizer synchronizer = new RepositorySynchronizer(client, store, new ChangeDetector(),
-        config.emitOpenedOnBaseline(), clock);
-    this.processor = new PassProcessor(synchronizer,
-        repositoryThreads("prmonitor-" + config.monitorName() + "-sync-", Runtime.version().feature()),
-        config.maxConcurrentRepositories(), config.passDeadline(), clock);
+    this.enricher = config.enrichment() == EnrichmentMode.OFF ? null
+        : new PullRequestEnricher(client, store, new EnrichmentDetector(), config.enrichment(),
+            config.enrichClosedHistory());
+    RepositorySynchronizer synchronizer = enricher == null
+        ? new RepositorySynchronizer(client, store, new ChangeDetector(), config.emitOpenedOnBaseline(), clock)
+        : new RepositorySynchronizer(client, store, new ChangeDetector(), config.emitOpenedOnBaseline(), clock,
+            enricher::upserted);
+    java.util.concurrent.ThreadFactory threads =
+        repositoryThreads("prmonitor-" + config.monitorName() + "-sync-", Runtime.version().feature());
+    this.processor = enricher == null
+        ? new PassProcessor(synchronizer, threads, config.maxConcurrentRepositories(), config.passDeadline(), clock)
+        : new PassProcessor(synchronizer, threads, config.maxConcurrentRepositories(), config.passDeadline(), clock,
+            enricher::enrich);
     this.dispatcher = new OutboxDispatcher(store, builder.listeners, clock);
     this.progressListeners = List.copyOf(builder.progressListeners);
     this.health = new HealthEvaluator(store, client, config, clock);
@@ -374,6 +387,9 @@ public final class PRMonitor implements AutoCloseable {
       Progress progress = new Progress(pass, repositories.size(), startedAt);
       notifyProgressListeners(listener -> listener.onPassStart(pass, repositories));
       RepositoryQueue queue = repositoryQueue(repositories);
+      if (enricher != null) {
+        enricher.restReserve(repositories.size());
+      }
       List<RepositoryOutcome> outcomes;
       OutboxDispatcher.Round round;
       try {
@@ -474,7 +490,8 @@ public final class PRMonitor implements AutoCloseable {
           quarantined.put(outcome.repository().fullName() + '#' + number, reason));
     }
     return new RunReport(pass, startedAt, Duration.between(startedAt, clock.instant()), total, done, failed,
-        deferred, seen, skipped, changes, requests, notModified, round.delivered(), round.failed(), quarantined);
+        deferred, seen, skipped, changes, requests, notModified, round.delivered(), round.failed(), quarantined,
+        enricher == null ? EnrichmentReport.none() : enricher.drain());
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.prmonitor;
 
+import io.prmonitor.spi.EnrichmentMode;
 import io.prmonitor.spi.GitHubClientSettings;
 import io.prmonitor.spi.GitHubCredentials;
 import io.prmonitor.spi.RepositoryId;
@@ -44,7 +45,8 @@ import java.util.regex.PatternSyntaxException;
  * @param databasePassword the database password, or null
  * @param maxConcurrentRepositories repositories synchronized at once
  * @param maxConcurrentPrsPerRepo the bound on per-pull-request requests (enrichment) in flight at once per
- *     repository; the processor of this release makes no such requests yet, so it bounds nothing today
+ *     repository; the processor of this release reads enrichment one request at a time per repository, so it
+ *     bounds nothing today
  * @param maxConcurrentRequests GitHub requests in flight at once across the monitor
  * @param githubRequestTimeout the time limit of one GitHub request, body included
  * @param databaseTransactionTimeout the time limit of one database transaction; stores derive their network
@@ -76,6 +78,10 @@ import java.util.regex.PatternSyntaxException;
  *     {@code migrate}; it rejects a key it does not know)
  * @param githubClientProperties settings of the GitHub client provider's own, handed to it in
  *     {@code GitHubClientSettings.properties()} and not interpreted by prmonitor
+ * @param enrichment how reviews, CI state, mergeability and comments are read: GitHub's GraphQL API (REST for
+ *     what its budget cannot pay), REST only, or not at all ({@link EnrichmentMode#OFF}, the default)
+ * @param enrichClosedHistory whether a repository's first pass also enriches its closed and merged pull
+ *     requests (otherwise only its open ones; later passes enrich every pull request that changed)
  */
 public record ProcessorConfig(
     List<RepositoryId> repositories,
@@ -116,7 +122,9 @@ public record ProcessorConfig(
     Duration leaseDuration,
     Duration repositoryInterval,
     Map<String, String> storeProperties,
-    Map<String, String> githubClientProperties) {
+    Map<String, String> githubClientProperties,
+    EnrichmentMode enrichment,
+    boolean enrichClosedHistory) {
 
   public static final int DEFAULT_MAX_CONCURRENT_REPOSITORIES = 10;
   public static final int DEFAULT_MAX_CONCURRENT_PRS_PER_REPO = 50;
@@ -137,6 +145,7 @@ public record ProcessorConfig(
   public static final String DEFAULT_MONITOR_NAME = "prmonitor";
   public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(60);
   public static final Duration DEFAULT_REPOSITORY_INTERVAL = Duration.ZERO;
+  public static final EnrichmentMode DEFAULT_ENRICHMENT = EnrichmentMode.OFF;
 
   private static final Pattern MONITOR_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Pattern PROVIDER_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -199,6 +208,8 @@ public record ProcessorConfig(
     b.repositoryInterval = repositoryInterval;
     b.storeProperties.putAll(storeProperties);
     b.githubClientProperties.putAll(githubClientProperties);
+    b.enrichment = enrichment;
+    b.enrichClosedHistory = enrichClosedHistory;
     return b;
   }
 
@@ -240,7 +251,8 @@ public record ProcessorConfig(
         + ", monitorName=" + monitorName + ", leases=" + leases + ", workerId=" + workerId
         + ", leaseDuration=" + leaseDuration + ", repositoryInterval=" + repositoryInterval
         + ", storeProperties=" + storeProperties.keySet() + ", githubClientProperties="
-        + githubClientProperties.keySet() + "]";
+        + githubClientProperties.keySet() + ", enrichment=" + enrichment + ", enrichClosedHistory="
+        + enrichClosedHistory + "]";
   }
 
   /**
@@ -287,6 +299,8 @@ public record ProcessorConfig(
     private String workerId;
     private Duration leaseDuration = DEFAULT_LEASE_DURATION;
     private Duration repositoryInterval = DEFAULT_REPOSITORY_INTERVAL;
+    private EnrichmentMode enrichment = DEFAULT_ENRICHMENT;
+    private boolean enrichClosedHistory;
 
     private Builder() {
     }
@@ -606,6 +620,22 @@ public record ProcessorConfig(
       return this;
     }
 
+    /**
+     * How reviews, CI state, mergeability and comments are read: {@link EnrichmentMode#GRAPHQL} (up to 100
+     * pull requests per query, REST for what the GraphQL budget cannot pay), {@link EnrichmentMode#REST} (up
+     * to four conditional requests per pull request) or {@link EnrichmentMode#OFF}; default OFF.
+     */
+    public Builder enrichment(EnrichmentMode value) {
+      this.enrichment = java.util.Objects.requireNonNull(value, "null enrichment");
+      return this;
+    }
+
+    /** Whether a repository's first pass enriches its closed and merged pull requests too; default false. */
+    public Builder enrichClosedHistory(boolean value) {
+      this.enrichClosedHistory = value;
+      return this;
+    }
+
     /** How long a repository lease lasts unless renewed, 100 ms to 1 hour; default 60 s. */
     public Builder leaseDuration(Duration value) {
       this.leaseDuration = duration("leaseDuration", value, Duration.ofHours(1));
@@ -662,7 +692,7 @@ public record ProcessorConfig(
           enableCaching, cacheTtl, retryMaxAttempts, retryBackoffFactor, rateLimitReserve, serverTimeBudget,
           serverTimeWindow, emitOpenedOnBaseline, passInterval, passDeadline, shutdownTimeout, outboxRetention, monitorName,
           leases, workerId == null && leases ? generatedWorkerId() : workerId, leaseDuration, repositoryInterval,
-          storeProperties, githubClientProperties);
+          storeProperties, githubClientProperties, enrichment, enrichClosedHistory);
     }
 
     /** {@code host-pid-random}: unique per monitor, readable in the store's lease_owner column. */

@@ -38,6 +38,7 @@ import java.util.TreeMap;
  * @param quarantined pull requests the reader or the store refused in this pass, as {@code owner/name#number}
  *     with the reason; the rest of their repositories was synchronized, and they are retried on every later
  *     pass until stored
+ * @param enrichment what enrichment read in this pass ({@link EnrichmentReport#none()} when it is off)
  */
 public record RunReport(
     long pass,
@@ -54,13 +55,15 @@ public record RunReport(
     long notModified,
     long changesDelivered,
     long deliveryFailures,
-    Map<String, String> quarantined) {
+    Map<String, String> quarantined,
+    EnrichmentReport enrichment) {
 
   private static final JsonFactory JSON = new JsonFactory();
 
   public RunReport {
     Objects.requireNonNull(startedAt, "null startedAt");
     Objects.requireNonNull(duration, "null duration");
+    Objects.requireNonNull(enrichment, "null enrichment");
     failed = Map.copyOf(new TreeMap<>(failed));
     deferred = List.copyOf(deferred);
     EnumMap<ChangeKind, Long> nonZero = new EnumMap<>(ChangeKind.class);
@@ -73,13 +76,14 @@ public record RunReport(
     quarantined = java.util.Collections.unmodifiableMap(new TreeMap<>(quarantined));
   }
 
-  /** A report in which no pull request was quarantined. */
+  /** A report of a pass that quarantined no pull request and read no enrichment. */
   public RunReport(long pass, Instant startedAt, Duration duration, int repositories, int repositoriesDone,
       Map<String, String> failed, List<RepositoryId> deferred, long pullRequestsSeen, long pullRequestsSkipped,
       Map<ChangeKind, Long> changes, long requests, long notModified, long changesDelivered,
       long deliveryFailures) {
     this(pass, startedAt, duration, repositories, repositoriesDone, failed, deferred, pullRequestsSeen,
-        pullRequestsSkipped, changes, requests, notModified, changesDelivered, deliveryFailures, Map.of());
+        pullRequestsSkipped, changes, requests, notModified, changesDelivered, deliveryFailures, Map.of(),
+        EnrichmentReport.none());
   }
 
   /** The total number of changes of every kind. */
@@ -96,7 +100,8 @@ public record RunReport(
    * Renders the report as one line of JSON: {@code {"pass":1,"startedAt":"...","durationMs":1234,
    * "repositories":20,"done":20,"failed":{},"deferred":[],"pullRequests":10000,"skipped":0,
    * "changes":{"EDITED":3},"totalChanges":3,"requests":100,"notModified":0,"delivered":3,
-   * "deliveryFailures":0,"quarantined":{}}}; {@code quarantined} maps {@code owner/name#number} to the reason.
+   * "deliveryFailures":0,"quarantined":{}}}, followed by {@code "enrichment":{...}} when enrichment read
+   * anything; {@code quarantined} maps {@code owner/name#number} to the reason.
    */
   public String toJson() {
     StringWriter out = new StringWriter(256);
@@ -134,6 +139,23 @@ public record RunReport(
         json.writeStringField(entry.getKey(), entry.getValue());
       }
       json.writeEndObject();
+      if (!enrichment.equals(EnrichmentReport.none())) {
+        json.writeObjectFieldStart("enrichment");
+        json.writeNumberField("pullRequests", enrichment.pullRequestsRead());
+        json.writeNumberField("full", enrichment.fullReads());
+        json.writeNumberField("checks", enrichment.checksReads());
+        json.writeNumberField("requests", enrichment.requests());
+        json.writeNumberField("notModified", enrichment.notModified());
+        json.writeNumberField("graphqlQueries", enrichment.graphqlQueries());
+        json.writeNumberField("graphqlPoints", enrichment.graphqlPoints());
+        json.writeObjectFieldStart("deferred");
+        for (var entry : new TreeMap<>(enrichment.deferred()).entrySet()) {
+          json.writeNumberField(entry.getKey(), entry.getValue());
+        }
+        json.writeEndObject();
+        json.writeNumberField("failures", enrichment.failures());
+        json.writeEndObject();
+      }
       json.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

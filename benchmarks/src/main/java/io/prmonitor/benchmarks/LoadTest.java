@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.prmonitor.PRMonitor;
 import io.prmonitor.ProcessorConfig;
 import io.prmonitor.RunReport;
+import io.prmonitor.spi.ChangeKind;
+import io.prmonitor.spi.EnrichmentMode;
 import io.prmonitor.spi.ListingCursor;
 import io.prmonitor.spi.RepositoryId;
 import java.io.IOException;
@@ -86,6 +88,17 @@ import java.util.stream.Stream;
  * generated body N characters of CJK text (65536: GitHub's limit). Lines carry {@code content},
  * {@code bodyChars}, {@code failed} and {@code quarantined}.
  *
+ * <p>Enrichment: {@code --enrichment graphql|rest|off} (default off) turns it on for the measured monitor;
+ * {@code --open-percent N} sets the simulator's share of open pull requests (its default 35; the enrichment
+ * rows use 10); the {@code ci} scenario (after {@code warm}) puts a failing check run on the head of 1% of
+ * the open pull requests before the pass, which moves neither {@code updated_at} nor the list. Lines then
+ * add {@code openPrs}, {@code enriched} (full and checks-only reads), {@code enrichmentDeferred},
+ * {@code checksChanged}, the simulator's GraphQL counts ({@code graphqlQueries, graphqlPoints,
+ * graphqlTimeouts, graphqlSecondaryLimited, graphqlRateLimited}) and {@code pointsPer100Open}; the
+ * {@code ci} line adds {@code ciMutations} and {@code ciRollupsChanged}. Under the github profile the
+ * simulator estimates 120 ms of server time per pull request a GraphQL query reads
+ * ({@code --graphql-ms-per-pr}) and answers 502 past 10 s, as GitHub does.
+ *
  * <p>Other options: {@code --seed N} (world seed, 42), {@code --jitter-ms N} (20), {@code --concurrency N}
  * (maxConcurrentRepositories, default ProcessorConfig's), {@code --max-requests N} (maxConcurrentRequests),
  * {@code --simulator-jvm "-Xmx2g ..."}, {@code --work DIR} ({@code target/loadtest}),
@@ -95,9 +108,9 @@ public final class LoadTest {
 
   private static final String TOKEN = "loadtest-token-not-a-secret";
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<String> SCENARIOS = List.of("cold", "warm", "churn", "reread");
-  /** The scenarios run unless {@code --scenarios} names others. */
-  private static final List<String> DEFAULT_SCENARIOS = List.of("cold", "warm", "churn");
+  private static final List<String> SCENARIOS = List.of("cold", "warm", "churn");
+  /** Every scenario, in the order they run; {@code ci} and {@code reread} only when asked for. */
+  private static final List<String> ALL_SCENARIOS = List.of("cold", "warm", "ci", "churn", "reread");
   /** What the simulated pull requests hold: {@code ordinary}, or issue 13's {@code hostile} world. */
   private static final List<String> CONTENTS = List.of("ordinary", "hostile");
 
@@ -130,10 +143,16 @@ public final class LoadTest {
         // issue 13's world: 1.5% of titles between 257 and 1,200 characters, 10% hostile pull requests
         flags.addAll(List.of("--long-titles", "0.015", "--hostile", "0.1"));
       }
+      if (options.openPercent != null) {
+        flags.addAll(List.of("--open-percent", Integer.toString(options.openPercent)));
+      }
       if (this == GITHUB) {
         flags.addAll(List.of("--latency-ms", "50", "--per-kb-ms", "0.1", "--jitter-ms",
             Long.toString(options.jitterMs), "--budget", "5000", "--server-time-budget-s", "90",
             "--server-time-window-s", "60"));
+        // GitHub's 10 s GraphQL timeout, reached by a query of 84 pull requests or more at 120 ms each
+        flags.addAll(List.of("--graphql-ms-per-pr", Long.toString(options.graphqlMsPerPr), "--graphql-timeout-ms",
+            "10000"));
       } else {
         flags.addAll(List.of("--budget", Integer.toString(Integer.MAX_VALUE)));
       }
@@ -147,7 +166,7 @@ public final class LoadTest {
 
   /** The parsed command line. */
   static final class Options {
-    List<String> scenarios = DEFAULT_SCENARIOS;
+    List<String> scenarios = SCENARIOS;
     List<String> contents = List.of("ordinary");
     int bodyChars;
     List<Profile> profiles = List.of(Profile.ENGINE, Profile.GITHUB);
@@ -164,6 +183,10 @@ public final class LoadTest {
     Path work = Path.of("target", "loadtest");
     String pgUrl = "jdbc:postgresql://127.0.0.1:5432/test";
     String pgUser = "postgres";
+    EnrichmentMode enrichment = EnrichmentMode.OFF;
+    /** The simulator's share of open pull requests; null for its default (35%). */
+    Integer openPercent;
+    long graphqlMsPerPr = 120;
 
     /** The repositories warmed up over before a profile's measured passes. */
     int warmupRepos(Profile profile) {
@@ -211,9 +234,13 @@ public final class LoadTest {
       String value = args[++i];
       try {
         switch (flag) {
-          case "--scenarios" -> o.scenarios = list(value, SCENARIOS, "scenario");
+          case "--scenarios" -> o.scenarios = list(value, ALL_SCENARIOS, "scenario");
           case "--contents" -> o.contents = list(value, CONTENTS, "content");
           case "--body-chars" -> o.bodyChars = notNegative(flag, Integer.parseInt(value));
+          case "--enrichment" -> o.enrichment = EnrichmentMode.valueOf(list(value, List.of("graphql", "rest", "off"),
+              "enrichment").get(0).toUpperCase(Locale.ROOT));
+          case "--open-percent" -> o.openPercent = notNegative(flag, Integer.parseInt(value));
+          case "--graphql-ms-per-pr" -> o.graphqlMsPerPr = notNegative(flag, Integer.parseInt(value));
           case "--profiles" -> o.profiles = list(value, List.of("engine", "paced", "github"), "profile").stream()
               .map(p -> Profile.valueOf(p.toUpperCase(Locale.ROOT))).toList();
           case "--stores" -> o.stores = list(value, List.of("h2", "postgres"), "store");
@@ -282,9 +309,11 @@ public final class LoadTest {
           .meterRegistry(registry).listener(change -> delivered.incrementAndGet()).build()) {
         boolean populated = false;
         int churnRound = 0;
-        for (String scenario : SCENARIOS) {
+        Map<String, Object> extra = new LinkedHashMap<>();
+        for (String scenario : ALL_SCENARIOS) {
           boolean wanted = options.scenarios.contains(scenario);
-          boolean later = options.scenarios.stream().anyMatch(s -> SCENARIOS.indexOf(s) > SCENARIOS.indexOf(scenario));
+          boolean later = options.scenarios.stream()
+              .anyMatch(s -> ALL_SCENARIOS.indexOf(s) > ALL_SCENARIOS.indexOf(scenario));
           if (scenario.equals("cold") && !wanted && later) {
             monitor.run();
             populated = true;
@@ -297,6 +326,10 @@ public final class LoadTest {
             monitor.run();
             populated = true;
           }
+          extra.clear();
+          if (options.enrichment != EnrichmentMode.OFF || scenario.equals("ci")) {
+            extra.put("openPrs", openPullRequests(simulator, repositories));
+          }
           if (scenario.equals("churn")) {
             churn(simulator, repositories, options.prs, ++churnRound);
           }
@@ -306,10 +339,13 @@ public final class LoadTest {
               monitor.store().completePass(repository, ListingCursor.NONE, Instant.now());
             }
           }
+          if (scenario.equals("ci")) {
+            ciChanges(simulator, repositories, extra);
+          }
           if (profile == Profile.GITHUB && populated) {
             drainServerTimeWindow();
           }
-          measure(monitor, registry, simulator, options, profile, storeName, scenario, content);
+          measure(monitor, registry, simulator, options, profile, storeName, scenario, content, extra);
           populated = true;
         }
       }
@@ -362,6 +398,7 @@ public final class LoadTest {
     if (options.maxRequests != null) {
       config.maxConcurrentRequests(options.maxRequests);
     }
+    config.enrichment(options.enrichment);
     return config.build();
   }
 
@@ -383,8 +420,53 @@ public final class LoadTest {
     }
   }
 
+  /** The open pull requests of the measured repositories, by the simulator's truth. */
+  private static long openPullRequests(SimulatorProcess simulator, List<RepositoryId> repositories)
+      throws IOException {
+    long open = 0;
+    for (RepositoryId repository : repositories) {
+      for (JsonNode pr : simulator.truth(repository)) {
+        open += pr.path("state").asText().equals("OPEN") ? 1 : 0;
+      }
+    }
+    return open;
+  }
+
+  /**
+   * CI only: a failing check run on the head of 1% of the open pull requests (at least one per repository),
+   * which moves neither {@code updated_at} nor the list. Records how many were changed and how many of those
+   * changed their CI rollup (a head already failing stays failing), by the simulator's truth.
+   */
+  private static void ciChanges(SimulatorProcess simulator, List<RepositoryId> repositories,
+      Map<String, Object> extra) throws IOException {
+    long open = (Long) extra.get("openPrs");
+    int perRepository = (int) Math.max(1, open / 100 / Math.max(1, repositories.size()));
+    int mutations = 0;
+    int rollupsChanged = 0;
+    for (RepositoryId repository : repositories) {
+      List<Integer> numbers = new ArrayList<>();
+      for (JsonNode pr : simulator.truth(repository)) {
+        if (pr.path("state").asText().equals("OPEN")) {
+          numbers.add(pr.path("number").asInt());
+        }
+      }
+      JsonNode before = simulator.enrichmentTruth(repository);
+      for (int j = 0; j < perRepository && j < numbers.size(); j++) {
+        int number = numbers.get(j * Math.max(1, numbers.size() / perRepository));
+        simulator.mutate(Map.of("op", "setCheckRun", "repo", repository.fullName(), "number", number,
+            "name", "loadtest-ci", "value", "completed", "conclusion", "failure"));
+        mutations++;
+        String was = before.path(Integer.toString(number)).path("checks").asText();
+        rollupsChanged += was.equals("FAILURE") ? 0 : 1;
+      }
+    }
+    extra.put("ciMutations", mutations);
+    extra.put("ciRollupsChanged", rollupsChanged);
+  }
+
   private static void measure(PRMonitor monitor, MeterRegistry registry, SimulatorProcess simulator,
-      Options options, Profile profile, String store, String scenario, String content) throws IOException {
+      Options options, Profile profile, String store, String scenario, String content, Map<String, Object> extra)
+      throws IOException {
     double clientBefore = totalMillis(registry, "prmonitor.github.requests");
     double storeBefore = totalMillis(registry, "prmonitor.store.transaction");
     simulator.resetStats();
@@ -433,6 +515,24 @@ public final class LoadTest {
     line.put("loadAvg", Math.round(load * 10) / 10.0);
     line.put("clientResponseMs", clientResponseMs);
     line.put("storeMs", storeMs);
+    if (options.enrichment != EnrichmentMode.OFF) {
+      JsonNode graphql = simulator.graphqlStats();
+      line.put("enrichment", options.enrichment.name().toLowerCase(Locale.ROOT));
+      line.putAll(extra);
+      line.put("enriched", report.enrichment().pullRequestsRead());
+      line.put("enrichedFull", report.enrichment().fullReads());
+      line.put("enrichedChecks", report.enrichment().checksReads());
+      line.put("enrichmentDeferred", report.enrichment().deferredPullRequests());
+      line.put("checksChanged", report.changes().getOrDefault(ChangeKind.CHECKS_CHANGED, 0L));
+      line.put("graphqlQueries", graphql.path("queries").asLong());
+      line.put("graphqlPoints", graphql.path("points").asLong());
+      line.put("graphqlTimeouts", graphql.path("timeouts").asLong());
+      line.put("graphqlSecondaryLimited", graphql.path("secondaryLimited").asLong());
+      line.put("graphqlRateLimited", graphql.path("rateLimited").asLong());
+      long open = extra.get("openPrs") instanceof Long l ? l : 0;
+      line.put("pointsPer100Open", open == 0 ? null
+          : Math.round(graphql.path("points").asLong() * 100.0 / open * 100) / 100.0);
+    }
     System.out.println(JSON.writeValueAsString(line));
     System.out.flush();
     if (!report.isComplete() || !report.quarantined().isEmpty()) {

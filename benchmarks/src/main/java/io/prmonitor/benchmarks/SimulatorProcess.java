@@ -142,6 +142,26 @@ final class SimulatorProcess implements AutoCloseable {
         : Map.of("op", op, "repo", repository.fullName(), "number", number, "value", value));
   }
 
+  /** Applies one mutation given as the control API's JSON fields ({@code op}, {@code repo}, {@code number}, ...). */
+  void mutate(Map<String, Object> fields) throws IOException {
+    call("POST", "/mutate", fields);
+  }
+
+  /** The GraphQL endpoint's counters since the last {@link #resetStats()}. */
+  JsonNode graphqlStats() throws IOException {
+    return call("GET", "/graphql-stats", null);
+  }
+
+  /** Each pull request's enrichment truth, keyed by number. */
+  JsonNode enrichmentTruth(RepositoryId repository) throws IOException {
+    return call("GET", "/enrichment-truth/" + repository.fullName(), null);
+  }
+
+  /** The ground truth of one repository's pull requests, as the control API renders it. */
+  JsonNode truth(RepositoryId repository) throws IOException {
+    return call("GET", "/truth/" + repository.fullName(), null);
+  }
+
   private JsonNode call(String method, String path, Object body) throws IOException {
     HttpRequest.Builder request = HttpRequest.newBuilder(baseUrl.resolve("/_sim" + path))
         .timeout(Duration.ofMinutes(1));

@@ -16,14 +16,20 @@ import io.prmonitor.github.ratelimit.SecondaryLimitGate;
 import io.prmonitor.github.ratelimit.ServerTimePacer;
 import io.prmonitor.github.ratelimit.Sleeper;
 import io.prmonitor.github.ratelimit.Ticker;
+import io.prmonitor.spi.ChecksState;
 import io.prmonitor.spi.DiscoveryPage;
+import io.prmonitor.spi.EnrichmentMode;
+import io.prmonitor.spi.EnrichmentResult;
+import io.prmonitor.spi.EnrichmentTarget;
 import io.prmonitor.spi.GitHubAuthenticationException;
 import io.prmonitor.spi.GitHubClient;
 import io.prmonitor.spi.GitHubClientListener;
 import io.prmonitor.spi.GitHubClientSettings;
 import io.prmonitor.spi.GitHubCredentials;
 import io.prmonitor.spi.GitHubException;
+import io.prmonitor.spi.Mergeability;
 import io.prmonitor.spi.PageRequest;
+import io.prmonitor.spi.PullRequestEnrichment;
 import io.prmonitor.spi.PullRequestPage;
 import io.prmonitor.spi.RateLimitExceededException;
 import io.prmonitor.spi.RateLimitStatus;
@@ -31,6 +37,8 @@ import io.prmonitor.spi.RepositoryId;
 import io.prmonitor.spi.RepositoryInfo;
 import io.prmonitor.spi.RepositoryNotFoundException;
 import io.prmonitor.spi.RepositorySelector;
+import io.prmonitor.spi.ReviewDecision;
+import io.prmonitor.spi.ReviewState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -47,6 +55,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -115,6 +124,17 @@ public final class HttpGitHubClient implements GitHubClient {
 
   static final String PULLS_ENDPOINT = "/repos/{owner}/{repo}/pulls";
   static final String PULL_ENDPOINT = "/repos/{owner}/{repo}/pulls/{number}";
+  static final String REVIEWS_ENDPOINT = "/repos/{owner}/{repo}/pulls/{number}/reviews";
+  static final String CHECK_RUNS_ENDPOINT = "/repos/{owner}/{repo}/commits/{ref}/check-runs";
+  static final String STATUS_ENDPOINT = "/repos/{owner}/{repo}/commits/{ref}/status";
+  static final String GRAPHQL_ENDPOINT = "/graphql";
+  /** Successful GraphQL batches after which a shrunken batch size doubles again. */
+  private static final int GRAPHQL_GROWTH_AFTER = 50;
+  /**
+   * How long after a GraphQL timeout the batch size stays where the timeouts put it: concurrent repositories
+   * would otherwise grow it back together and time out together again.
+   */
+  private static final long GRAPHQL_REGROWTH_AFTER_NANOS = Duration.ofMinutes(15).toNanos();
   static final String ORG_REPOS_ENDPOINT = "/orgs/{org}/repos";
   static final String USER_REPOS_ENDPOINT = "/users/{user}/repos";
   static final String INSTALLATION_REPOS_ENDPOINT = "/installation/repositories";
@@ -150,6 +170,18 @@ public final class HttpGitHubClient implements GitHubClient {
   private final PullRequestListReader listReader;
   private final RepositoryListReader repositoryReader;
   private final PullRequestDetailsReader detailsReader;
+  private final GraphQlEnrichment graphqlReader;
+  private final RestEnrichment restReader;
+  private final URI graphqlUri;
+  private final GraphQlBudget graphqlBudget;
+  private final ServerTimePacer graphqlPacer;
+  private final GraphQlBudget.PointsPerMinute graphqlMinute;
+  private final java.util.concurrent.atomic.AtomicInteger graphqlBatch =
+      new java.util.concurrent.atomic.AtomicInteger(GraphQlEnrichment.MAX_BATCH);
+  private final java.util.concurrent.atomic.AtomicInteger graphqlSuccesses =
+      new java.util.concurrent.atomic.AtomicInteger();
+  /** The ticker's time of the last GraphQL timeout; null before any. */
+  private final AtomicReference<Long> graphqlTimedOutAt = new AtomicReference<>();
   private final Cache<DetailsKey, CachedDetails> detailsCache;
   private final AtomicReference<RateLimitStatus> latestRateLimit = new AtomicReference<>();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -194,6 +226,15 @@ public final class HttpGitHubClient implements GitHubClient {
     this.listReader = new PullRequestListReader(json);
     this.repositoryReader = new RepositoryListReader(json);
     this.detailsReader = new PullRequestDetailsReader(json);
+    this.graphqlReader = new GraphQlEnrichment(json);
+    this.restReader = new RestEnrichment(json);
+    this.graphqlUri = URI.create(GraphQlEnrichment.endpoint(base));
+    this.graphqlBudget = new GraphQlBudget(clock);
+    this.graphqlMinute = new GraphQlBudget.PointsPerMinute(GraphQlBudget.POINTS_PER_MINUTE, ticker, sleeper);
+    // GitHub lets GraphQL have 60 of the 90 s of server time per 60 s; REST's pacer counts GraphQL's time too
+    this.graphqlPacer = settings.serverTimeBudget() == null ? null
+        : new ServerTimePacer(settings.serverTimeBudget().multipliedBy(2).dividedBy(3), settings.serverTimeWindow(),
+            ticker, sleeper);
     this.permits = new Semaphore(settings.maxConcurrentRequests(), true);
     this.secondaryLimit = new SecondaryLimitGate(settings.secondaryLimitPause(), ticker, sleeper);
     this.budget = new RequestBudget(credential, settings.rateLimitReserve(), clock);
@@ -411,6 +452,369 @@ public final class HttpGitHubClient implements GitHubClient {
       detailsCache.put(key, new CachedDetails(etag, answer.value()));
     }
     return Optional.of(answer.value());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Enrichment
+
+  /**
+   * Reads pull requests' enrichment. {@link EnrichmentMode#GRAPHQL}: one query per batch of up to 100 pull
+   * requests (the batch halves after a {@code 502} or a timeout, which GitHub answers past 10 s of server time,
+   * and grows back after successes), paced under the GraphQL budget reported by each answer (never dipping
+   * into {@link GitHubClientSettings#rateLimitReserve()} points), its points per minute and its share of server
+   * time (the batch grows back only once 15 minutes passed without a timeout); what the GraphQL budget cannot
+   * pay is read through REST. {@link EnrichmentMode#REST}: per pull
+   * request, {@code GET /pulls/{n}} (mergeability, comments) and, unless only CI is asked for,
+   * {@code /pulls/{n}/reviews}, then {@code /commits/{sha}/check-runs} and {@code /commits/{sha}/status},
+   * each conditional on the entity tag kept with the stored enrichment (a {@code 304} is free); what the REST
+   * budget cannot pay is deferred.
+   */
+  @Override
+  public EnrichmentResult enrich(RepositoryId repository, List<EnrichmentTarget> targets, EnrichmentMode mode,
+      int restReserve) {
+    Objects.requireNonNull(repository, "null repository");
+    Objects.requireNonNull(targets, "null targets");
+    Objects.requireNonNull(mode, "null mode");
+    requireOpen();
+    if (mode == EnrichmentMode.OFF) {
+      throw new IllegalArgumentException("enrichment mode OFF reads nothing");
+    }
+    if (restReserve < 0) {
+      throw new IllegalArgumentException("restReserve cannot be negative: " + restReserve);
+    }
+    Tally tally = new Tally(restReserve);
+    if (mode == EnrichmentMode.REST) {
+      restEnrich(repository, targets, tally);
+    } else {
+      graphqlEnrich(repository, targets, tally);
+    }
+    return new EnrichmentResult(tally.read, tally.deferred, tally.deferredReason, tally.requests,
+        tally.notModified, tally.queries, tally.points);
+  }
+
+  /** What one {@link #enrich} call did. Confined to its thread. */
+  private static final class Tally {
+    final int restReserve;
+    final List<PullRequestEnrichment> read = new ArrayList<>();
+    final List<Integer> deferred = new ArrayList<>();
+    String deferredReason;
+    int requests;
+    int notModified;
+    int queries;
+    int points;
+
+    Tally(int restReserve) {
+      this.restReserve = restReserve;
+    }
+
+    void defer(List<EnrichmentTarget> rest, String reason) {
+      for (EnrichmentTarget target : rest) {
+        deferred.add(target.number());
+      }
+      if (!rest.isEmpty() && deferredReason == null) {
+        deferredReason = reason;
+      }
+    }
+  }
+
+  /** The batch size GraphQL reads next: halved on a timeout, doubled back after a run of successes. */
+  int graphqlBatchSize() {
+    return graphqlBatch.get();
+  }
+
+  private void graphqlEnrich(RepositoryId repository, List<EnrichmentTarget> targets, Tally tally) {
+    int at = 0;
+    int failures = 0;
+    while (at < targets.size()) {
+      int size = Math.min(graphqlBatch.get(), targets.size() - at);
+      List<EnrichmentTarget> batch = targets.subList(at, at + size);
+      int cost = GraphQlEnrichment.cost(batch);
+      String refusal = graphqlBudget.refusal(cost, settings.rateLimitReserve());
+      if (refusal != null) {
+        LOG.debug("GraphQL budget cannot pay {} points for {}: {}; reading the rest through REST", cost,
+            repository, refusal);
+        restEnrich(repository, targets.subList(at, targets.size()), tally);
+        return;
+      }
+      GraphQlOutcome outcome;
+      try {
+        outcome = graphqlExchange(repository, batch);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new GitHubException("interrupted during POST " + GRAPHQL_ENDPOINT, 0, e);
+      }
+      tally.queries++;
+      if (outcome.answer() != null) {
+        GraphQlEnrichment.Answer answer = outcome.answer();
+        if (answer.rateLimited()) {
+          graphqlBudget.exhausted();
+          continue;
+        }
+        for (int i = 0; i < answer.errorTypes().size(); i++) {
+          if (!answer.errorTypes().get(i).equals("NOT_FOUND")) {
+            throw new GitHubException("POST " + GRAPHQL_ENDPOINT + " answered an error for " + repository + ": "
+                + answer.errorTypes().get(i) + " " + abbreviate(answer.errorMessages().get(i)), 200);
+          }
+        }
+        tally.read.addAll(answer.read().values());
+        tally.points += answer.cost() == null ? cost : answer.cost();
+        at += size;
+        failures = 0;
+        Long timedOutAt = graphqlTimedOutAt.get();
+        boolean mayGrow = timedOutAt == null || ticker.nanoTime() - timedOutAt >= GRAPHQL_REGROWTH_AFTER_NANOS;
+        if (graphqlSuccesses.incrementAndGet() >= GRAPHQL_GROWTH_AFTER && mayGrow
+            && graphqlBatch.get() < GraphQlEnrichment.MAX_BATCH) {
+          graphqlSuccesses.set(0);
+          graphqlBatch.getAndUpdate(b -> Math.min(GraphQlEnrichment.MAX_BATCH, b * 2));
+        }
+        continue;
+      }
+      // a timeout (502, 504, or no answer in time) costs points on GitHub and says the batch was too big
+      failures++;
+      graphqlSuccesses.set(0);
+      if (outcome.timeout()) {
+        graphqlTimedOutAt.set(ticker.nanoTime());
+        tally.points += cost;
+        int smaller = Math.max(1, size / 2);
+        graphqlBatch.getAndUpdate(b -> Math.min(b, smaller));
+      }
+      if (failures >= settings.retryMaxAttempts() && (size == 1 || !outcome.timeout())) {
+        throw new GitHubException("POST " + GRAPHQL_ENDPOINT + " for " + repository + " failed after " + failures
+            + " attempts: " + outcome.reason(), outcome.status());
+      }
+      Duration delay = outcome.secondaryLimit() || outcome.timeout() ? Duration.ZERO : backoff.delay(failures);
+      listener.onRetry(GRAPHQL_ENDPOINT, outcome.reason(), failures + 1, delay);
+      try {
+        sleeper.sleep(delay);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new GitHubException("interrupted during POST " + GRAPHQL_ENDPOINT, 0, e);
+      }
+    }
+  }
+
+  /** One GraphQL exchange: an answer, or why to try again (a timeout shrinks the batch). */
+  private record GraphQlOutcome(GraphQlEnrichment.Answer answer, boolean timeout, boolean secondaryLimit,
+      String reason, int status) {
+  }
+
+  private GraphQlOutcome graphqlExchange(RepositoryId repository, List<EnrichmentTarget> batch)
+      throws InterruptedException {
+    permits.acquire();
+    try {
+      secondaryLimit.awaitOpen();
+      // after a 401 the token's requests are held back, GraphQL's too, until one probes it again
+      boolean probe = isFixedToken() && rejection.admit(settings.requestTimeout().toNanos());
+      try {
+        graphqlMinute.acquire();
+      } catch (InterruptedException e) {
+        if (probe) {
+          rejection.unanswered();
+        }
+        throw e;
+      }
+      if (pacer != null) {
+        pacer.acquire();
+      }
+      if (graphqlPacer != null) {
+        try {
+          graphqlPacer.acquire();
+        } catch (InterruptedException e) {
+          if (pacer != null) {
+            pacer.cancel();
+          }
+          throw e;
+        }
+      }
+      long start = ticker.nanoTime();
+      int status = 0;
+      boolean answered = false;
+      MeteredInputStream wire = null;
+      try {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(graphqlUri)
+            .timeout(settings.requestTimeout())
+            .POST(HttpRequest.BodyPublishers.ofString(GraphQlEnrichment.requestBody(repository, batch)))
+            .header("Content-Type", "application/json")
+            .header("Accept", "application/json")
+            .header("User-Agent", USER_AGENT)
+            .header("Accept-Encoding", "gzip");
+        authorization.header().ifPresent(value -> builder.header("Authorization", value));
+        HttpResponse<InputStream> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
+        answered = true;
+        status = response.statusCode();
+        HttpHeaders headers = response.headers();
+        graphqlBudget.observe(headers);
+        try (InputStream raw = response.body()) {
+          wire = new MeteredInputStream(raw, Long.MAX_VALUE);
+          boolean gzip = headers.firstValue("Content-Encoding").map(v -> v.trim().equalsIgnoreCase("gzip"))
+              .orElse(false);
+          InputStream body = new MeteredInputStream(gzip ? new GZIPInputStream(wire, 16 * 1024) : wire, maxBodyBytes);
+          if (status == 200) {
+            secondaryLimit.succeeded();
+            GraphQlEnrichment.Answer answer = graphqlReader.read(body, batch);
+            graphqlBudget.observe(answer.remaining(), answer.resetAt());
+            return new GraphQlOutcome(answer, false, false, null, status);
+          }
+          if (status == 502 || status == 504) {
+            body.readNBytes(MAX_ERROR_BODY);
+            return new GraphQlOutcome(null, true, false, "HTTP " + status + " (timeout)", status);
+          }
+          if (status >= 500) {
+            body.readNBytes(MAX_ERROR_BODY);
+            return new GraphQlOutcome(null, false, false, "HTTP " + status, status);
+          }
+          String message = errorMessage(body);
+          if (status == 401) {
+            authorization.invalidate();
+            GitHubAuthenticationException failure = new GitHubAuthenticationException("GitHub rejected the "
+                + "credentials " + credential + " (HTTP 401 from POST " + GRAPHQL_ENDPOINT + "): " + message, status);
+            if (isFixedToken()) {
+              rejection.rejected(failure);
+            }
+            throw failure;
+          }
+          Duration retryAfter = retryAfter(headers);
+          if ((status == 403 || status == 429) && (retryAfter != null
+              || message.toLowerCase(Locale.ROOT).contains("secondary rate limit"))) {
+            Duration pause = secondaryLimit.trip(retryAfter);
+            listener.onSecondaryLimit(credential, pause);
+            LOG.warn("secondary rate limit of {} (HTTP {} from POST {}): pausing every request for {} s",
+                credential, status, GRAPHQL_ENDPOINT, pause.toSeconds());
+            return new GraphQlOutcome(null, false, true, "secondary rate limit", status);
+          }
+          throw new GitHubException("POST " + GRAPHQL_ENDPOINT + " failed with HTTP " + status + ": " + message,
+              status);
+        }
+      } catch (HttpTimeoutException e) {
+        return new GraphQlOutcome(null, true, false, "timeout", status);
+      } catch (IOException e) {
+        return new GraphQlOutcome(null, false, false, (answered ? "body read failed: " : "connection failed: ")
+            + e.getClass().getSimpleName(), status);
+      } finally {
+        Duration elapsed = Duration.ofNanos(ticker.nanoTime() - start);
+        if (pacer != null) {
+          pacer.release(elapsed);
+        }
+        if (graphqlPacer != null) {
+          graphqlPacer.release(elapsed);
+        }
+        if (probe && !answered) {
+          rejection.unanswered();
+        } else if (answered && status != 401) {
+          rejection.answered();
+        }
+        listener.onResponse(GRAPHQL_ENDPOINT, status, answered && status != 304, elapsed,
+            wire == null ? 0 : wire.count());
+      }
+    } finally {
+      permits.release();
+    }
+  }
+
+  private void restEnrich(RepositoryId repository, List<EnrichmentTarget> targets, Tally tally) {
+    for (int i = 0; i < targets.size(); i++) {
+      EnrichmentTarget target = targets.get(i);
+      int available = budget.available();
+      // a pull request takes up to four requests; what the list synchronization needs stays unspent
+      if (available < tally.restReserve + 4) {
+        tally.defer(targets.subList(i, targets.size()), "REST budget: " + Math.max(0, available)
+            + " requests left above the reserve, " + tally.restReserve + " kept for the list synchronization");
+        return;
+      }
+      try {
+        PullRequestEnrichment read = restEnrichOne(repository, target, tally);
+        if (read != null) {
+          tally.read.add(read);
+        }
+      } catch (RateLimitExceededException e) {
+        tally.defer(targets.subList(i, targets.size()), "rate limit budget exhausted until " + e.resetAt());
+        return;
+      }
+    }
+  }
+
+  private PullRequestEnrichment restEnrichOne(RepositoryId repository, EnrichmentTarget target, Tally tally) {
+    PullRequestEnrichment stored = target.stored();
+    RestEnrichment.Tags tags = RestEnrichment.Tags.parse(stored == null ? null : stored.etags());
+    Map<String, String> etags = new LinkedHashMap<>(tags.etags());
+    Map<String, ChecksState> partial = new LinkedHashMap<>(tags.partial());
+    String prefix = base + "/repos/" + repository.owner() + "/" + repository.name();
+
+    Answer<PullRequestDetails> pull = conditional(new Call(PULL_ENDPOINT, URI.create(prefix + "/pulls/"
+        + target.number()), stored == null ? null : etags.get("pull"), repository, true), detailsReader::read, tally);
+    if (pull.status() == 404) {
+      return null;
+    }
+    Mergeability mergeable;
+    int comments;
+    if (pull.status() == 304) {
+      mergeable = stored.mergeable();
+      comments = stored.comments();
+    } else {
+      Boolean flag = pull.value().mergeable();
+      mergeable = flag == null ? Mergeability.UNKNOWN : flag ? Mergeability.MERGEABLE : Mergeability.CONFLICTING;
+      comments = pull.value().comments() + pull.value().reviewComments();
+      etags.put("pull", pull.headers().firstValue("ETag").orElse(null));
+    }
+
+    ReviewDecision decision;
+    Map<String, ReviewState> latest;
+    if (target.checksOnly()) {
+      decision = stored.reviewDecision();
+      latest = stored.latestReviews();
+    } else {
+      Answer<List<RestEnrichment.Review>> reviews = conditional(new Call(REVIEWS_ENDPOINT, URI.create(prefix
+          + "/pulls/" + target.number() + "/reviews?per_page=100"), stored == null ? null : etags.get("reviews"),
+          repository, true), restReader::reviews, tally);
+      if (reviews.status() == 404) {
+        return null;
+      }
+      if (reviews.status() == 304) {
+        decision = stored.reviewDecision();
+        latest = stored.latestReviews();
+      } else {
+        decision = RestEnrichment.decision(reviews.value());
+        latest = RestEnrichment.latest(reviews.value());
+        etags.put("reviews", reviews.headers().firstValue("ETag").orElse(null));
+      }
+    }
+
+    ChecksState checks = ChecksState.NONE;
+    for (String part : new String[] {"runs", "status"}) {
+      boolean runs = part.equals("runs");
+      String suffix = runs ? "/check-runs?per_page=100" : "/status";
+      Answer<ChecksState> answer = conditional(new Call(runs ? CHECK_RUNS_ENDPOINT : STATUS_ENDPOINT,
+          URI.create(prefix + "/commits/" + target.headSha() + suffix), etags.get(part), repository, true),
+          runs ? restReader::checkRuns : restReader::statuses, tally);
+      ChecksState state;
+      if (answer.status() == 404 || answer.status() == 422) {
+        state = ChecksState.NONE;
+      } else if (answer.status() == 304 && partial.containsKey(part)) {
+        state = partial.get(part);
+      } else if (answer.value() != null) {
+        state = answer.value();
+        etags.put(part, answer.headers().firstValue("ETag").orElse(null));
+        partial.put(part, state);
+      } else {
+        state = ChecksState.NONE;
+      }
+      checks = RestEnrichment.worst(checks, state);
+    }
+    return new PullRequestEnrichment(target.number(), 0, target.headSha(), decision, latest, checks, mergeable,
+        comments, new RestEnrichment.Tags(etags, partial).text());
+  }
+
+  /** A conditional GET whose 304 (free) and 404 are answers; counts it. */
+  private <T> Answer<T> conditional(Call call, BodyReader<T> reader, Tally tally) {
+    Answer<T> answer = execute(call, reader);
+    tally.requests += answer.requests();
+    if (answer.status() == 304) {
+      tally.notModified++;
+    }
+    if (call.ifNoneMatch() != null) {
+      listener.onCacheLookup(answer.status() == 304);
+    }
+    return answer;
   }
 
   @Override

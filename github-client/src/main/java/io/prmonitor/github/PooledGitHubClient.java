@@ -95,6 +95,17 @@ public final class PooledGitHubClient implements GitHubClient {
     return withPermit(() -> choose().pullRequestDetails(repository, number));
   }
 
+  /**
+   * Reads enrichment with the member that has the most REST budget left (each member has its own GraphQL
+   * budget and batch size); see {@link HttpGitHubClient#enrich}.
+   */
+  @Override
+  public io.prmonitor.spi.EnrichmentResult enrich(RepositoryId repository,
+      List<io.prmonitor.spi.EnrichmentTarget> targets, io.prmonitor.spi.EnrichmentMode mode, int restReserve) {
+    Objects.requireNonNull(repository, "null repository");
+    return withPermit(() -> choose().enrich(repository, targets, mode, restReserve));
+  }
+
   /** The last status observed for each member that has answered, in pool order. */
   @Override
   public List<RateLimitStatus> rateLimits() {

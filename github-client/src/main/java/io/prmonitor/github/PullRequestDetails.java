@@ -13,6 +13,7 @@ package io.prmonitor.github;
  * @param deletions lines deleted
  * @param changedFiles files changed
  * @param comments issue comments (review comments not included)
+ * @param reviewComments review comments (on lines of the diff)
  */
 public record PullRequestDetails(
     int number,
@@ -22,5 +23,6 @@ public record PullRequestDetails(
     int additions,
     int deletions,
     int changedFiles,
-    int comments) {
+    int comments,
+    int reviewComments) {
 }

@@ -16,7 +16,7 @@ final class PullRequestDetailsReader {
   }
 
   PullRequestDetails read(InputStream in) throws IOException {
-    int[] counts = new int[6];
+    int[] counts = new int[7];
     Boolean[] flags = new Boolean[2];
     try (JsonParser p = json.parser(in)) {
       JsonToken first = p.nextToken();
@@ -31,6 +31,7 @@ final class PullRequestDetailsReader {
           case "deletions" -> counts[3] = intOrZero(p, value);
           case "changed_files" -> counts[4] = intOrZero(p, value);
           case "comments" -> counts[5] = intOrZero(p, value);
+          case "review_comments" -> counts[6] = intOrZero(p, value);
           case "merged" -> flags[0] = booleanOrNull(p, value);
           case "mergeable" -> flags[1] = booleanOrNull(p, value);
           default -> p.skipChildren();
@@ -38,7 +39,7 @@ final class PullRequestDetailsReader {
       });
     }
     return new PullRequestDetails(counts[0], Boolean.TRUE.equals(flags[0]), flags[1], counts[1], counts[2],
-        counts[3], counts[4], counts[5]);
+        counts[3], counts[4], counts[5], counts[6]);
   }
 
   private static int intOrZero(JsonParser p, JsonToken token) throws IOException {

@@ -253,6 +253,11 @@ final class ApiHandler implements HttpHandler {
     }
   }
 
+  /** Whether a request with this token (null: none) is let in, as for the REST API. */
+  boolean authorizedToken(String token) {
+    return authorized(token);
+  }
+
   private boolean authorized(String token) {
     if (tokens.isEmpty() && appTokens == null) {
       return true;
@@ -325,6 +330,9 @@ final class ApiHandler implements HttpHandler {
     if (s[from].equals("commits") && rest >= 3 && s[s.length - 1].equals("status")) {
       return "/commits/{ref}/status";
     }
+    if (s[from].equals("commits") && rest >= 3 && s[s.length - 1].equals("check-runs")) {
+      return "/commits/{ref}/check-runs";
+    }
     return "/{unknown}";
   }
 
@@ -394,6 +402,9 @@ final class ApiHandler implements HttpHandler {
     }
     if (s[from].equals("commits") && rest >= 3 && s[s.length - 1].equals("status")) {
       return status(repo, String.join("/", Arrays.copyOfRange(s, from + 1, s.length - 1)));
+    }
+    if (s[from].equals("commits") && rest >= 3 && s[s.length - 1].equals("check-runs")) {
+      return checkRuns(repo, String.join("/", Arrays.copyOfRange(s, from + 1, s.length - 1)));
     }
     return error(404, "Not Found");
   }
@@ -623,19 +634,46 @@ final class ApiHandler implements HttpHandler {
     }
   }
 
+  /** The pull request whose head or CI commit a ref names (a SHA or a head branch), or null. */
+  private static SimPullRequest commitOwner(SimRepository repo, String ref) {
+    SimPullRequest found = null;
+    boolean sha = ref.matches("[0-9a-f]{40}");
+    for (SimPullRequest pr : repo.pulls) {
+      if (sha ? pr.headSha.equals(ref) || ref.equals(pr.ciSha) : pr.headRef.equals(ref)) {
+        found = pr;
+      }
+    }
+    return found;
+  }
+
+  private Reply noCommit(String ref, String documentation) {
+    ByteSink out = new ByteSink(256);
+    out.ascii("{\"message\":\"No commit found for SHA: ").strContent(ref)
+        .ascii("\",\"documentation_url\":\"").ascii(documentation).ascii("\",\"status\":\"422\"}");
+    return new Reply(422, out.toByteArray());
+  }
+
+  private Reply checkRuns(SimRepository repo, String ref) {
+    world.lock.readLock().lock();
+    try {
+      SimPullRequest pr = commitOwner(repo, ref);
+      if (pr == null && !ref.matches("[0-9a-f]{40}")) {
+        return noCommit(ref, "https://docs.github.com/rest/checks/runs#list-check-runs-for-a-git-reference");
+      }
+      String sha = ref.matches("[0-9a-f]{40}") ? ref : pr.headSha;
+      ByteSink out = new ByteSink(4_000);
+      payloads.checkRuns(out, repo, sha, pr == null ? List.of() : Activity.checksOn(pr, sha));
+      return withContentEtag(out.toByteArray());
+    } finally {
+      world.lock.readLock().unlock();
+    }
+  }
+
   private Reply status(SimRepository repo, String ref) {
     world.lock.readLock().lock();
     try {
-      String sha = null;
-      if (ref.matches("[0-9a-f]{40}")) {
-        sha = ref;
-      } else {
-        for (SimPullRequest pr : repo.pulls) {
-          if (pr.headRef.equals(ref)) {
-            sha = pr.headSha;
-          }
-        }
-      }
+      SimPullRequest owner = commitOwner(repo, ref);
+      String sha = ref.matches("[0-9a-f]{40}") ? ref : owner == null ? null : owner.headSha;
       if (sha == null) {
         ByteSink out = new ByteSink(256);
         out.ascii("{\"message\":\"No commit found for SHA: ").strContent(ref)
@@ -644,7 +682,7 @@ final class ApiHandler implements HttpHandler {
         return new Reply(422, out.toByteArray());
       }
       ByteSink out = new ByteSink(8_000);
-      payloads.combinedStatus(out, repo, ref, sha);
+      payloads.combinedStatus(out, repo, ref, sha, owner == null ? List.of() : Activity.checksOn(owner, sha));
       return withContentEtag(out.toByteArray());
     } finally {
       world.lock.readLock().unlock();

@@ -29,6 +29,12 @@ import java.util.TreeMap;
  *       {@code stallMs}, {@code clear} (boolean, applied first), {@code rates} (an object of {@link Fault} name to
  *       probability), {@code failNext} ({@code {"kind":"SERVER_ERROR","count":3}})
  *   <li>{@code POST /_sim/remaining} with {@code {"token":"t","remaining":300}}
+ *   <li>{@code GET /_sim/enrichment-truth/{owner}/{repo}} - each pull request's enrichment truth, by number;
+ *       {@code GET /_sim/graphql-stats} - the GraphQL endpoint's {@link GraphQlStats}
+ *   <li>enrichment mutations: {@code submitReview} ({@code login}, {@code value} a review state),
+ *       {@code dismissReview} ({@code login}), {@code addComment}, {@code setCheckRun} ({@code name},
+ *       {@code value} a status, {@code conclusion}), {@code setCommitStatus} ({@code name}, {@code value} a
+ *       state), {@code setConflicting} ({@code value} true or false)
  * </ul>
  */
 final class ControlHandler implements HttpHandler {
@@ -70,6 +76,17 @@ final class ControlHandler implements HttpHandler {
     if (method.equals("GET") && path.startsWith("/truth/")) {
       return simulator.truth(RepositoryId.parse(path.substring("/truth/".length()))).stream()
           .map(ControlHandler::truthJson).toList();
+    }
+    if (method.equals("GET") && path.startsWith("/enrichment-truth/")) {
+      Map<String, Object> truth = new TreeMap<>();
+      simulator.enrichmentTruth(RepositoryId.parse(path.substring("/enrichment-truth/".length())))
+          .forEach((number, e) -> truth.put(Integer.toString(number), Map.of("headSha", e.headSha(),
+              "reviewDecision", String.valueOf(e.reviewDecision()), "latestReviews", e.latestReviewsText(),
+              "checks", e.checks().name(), "mergeable", e.mergeable().name(), "comments", e.comments())));
+      return truth;
+    }
+    if (method.equals("GET") && path.equals("/graphql-stats")) {
+      return simulator.graphqlStats();
     }
     if (method.equals("GET") && path.equals("/stats")) {
       return simulator.stats();
@@ -138,6 +155,14 @@ final class ControlHandler implements HttpHandler {
       case "reopen" -> simulator.reopen(repo, n);
       case "corruptPullRequest" -> simulator.corruptPullRequest(repo, n, Corruption.valueOf(value));
       case "repairPullRequest" -> simulator.repairPullRequest(repo, n);
+      case "submitReview" -> simulator.submitReview(repo, n, text(body, "login"),
+          io.prmonitor.spi.ReviewState.valueOf(value));
+      case "dismissReview" -> simulator.dismissReview(repo, n, text(body, "login"));
+      case "addComment" -> simulator.addComment(repo, n);
+      case "setCheckRun" -> simulator.setCheckRun(repo, n, text(body, "name"), value,
+          body.path("conclusion").isTextual() ? body.get("conclusion").asText() : null);
+      case "setCommitStatus" -> simulator.setCommitStatus(repo, n, text(body, "name"), value);
+      case "setConflicting" -> simulator.setConflicting(repo, n, Boolean.parseBoolean(value));
       default -> throw new IllegalArgumentException("unknown op: '" + op + "'");
     }
     return Map.of("ok", true);

@@ -2,6 +2,7 @@ package io.prmonitor.simulator;
 
 import com.sun.net.httpserver.HttpServer;
 import io.prmonitor.spi.PullRequest;
+import io.prmonitor.spi.PullRequestEnrichment;
 import io.prmonitor.spi.PullRequestState;
 import io.prmonitor.spi.RepositoryId;
 import java.io.IOException;
@@ -15,7 +16,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -67,7 +70,11 @@ public final class GitHubSimulator implements AutoCloseable {
       Latency latency, Duration serverTimeBudget, Duration serverTimeWindow, int maxConcurrentPerToken,
       Clock clock, int port, boolean repositoryIdLinks, int primaryLimitStatus, Duration secondaryRetryAfter,
       long pageCacheBytes, Long appId, PublicKey appKey, Long installationId, GzipMode gzipMode,
-      long precompressedPageBytes, Content content) {}
+      long precompressedPageBytes, Content content, EnrichmentSettings enrichment) {}
+
+  /** The settings of what the list does not show (issue 17): the world's open share, mergeability, GraphQL. */
+  record EnrichmentSettings(int openPercent, Duration mergeableDelay, int graphqlBudget, int graphqlPointsPerMinute,
+      Duration graphqlTimePerPullRequest, Duration graphqlTimeout) {}
 
   private final Settings settings;
   private final HttpServer server;
@@ -79,6 +86,7 @@ public final class GitHubSimulator implements AutoCloseable {
   private final PageCache cache;
   private final PrecompressedPages precompressed;
   private final RequestStats stats = new RequestStats();
+  private final GraphQlEndpoint graphql;
   private final CountDownLatch closed = new CountDownLatch(1);
   private final AtomicBoolean isClosed = new AtomicBoolean();
   private final URI baseUrl;
@@ -94,6 +102,8 @@ public final class GitHubSimulator implements AutoCloseable {
     this.world = new World(settings.clock(), settings.seed(), new Templates(baseUrl.toString()),
         repo -> cache.invalidate(repo.index));
     world.content(settings.content());
+    world.openPercent = settings.enrichment().openPercent();
+    world.mergeableDelay = settings.enrichment().mergeableDelay();
     world.generate(settings.repositories(), settings.pullsPerRepository());
     this.webhooks = new WebhookSender(world);
     world.mutationListener = webhooks::mutated;
@@ -110,6 +120,8 @@ public final class GitHubSimulator implements AutoCloseable {
     this.executor = Executors.newVirtualThreadPerTaskExecutor();
     server.setExecutor(executor);
     server.createContext("/", api);
+    this.graphql = new GraphQlEndpoint(settings, world, api::authorizedToken, closed);
+    server.createContext("/graphql", graphql);
     server.createContext("/_sim", new ControlHandler(this));
     server.start();
     LOG.info("GitHub simulator serving {} repositories x {} pull requests at {}", settings.repositories(),
@@ -244,6 +256,7 @@ public final class GitHubSimulator implements AutoCloseable {
       pr.additions += random.nextInt(200);
       pr.deletions += random.nextInt(80);
       pr.changedFiles += random.nextInt(3);
+      Activity.recompute(pr, world.now(), world.mergeableDelay);
       return true;
     });
   }
@@ -368,6 +381,119 @@ public final class GitHubSimulator implements AutoCloseable {
   }
 
   /**
+   * Submits a review by {@code login} (not {@link io.prmonitor.spi.ReviewState#DISMISSED}); as on GitHub
+   * it bumps {@code updated_at} and removes the reviewer from the requested reviewers.
+   */
+  public void submitReview(RepositoryId repository, int number, String login, io.prmonitor.spi.ReviewState state) {
+    requireText(login, "login");
+    Objects.requireNonNull(state, "null state");
+    if (state == io.prmonitor.spi.ReviewState.DISMISSED) {
+      throw new IllegalArgumentException("a review is submitted approved, changes requested or commented: " + state);
+    }
+    world.mutate(repository, number, pr -> {
+      pr.reviewList.add(new SimPullRequest.SimReview(pr.id * 10 + 1_000 + pr.reviewList.size(), login, state,
+          world.pendingTimestamp()));
+      pr.reviewers.remove(login);
+      return true;
+    });
+  }
+
+  /**
+   * Dismisses the latest approving or changes-requesting review of {@code login}; bumps {@code updated_at}.
+   *
+   * @throws IllegalArgumentException if that reviewer has no such review
+   */
+  public void dismissReview(RepositoryId repository, int number, String login) {
+    world.mutate(repository, number, pr -> {
+      for (int i = pr.reviewList.size() - 1; i >= 0; i--) {
+        SimPullRequest.SimReview review = pr.reviewList.get(i);
+        if (review.login().equals(login) && (review.state() == io.prmonitor.spi.ReviewState.APPROVED
+            || review.state() == io.prmonitor.spi.ReviewState.CHANGES_REQUESTED)) {
+          pr.reviewList.set(i, new SimPullRequest.SimReview(review.id(), login,
+              io.prmonitor.spi.ReviewState.DISMISSED, review.submittedAt()));
+          return true;
+        }
+      }
+      throw new IllegalArgumentException("no approving or changes-requesting review by " + login + " on "
+          + repository + "#" + pr.number);
+    });
+  }
+
+  /** Adds a conversation comment; bumps {@code updated_at}. */
+  public void addComment(RepositoryId repository, int number) {
+    world.mutate(repository, number, pr -> {
+      pr.comments++;
+      return true;
+    });
+  }
+
+  /**
+   * Creates or updates the check run {@code name} on the head commit: status {@code queued},
+   * {@code in_progress} or {@code completed}, with a conclusion ({@code success}, {@code failure},
+   * {@code neutral}, {@code cancelled}, {@code skipped}, {@code timed_out}, {@code action_required}) when
+   * completed. As on GitHub, {@code updated_at} and the list stay as they are.
+   */
+  public void setCheckRun(RepositoryId repository, int number, String name, String status, String conclusion) {
+    requireText(name, "name");
+    if (!Set.of("queued", "in_progress", "completed").contains(status)) {
+      throw new IllegalArgumentException("check run status must be queued, in_progress or completed: " + status);
+    }
+    if (status.equals("completed") != (conclusion != null)) {
+      throw new IllegalArgumentException("a conclusion is given exactly when completed: status=" + status
+          + ", conclusion=" + conclusion);
+    }
+    if (conclusion != null && !Set.of("success", "failure", "neutral", "cancelled", "skipped", "timed_out",
+        "action_required", "stale", "startup_failure").contains(conclusion)) {
+      throw new IllegalArgumentException("unknown check run conclusion: " + conclusion);
+    }
+    setCheck(repository, number, true, name, status, conclusion);
+  }
+
+  /**
+   * Sets the commit status {@code context} on the head commit to {@code pending}, {@code success},
+   * {@code failure} or {@code error}. As on GitHub, {@code updated_at} and the list stay as they are.
+   */
+  public void setCommitStatus(RepositoryId repository, int number, String context, String state) {
+    requireText(context, "context");
+    if (!Set.of("pending", "success", "failure", "error").contains(state)) {
+      throw new IllegalArgumentException("commit status state must be pending, success, failure or error: "
+          + state);
+    }
+    setCheck(repository, number, false, context, state, null);
+  }
+
+  private void setCheck(RepositoryId repository, int number, boolean checkRun, String name, String status,
+      String conclusion) {
+    world.mutateQuietly(repository, number, pr -> {
+      if (!pr.headSha.equals(pr.ciSha)) {
+        pr.checks.clear();
+        pr.ciSha = pr.headSha;
+      }
+      pr.checks.removeIf(c -> c.checkRun() == checkRun && c.name().equals(name));
+      pr.checks.add(new SimPullRequest.SimCheck(checkRun, pr.id * 10 + 100 + pr.checks.size(), name, status,
+          conclusion));
+    });
+  }
+
+  /** Makes the head conflict with the base or not; {@code updated_at} stays, mergeability reads the new value. */
+  public void setConflicting(RepositoryId repository, int number, boolean conflicting) {
+    world.mutateQuietly(repository, number, pr -> pr.conflicting = conflicting);
+  }
+
+  /**
+   * What a correct client ends up holding of each pull request's enrichment once mergeability is computed,
+   * keyed by number (revision 0; for a closed pull request, the mergeability it had while open).
+   */
+  public Map<Integer, PullRequestEnrichment> enrichmentTruth(RepositoryId repository) {
+    return world.enrichmentTruth(repository);
+  }
+
+  /** What the GraphQL endpoint has served since start or the last {@link #resetStats()}. */
+  public GraphQlStats graphqlStats() {
+    return graphql.stats();
+  }
+
+  /**
    * Arms a one-shot action that runs right after page {@code page} of the repository's pull list (any
    * state, sort or page size) is next served with a {@code 200}: after the page's content is fixed and
    * before any later request is answered. Several actions armed for the same page run in arming order.
@@ -431,6 +557,7 @@ public final class GitHubSimulator implements AutoCloseable {
   /** Zeroes the statistics. */
   public void resetStats() {
     stats.reset();
+    graphql.resetStats();
   }
 
   /** The live fault configuration; changes apply to the next request. */
@@ -554,6 +681,12 @@ public final class GitHubSimulator implements AutoCloseable {
     private GzipMode gzipMode = GzipMode.SPLICED;
     private long precompressedPageBytes = 512L * 1024 * 1024;
     private Content content = Content.ORDINARY;
+    private int openPercent = 35;
+    private Duration mergeableDelay = Duration.ZERO;
+    private int graphqlBudget = 5_000;
+    private int graphqlPointsPerMinute = 2_000;
+    private Duration graphqlTimePerPullRequest = Duration.ZERO;
+    private Duration graphqlTimeout = Duration.ofSeconds(10);
 
     private Builder() {}
 
@@ -716,6 +849,66 @@ public final class GitHubSimulator implements AutoCloseable {
       return this;
     }
 
+    /** Share of generated pull requests that are open, in percent, drafts among them; default 35. */
+    public Builder openPullRequestPercent(int percent) {
+      if (percent < 0 || percent > 100) {
+        throw new IllegalArgumentException("openPullRequestPercent must be in [0, 100]: " + percent);
+      }
+      this.openPercent = percent;
+      return this;
+    }
+
+    /**
+     * How long mergeability stays unknown ({@code null} in REST, {@code UNKNOWN} in GraphQL) after a push, by
+     * the clock; default 0 (known at once).
+     */
+    public Builder mergeableDelay(Duration delay) {
+      Objects.requireNonNull(delay, "null delay");
+      if (delay.isNegative()) {
+        throw new IllegalArgumentException("mergeableDelay cannot be negative: " + delay);
+      }
+      this.mergeableDelay = delay;
+      return this;
+    }
+
+    /** GraphQL points per token per hour (GitHub: 5,000); default 5,000. */
+    public Builder graphqlBudgetPerHour(int points) {
+      if (points < 0) {
+        throw new IllegalArgumentException("graphqlBudgetPerHour cannot be negative: " + points);
+      }
+      this.graphqlBudget = points;
+      return this;
+    }
+
+    /**
+     * GraphQL secondary points per token per minute: a query costs 1, a mutation 5 (GitHub: 2,000); 0
+     * disables; default 2,000.
+     */
+    public Builder graphqlPointsPerMinute(int points) {
+      if (points < 0) {
+        throw new IllegalArgumentException("graphqlPointsPerMinute cannot be negative: " + points);
+      }
+      this.graphqlPointsPerMinute = points;
+      return this;
+    }
+
+    /**
+     * The GraphQL server-time estimate: each pull request a query reads costs {@code perPullRequest}; a
+     * query estimated past {@code timeout} is answered {@code 502} after {@code timeout} and charged its
+     * points, as GitHub does after 10 s. Default: no estimate (0 per pull request), timeout 10 s.
+     */
+    public Builder graphqlServerTime(Duration perPullRequest, Duration timeout) {
+      Objects.requireNonNull(perPullRequest, "null perPullRequest");
+      Objects.requireNonNull(timeout, "null timeout");
+      if (perPullRequest.isNegative() || timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("graphqlServerTime needs perPullRequest >= 0 and timeout > 0: "
+            + perPullRequest + ", " + timeout);
+      }
+      this.graphqlTimePerPullRequest = perPullRequest;
+      this.graphqlTimeout = timeout;
+      return this;
+    }
+
     /**
      * Generates the world, binds 127.0.0.1 and starts serving.
      *
@@ -725,7 +918,8 @@ public final class GitHubSimulator implements AutoCloseable {
       Settings settings = new Settings(repositories, pullsPerRepository, seed, List.copyOf(tokens), budget,
           latency, serverTimeBudget, serverTimeWindow, maxConcurrent, clock, port, repositoryIdLinks,
           primaryLimitStatus, secondaryRetryAfter, pageCacheBytes, appId, appKey, installationId, gzipMode,
-          precompressedPageBytes, content);
+          precompressedPageBytes, content, new EnrichmentSettings(openPercent, mergeableDelay, graphqlBudget,
+          graphqlPointsPerMinute, graphqlTimePerPullRequest, graphqlTimeout));
       try {
         return new GitHubSimulator(settings);
       } catch (IOException e) {

@@ -2,7 +2,7 @@ package io.prmonitor.simulator;
 
 import io.prmonitor.spi.PullRequestState;
 import java.time.Instant;
-import java.util.SplittableRandom;
+import java.util.List;
 
 /**
  * Serializes pull requests and the other REST resources by splicing per-object fields between precomputed
@@ -50,11 +50,12 @@ final class Payloads {
     boolean open = pr.state == PullRequestState.OPEN;
     out.ascii(",\"draft\":").bool(pr.draft);
     out.ascii(",\"merged\":").bool(merged);
+    io.prmonitor.spi.Mergeability mergeable = Activity.mergeable(pr, world.now());
     out.ascii(",\"mergeable\":");
-    if (open) {
-      out.bool(pr.number % 7 != 0);
-    } else {
+    if (mergeable == io.prmonitor.spi.Mergeability.UNKNOWN) {
       out.nul();
+    } else {
+      out.bool(mergeable == io.prmonitor.spi.Mergeability.MERGEABLE);
     }
     out.ascii(",\"rebaseable\":");
     if (open) {
@@ -62,8 +63,8 @@ final class Payloads {
     } else {
       out.nul();
     }
-    out.ascii(",\"mergeable_state\":").str(open ? (pr.draft ? "draft" : pr.number % 7 == 0 ? "dirty" : "clean")
-        : "unknown");
+    out.ascii(",\"mergeable_state\":").str(mergeable == io.prmonitor.spi.Mergeability.UNKNOWN ? "unknown"
+        : pr.draft ? "draft" : pr.conflicting ? "dirty" : "clean");
     out.ascii(",\"merged_by\":");
     if (merged && pr.mergedBy != null) {
       out.template(world.user(pr.mergedBy));
@@ -199,54 +200,68 @@ final class Payloads {
 
   /** {@code GET /repos/{owner}/{repo}/pulls/{number}/reviews}: deterministic per pull request revision. */
   void reviews(ByteSink out, SimRepository repo, SimPullRequest pr) {
-    SplittableRandom random = new SplittableRandom(pr.id * 31 + pr.reviewCount);
-    String[] states = {"APPROVED", "CHANGES_REQUESTED", "COMMENTED"};
     out.ch('[');
-    for (int i = 0; i < pr.reviewCount; i++) {
-      long id = pr.id * 10 + i;
-      String reviewer = world.randomUser(id);
-      Instant submitted = pr.createdAt.plusSeconds(3_600L * (i + 1));
-      if (i > 0) {
+    boolean first = true;
+    for (SimPullRequest.SimReview review : pr.reviewList) {
+      long id = review.id();
+      if (!first) {
         out.ch(',');
       }
+      first = false;
       out.ascii("{\"id\":").num(id);
       out.ascii(",\"node_id\":").str(Templates.nodeId("PRR_", id));
-      out.ascii(",\"user\":").raw(world.user(reviewer));
-      out.ascii(",\"body\":").str(i % 2 == 0 ? "Looks good to me 👍" : "Please add a test for the edge case.");
-      out.ascii(",\"state\":\"").ascii(states[random.nextInt(states.length)]).ch('"');
+      out.ascii(",\"user\":").raw(world.user(review.login()));
+      out.ascii(",\"body\":").str(review.state() == io.prmonitor.spi.ReviewState.APPROVED ? "Looks good to me 👍"
+          : "Please add a test for the edge case.");
+      out.ascii(",\"state\":\"").ascii(review.state().name()).ch('"');
       out.ascii(",\"html_url\":\"").raw(repo.htmlPrefix).ascii("/pull/").num(pr.number)
           .ascii("#pullrequestreview-").num(id).ch('"');
       out.ascii(",\"pull_request_url\":\"").raw(repo.apiPrefix).ascii("/pulls/").num(pr.number).ch('"');
       out.ascii(",\"_links\":{\"html\":{\"href\":\"").raw(repo.htmlPrefix).ascii("/pull/").num(pr.number)
           .ascii("#pullrequestreview-").num(id).ascii("\"},\"pull_request\":{\"href\":\"").raw(repo.apiPrefix)
           .ascii("/pulls/").num(pr.number).ascii("\"}}");
-      out.ascii(",\"submitted_at\":").time(submitted);
+      out.ascii(",\"submitted_at\":").time(review.submittedAt());
       out.ascii(",\"commit_id\":\"").ascii(pr.headSha).ch('"');
       out.ascii(",\"author_association\":\"MEMBER\"}");
     }
     out.ch(']');
   }
 
+
   /** {@code GET /repos/{owner}/{repo}/commits/{ref}/status}: the combined status of a ref. */
-  void combinedStatus(ByteSink out, SimRepository repo, String ref, String sha) {
-    int h = sha.hashCode();
-    String[] states = {"success", "success", "success", "pending", "failure"};
-    String state = states[Math.floorMod(h, states.length)];
-    int count = Math.floorMod(h >> 4, 3);
-    out.ascii("{\"state\":\"").ascii(count == 0 ? "pending" : state).ascii("\",\"statuses\":[");
-    for (int i = 0; i < count; i++) {
-      long id = Math.floorMod((long) h * 7 + i, 1_000_000_000L);
-      if (i > 0) {
+  void combinedStatus(ByteSink out, SimRepository repo, String ref, String sha,
+      List<SimPullRequest.SimCheck> checks) {
+    // GitHub's combined state: failure if any status failed or errored, else pending if any is pending or
+    // there is none, else success
+    boolean failed = false;
+    boolean pending = false;
+    int count = 0;
+    for (SimPullRequest.SimCheck check : checks) {
+      if (!check.checkRun()) {
+        count++;
+        failed |= check.status().equals("failure") || check.status().equals("error");
+        pending |= check.status().equals("pending");
+      }
+    }
+    String combined = failed ? "failure" : pending || count == 0 ? "pending" : "success";
+    out.ascii("{\"state\":\"").ascii(combined).ascii("\",\"statuses\":[");
+    boolean first = true;
+    for (SimPullRequest.SimCheck check : checks) {
+      if (check.checkRun()) {
+        continue;
+      }
+      if (!first) {
         out.ch(',');
       }
+      first = false;
       out.ascii("{\"url\":\"").raw(repo.apiPrefix).ascii("/statuses/").ascii(sha).ch('"');
       out.ascii(",\"avatar_url\":\"https://avatars.githubusercontent.com/oa/4808?v=4\"");
-      out.ascii(",\"id\":").num(id);
-      out.ascii(",\"node_id\":").str(Templates.nodeId("SC_", id));
-      out.ascii(",\"state\":\"").ascii(state).ch('"');
-      out.ascii(",\"description\":").str(i == 0 ? "Build " + state : null);
-      out.ascii(",\"target_url\":\"https://ci.example.com/builds/").num(id).ch('"');
-      out.ascii(",\"context\":\"").ascii(i == 0 ? "ci/build" : "ci/lint").ch('"');
+      out.ascii(",\"id\":").num(check.id());
+      out.ascii(",\"node_id\":").str(Templates.nodeId("SC_", check.id()));
+      out.ascii(",\"state\":\"").ascii(check.status()).ch('"');
+      out.ascii(",\"description\":").str("Build " + check.status());
+      out.ascii(",\"target_url\":\"https://ci.example.com/builds/").num(check.id()).ch('"');
+      out.ascii(",\"context\":").str(check.name());
       out.ascii(",\"created_at\":\"2024-01-01T00:00:00Z\",\"updated_at\":\"2024-01-01T00:05:00Z\"}");
     }
     out.ascii("],\"sha\":\"").ascii(sha).ascii("\",\"total_count\":").num(count);
@@ -254,4 +269,44 @@ final class Payloads {
     out.ascii(",\"commit_url\":\"").raw(repo.apiPrefix).ascii("/commits/").ascii(sha).ch('"');
     out.ascii(",\"url\":\"").raw(repo.apiPrefix).ascii("/commits/").strContent(ref).ascii("/status\"}");
   }
+
+  /** {@code GET /repos/{owner}/{repo}/commits/{ref}/check-runs}: the check runs of one commit, one page. */
+  void checkRuns(ByteSink out, SimRepository repo, String sha, List<SimPullRequest.SimCheck> checks) {
+    int count = 0;
+    for (SimPullRequest.SimCheck check : checks) {
+      count += check.checkRun() ? 1 : 0;
+    }
+    out.ascii("{\"total_count\":").num(count).ascii(",\"check_runs\":[");
+    boolean first = true;
+    for (SimPullRequest.SimCheck check : checks) {
+      if (!check.checkRun()) {
+        continue;
+      }
+      if (!first) {
+        out.ch(',');
+      }
+      first = false;
+      long id = check.id();
+      boolean done = check.status().equals("completed");
+      out.ascii("{\"id\":").num(id);
+      out.ascii(",\"head_sha\":\"").ascii(sha).ch('"');
+      out.ascii(",\"node_id\":").str(Templates.nodeId("CR_", id));
+      out.ascii(",\"external_id\":\"\"");
+      out.ascii(",\"url\":\"").raw(repo.apiPrefix).ascii("/check-runs/").num(id).ch('"');
+      out.ascii(",\"html_url\":\"").raw(repo.htmlPrefix).ascii("/runs/").num(id).ch('"');
+      out.ascii(",\"details_url\":\"https://ci.example.com/runs/").num(id).ch('"');
+      out.ascii(",\"status\":\"").ascii(check.status()).ch('"');
+      out.ascii(",\"conclusion\":").str(check.conclusion());
+      out.ascii(",\"started_at\":\"2024-01-01T00:00:00Z\"");
+      out.ascii(",\"completed_at\":").str(done ? "2024-01-01T00:05:00Z" : null);
+      out.ascii(",\"output\":{\"title\":").str(check.name() + " " + check.status())
+          .ascii(",\"summary\":\"\",\"text\":null,\"annotations_count\":0,\"annotations_url\":\"")
+          .raw(repo.apiPrefix).ascii("/check-runs/").num(id).ascii("/annotations\"}");
+      out.ascii(",\"name\":").str(check.name());
+      out.ascii(",\"check_suite\":{\"id\":").num(id / 10).ch('}');
+      out.ascii(",\"app\":null,\"pull_requests\":[]}");
+    }
+    out.ascii("]}");
+  }
+
 }

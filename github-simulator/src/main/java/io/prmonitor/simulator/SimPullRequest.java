@@ -68,6 +68,27 @@ final class SimPullRequest {
   int reviewComments;
   int reviewCount;
 
+  /** Submitted reviews in submission order; a dismissal replaces the review with a dismissed copy. */
+  final List<SimReview> reviewList = new ArrayList<>(0);
+  /** Check runs and commit statuses on the commit {@link #ciSha}; the head has none when that is not it. */
+  final List<SimCheck> checks = new ArrayList<>(0);
+  /** The commit {@link #checks} belong to. */
+  String ciSha;
+  /** Whether the head conflicts with the base, once computed. */
+  boolean conflicting;
+  /** Until when GitHub is still computing mergeability (after a push); null when it is known. */
+  Instant mergeableAt;
+
+  /** One submitted review. */
+  record SimReview(long id, String login, io.prmonitor.spi.ReviewState state, Instant submittedAt) {}
+
+  /**
+   * A check run ({@code checkRun}: status {@code queued}, {@code in_progress} or {@code completed}, and a
+   * conclusion once completed) or a commit status ({@code state}: {@code pending}, {@code success},
+   * {@code failure} or {@code error}), by name or context.
+   */
+  record SimCheck(boolean checkRun, long id, String name, String status, String conclusion) {}
+
   /** A list item's deflated form and what it was built from; immutable, so racing builders are harmless. */
   record CompressedItem(long revision, long templateVersion, byte[] deflated) {}
 

@@ -30,6 +30,11 @@ import java.util.concurrent.CountDownLatch;
  * --long-titles F           fraction of titles with 257 to 1,200 characters (default 0): see Content
  * --hostile F               fraction of pull requests with hostile values (default 0): see Content
  * --body-chars N            every generated body N characters of CJK text (default 0: a few paragraphs)
+ * --open-percent N          share of generated pull requests that are open (default 35)
+ * --mergeable-delay-ms N    how long mergeability stays unknown after a push (default 0)
+ * --graphql-budget N        GraphQL points per token per hour (default 5000)
+ * --graphql-ms-per-pr N     GraphQL server-time estimate per pull request a query reads (default 0: none)
+ * --graphql-timeout-ms N    a query estimated at this or more is answered 502 after it (default 10000)
  * </pre>
  */
 public final class SimulatorMain {
@@ -60,6 +65,8 @@ public final class SimulatorMain {
 
   static GitHubSimulator.Builder parse(String[] args) {
     GitHubSimulator.Builder builder = GitHubSimulator.builder().gzipMode(GzipMode.CACHED_DEFLATE);
+    long graphqlMsPerPr = 0;
+    long graphqlTimeoutMs = 10_000;
     long latencyMs = 0;
     double perKbMs = 0;
     long jitterMs = 0;
@@ -99,6 +106,11 @@ public final class SimulatorMain {
           case "--hostile" -> hostile = Double.parseDouble(value);
           case "--body-chars" -> bodyChars = Integer.parseInt(value);
           case "--gzip" -> builder.gzipMode(GzipMode.valueOf(value.toUpperCase(java.util.Locale.ROOT)));
+          case "--open-percent" -> builder.openPullRequestPercent(Integer.parseInt(value));
+          case "--mergeable-delay-ms" -> builder.mergeableDelay(Duration.ofMillis(Long.parseLong(value)));
+          case "--graphql-budget" -> builder.graphqlBudgetPerHour(Integer.parseInt(value));
+          case "--graphql-ms-per-pr" -> graphqlMsPerPr = Long.parseLong(value);
+          case "--graphql-timeout-ms" -> graphqlTimeoutMs = Long.parseLong(value);
           default -> throw new IllegalArgumentException("unknown flag: " + flag);
         }
       } catch (NumberFormatException e) {
@@ -107,6 +119,7 @@ public final class SimulatorMain {
     }
     builder.latency(Latency.of(Duration.ofMillis(latencyMs), Duration.ofNanos((long) (perKbMs * 1_000_000)),
         Duration.ofMillis(jitterMs)));
+    builder.graphqlServerTime(Duration.ofMillis(graphqlMsPerPr), Duration.ofMillis(graphqlTimeoutMs));
     builder.tokens(tokens.toArray(String[]::new));
     builder.content(new Content(longTitles, hostile, bodyChars));
     if (serverTimeBudget != null) {

@@ -55,6 +55,10 @@ final class World {
   private long revisions;
   private final Consumer<SimRepository> onChange;
   private Content content = Content.ORDINARY;
+  /** Share of generated pull requests left open, in percent (drafts among them); set before generating. */
+  int openPercent = 35;
+  /** How long mergeability stays unknown after a push. */
+  Duration mergeableDelay = Duration.ZERO;
 
   World(Clock clock, long seed, Templates templates, Consumer<SimRepository> onChange) {
     this.clock = clock;
@@ -127,21 +131,25 @@ final class World {
       SimPullRequest pr = repo.pulls.get(k);
       pr.updatedAt = u;
       int roll = random.nextInt(100);
-      if (roll < 25) {
+      // 35% open by default, the rest closed and merged 25:40, a tenth of all drafts: scaled to openPercent
+      int mergedBelow = 100 - openPercent;
+      if (roll < mergedBelow * 25 / 65) {
         pr.state = PullRequestState.CLOSED;
         pr.closedAt = u;
-      } else if (roll < 65) {
+      } else if (roll < mergedBelow) {
         pr.state = PullRequestState.MERGED;
         pr.closedAt = u;
         pr.mergedAt = u;
         pr.mergeCommitSha = Texts.sha(random);
         pr.mergedBy = userPool.get(random.nextInt(userPool.size()));
         pr.draft = false;
-      } else if (roll < 75) {
+      } else if (roll < mergedBelow + openPercent * 10 / 35) {
         pr.draft = true;
       }
       applyContent(repo, pr);
       pr.revision = ++revisions;
+      // a stream of its own, so that the rest of the generated world does not depend on it
+      Activity.generate(pr, new SplittableRandom(seed ^ (pr.id * 0x9E3779B97F4A7C15L)), userPool);
     }
     repo.version++;
   }
@@ -421,6 +429,38 @@ final class World {
     }
   }
 
+  /** What a client should hold of each pull request's enrichment ({@link Activity#truth}), by number. */
+  Map<Integer, io.prmonitor.spi.PullRequestEnrichment> enrichmentTruth(RepositoryId id) {
+    lock.readLock().lock();
+    try {
+      SimRepository repo = require(id);
+      Map<Integer, io.prmonitor.spi.PullRequestEnrichment> result = new LinkedHashMap<>();
+      for (SimPullRequest pr : repo.pulls) {
+        result.put(pr.number, Activity.truth(pr));
+      }
+      return result;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /**
+   * Changes what a pull request's list item does not show (CI, mergeability): its {@code updated_at},
+   * its list item and the repository's list pages stay as they are, as on GitHub.
+   */
+  void mutateQuietly(RepositoryId id, int number, Consumer<SimPullRequest> change) {
+    lock.writeLock().lock();
+    try {
+      change.accept(require(require(id), number));
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  Instant now() {
+    return clock.instant();
+  }
+
   static PullRequest snapshot(SimPullRequest pr) {
     List<String> reviewers = new ArrayList<>(pr.reviewers);
     for (String team : pr.teams) {
@@ -497,6 +537,10 @@ final class World {
       pr.teams.clear();
       pr.assignees.clear();
       pr.state = PullRequestState.OPEN;
+      pr.reviewCount = 0;
+      pr.comments = 0;
+      pr.reviewComments = 0;
+      pr.ciSha = pr.headSha;
       repo.pulls.add(pr);
       touch(repo, pr);
       MutationListener listener = mutationListener;

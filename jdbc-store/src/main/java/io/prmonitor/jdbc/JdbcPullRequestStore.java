@@ -8,6 +8,7 @@ import io.prmonitor.spi.ListingCursor;
 import io.prmonitor.spi.OutboxEntry;
 import io.prmonitor.spi.PullRequest;
 import io.prmonitor.spi.PullRequestChange;
+import io.prmonitor.spi.PullRequestEnrichment;
 import io.prmonitor.spi.PullRequestState;
 import io.prmonitor.spi.PullRequestStore;
 import io.prmonitor.spi.QuarantinedPullRequest;
@@ -52,7 +53,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A {@link PullRequestStore} in a relational database, on JDBI 3 and HikariCP: H2 (embedded, file or
  * in-memory) or PostgreSQL, chosen from the JDBC URL or the data source's metadata. The schema (tables
- * {@code prmonitor_repositories}, {@code prmonitor_pull_requests}, {@code prmonitor_outbox}) is migrated
+ * {@code prmonitor_repositories}, {@code prmonitor_pull_requests}, {@code prmonitor_enrichments}, {@code prmonitor_outbox}) is migrated
  * when the store is created.
  *
  * <p>Create one with {@link #create(StoreSettings)}, which opens a HikariCP pool of at most
@@ -386,6 +387,51 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
   }
 
   @Override
+  public Map<Integer, PullRequestEnrichment> enrichments(RepositoryId repository, Collection<Integer> numbers) {
+    Objects.requireNonNull(repository, "null repository");
+    Objects.requireNonNull(numbers, "null numbers");
+    if (numbers.isEmpty()) {
+      return Map.of();
+    }
+    List<Integer> distinct = List.copyOf(new LinkedHashSet<>(numbers));
+    return read("read enrichments", repository, handle -> {
+      Connection connection = handle.getConnection();
+      Map<Integer, PullRequestEnrichment> found = new HashMap<>();
+      try (PreparedStatement query = connection.prepareStatement(EnrichmentSql.SELECT_BY_NUMBERS)) {
+        query.setQueryTimeout(queryTimeoutSeconds());
+        for (int from = 0; from < distinct.size(); from += IN_LIST_CHUNK) {
+          List<Integer> chunk = distinct.subList(from, Math.min(distinct.size(), from + IN_LIST_CHUNK));
+          query.setString(1, repository.owner());
+          query.setString(2, repository.name());
+          java.sql.Array numbersArray = connection.createArrayOf("INTEGER", chunk.toArray());
+          query.setArray(3, numbersArray);
+          try (ResultSet rs = query.executeQuery()) {
+            while (rs.next()) {
+              PullRequestEnrichment enrichment = EnrichmentSql.read(rs);
+              found.put(enrichment.number(), enrichment);
+            }
+          } finally {
+            numbersArray.free();
+          }
+        }
+      }
+      return found;
+    });
+  }
+
+  @Override
+  public List<PullRequest> openPullRequests(RepositoryId repository) {
+    Objects.requireNonNull(repository, "null repository");
+    return read("read open pull requests", repository, handle -> handle.createQuery("SELECT "
+            + PULL_REQUEST_COLUMNS + " FROM prmonitor_pull_requests WHERE owner = :owner AND name = :name "
+            + "AND state = 'OPEN' ORDER BY number")
+        .bind("owner", repository.owner())
+        .bind("name", repository.name())
+        .map((rs, ctx) -> pullRequest(rs))
+        .list());
+  }
+
+  @Override
   public boolean hasPullRequests(RepositoryId repository) {
     Objects.requireNonNull(repository, "null repository");
     return read("check for pull requests", repository, handle -> handle.createQuery(
@@ -518,6 +564,16 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
           if (pendingRows > 0) {
             upserts.executeBatch();
           }
+        }
+      }
+      if (!batch.enrichments().isEmpty()) {
+        try (PreparedStatement upserts = connection.prepareStatement(EnrichmentSql.upsert(dialect))) {
+          upserts.setQueryTimeout(timeout);
+          for (PullRequestEnrichment enrichment : batch.enrichments()) {
+            EnrichmentSql.bind(upserts, repository, enrichment);
+            upserts.addBatch();
+          }
+          upserts.executeBatch();
         }
       }
       if (!batch.changes().isEmpty()) {

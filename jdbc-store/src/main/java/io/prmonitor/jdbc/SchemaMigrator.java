@@ -43,7 +43,8 @@ final class SchemaMigrator {
 
   /** The migrations in order; a new schema version is a new entry here and a new file. */
   static final List<Migration> MIGRATIONS = List.of(new Migration(1, "baseline"), new Migration(2, "leases"),
-      new Migration(3, "robust_values"), new Migration(4, "discovery"), new Migration(6, "webhook_deliveries"));
+      new Migration(3, "robust_values"), new Migration(4, "discovery"), new Migration(5, "enrichment"),
+      new Migration(6, "webhook_deliveries"));
 
   private static final ReentrantLock IN_PROCESS = new ReentrantLock();
 

@@ -59,7 +59,7 @@ final class PostgresSchema implements AutoCloseable {
   /** Empties the store's tables (fast enough for one call per test). */
   void truncate() {
     try (Connection connection = connection(); Statement statement = connection.createStatement()) {
-      statement.execute("TRUNCATE prmonitor_repositories, prmonitor_pull_requests, prmonitor_outbox "
+      statement.execute("TRUNCATE prmonitor_repositories, prmonitor_pull_requests, prmonitor_outbox, prmonitor_enrichments "
           + "RESTART IDENTITY");
     } catch (SQLException e) {
       throw new IllegalStateException("cannot truncate schema " + name, e);

@@ -11,6 +11,7 @@ import static io.prmonitor.service.Option.Kind.PATH;
 import static io.prmonitor.service.Option.Kind.TEXT;
 
 import io.prmonitor.ProcessorConfig;
+import io.prmonitor.spi.EnrichmentMode;
 import io.prmonitor.spi.GitHubCredentials;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -132,6 +133,13 @@ record ServiceSettings(ProcessorConfig config, boolean watch, boolean printChang
       option("emit-opened-on-baseline", BOOLEAN, "true|false",
           "report existing pull requests as OPENED on a repository's first pass (default false)",
           (s, v) -> s.config.emitOpenedOnBaseline((Boolean) v)),
+      option("enrichment", TEXT, "graphql|rest|off", "read reviews, CI state, mergeability and comments through "
+              + "GitHub's GraphQL API, REST only, or not at all (default off)",
+          (s, v) -> s.config.enrichment(EnrichmentMode.valueOf(
+              oneOf(((String) v).toLowerCase(Locale.ROOT), "graphql", "rest", "off").toUpperCase(Locale.ROOT)))),
+      option("enrich-closed-history", BOOLEAN, "true|false",
+          "a repository's first pass also enriches its closed and merged pull requests (default false)",
+          (s, v) -> s.config.enrichClosedHistory((Boolean) v)),
       option("shutdown-timeout", DURATION, "DURATION", "how long stopping lets a running pass finish (default 30s)",
           (s, v) -> s.config.shutdownTimeout((Duration) v)),
       option("monitor-name", TEXT, "NAME", "the monitor tag on every metric (default prmonitor)",

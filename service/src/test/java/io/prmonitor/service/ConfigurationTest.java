@@ -99,6 +99,8 @@ class ConfigurationTest {
     samples.put("concurrency", List.of("--concurrency", "3"));
     samples.put("prs-per-repo", List.of("--prs-per-repo", "5"));
     samples.put("emit-opened-on-baseline", List.of("--emit-opened-on-baseline"));
+    samples.put("enrichment", List.of("--enrichment", "graphql"));
+    samples.put("enrich-closed-history", List.of("--enrich-closed-history"));
     samples.put("shutdown-timeout", List.of("--shutdown-timeout", "5s"));
     samples.put("monitor-name", List.of("--monitor-name", "other"));
     samples.put("leases", List.of("--leases"));

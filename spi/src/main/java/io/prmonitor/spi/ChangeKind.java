@@ -31,5 +31,20 @@ public enum ChangeKind {
   /** The pull request was merged. */
   MERGED,
   /** A closed pull request was reopened. */
-  REOPENED
+  REOPENED,
+  /**
+   * A reviewer's latest review changed to a submitted review (field {@code reviews}; before: the reviewer's
+   * previous {@code login:STATE} or null; after: {@code login:STATE}). Found by enrichment.
+   */
+  REVIEW_SUBMITTED,
+  /** A reviewer's latest review was dismissed (field {@code reviews}, values as for {@link #REVIEW_SUBMITTED}). */
+  REVIEW_DISMISSED,
+  /** The review decision changed (field {@code review_decision}; a {@link ReviewDecision} name or null). */
+  REVIEW_DECISION_CHANGED,
+  /** The CI state of the head commit changed (field {@code checks}; {@link ChecksState} names). */
+  CHECKS_CHANGED,
+  /** Mergeability changed between known values (field {@code mergeable}; {@link Mergeability} names). */
+  MERGEABILITY_CHANGED,
+  /** Conversation comments were added (field {@code comments}; the counts before and after). */
+  COMMENTED
 }

@@ -45,6 +45,25 @@ public interface GitHubClient extends AutoCloseable {
         discoverRepositories(selector), null));
   }
 
+  /**
+   * Reads the enrichment (reviews, CI state of the head, mergeability, comment count) of some pull requests
+   * of one repository. Pull requests that no longer exist are left out of the result. What a budget cannot pay
+   * for is deferred, not read: the result names it.
+   *
+   * @param targets the pull requests, each read once
+   * @param mode {@link EnrichmentMode#GRAPHQL} or {@link EnrichmentMode#REST}
+   * @param restReserve REST requests to leave unspent beyond the configured reserve, for the list
+   *     synchronization still to come: a REST read that would dip into them is deferred
+   * @throws IllegalArgumentException for {@link EnrichmentMode#OFF}
+   * @throws GitHubAuthenticationException if the credentials are rejected
+   * @throws GitHubException if a request failed after the configured retries
+   * @throws UnsupportedOperationException if this client reads no enrichment (the default)
+   */
+  default EnrichmentResult enrich(RepositoryId repository, java.util.List<EnrichmentTarget> targets,
+      EnrichmentMode mode, int restReserve) {
+    throw new UnsupportedOperationException(getClass().getName() + " reads no pull request enrichment");
+  }
+
   /** The rate-limit state last observed for each credential this client uses; empty before any request. */
   List<RateLimitStatus> rateLimits();
 

@@ -25,7 +25,9 @@ import java.util.Set;
  * @param number the pull request's number
  * @param kind what changed
  * @param field the tracked field that changed: {@code title}, {@code body}, {@code base}, {@code head_sha},
- *     {@code labels}, {@code draft}, {@code requested_reviewers}, {@code assignees} or {@code state}
+ *     {@code labels}, {@code draft}, {@code requested_reviewers}, {@code assignees} or {@code state}; from
+ *     enrichment ({@link PullRequestEnrichment}): {@code reviews}, {@code review_decision}, {@code checks},
+ *     {@code mergeable} or {@code comments}
  * @param before the value before, or null
  * @param after the value after, or null
  * @param updatedAt the pull request's {@code updated_at} in the observation that showed the change
@@ -75,6 +77,30 @@ public record PullRequestChange(
     int digest = 31 * Objects.hashCode(before) + Objects.hashCode(after);
     return repository.canonicalFullName() + '#' + number + '@' + updatedAt.toEpochMilli() + '/' + kind + '/' + field
         + '/' + String.format("%08x", digest);
+  }
+
+  /**
+   * Creates a change detected on a pull request's enrichment, whose key is {@link #keyOf(RepositoryId, int,
+   * ChangeKind, String, String, String, Instant, long)} its parts and the enrichment's new revision.
+   */
+  public static PullRequestChange of(RepositoryId repository, int number, ChangeKind kind, String field,
+      String before, String after, Instant updatedAt, long revision) {
+    return new PullRequestChange(keyOf(repository, number, kind, field, before, after, updatedAt, revision),
+        repository, number, kind, field, before, after, updatedAt);
+  }
+
+  /**
+   * The idempotency key of a change detected on enrichment:
+   * {@code owner/name#number@updatedAtMillis/KIND/field/r<revision>/digest}. CI state can flip back and
+   * forth while {@code updated_at} stands still; the revision of the stored enrichment the change produced
+   * ({@link PullRequestEnrichment#revision()}) keeps those flips apart, and is the same when the same stored
+   * enrichment is compared with the same observation again.
+   */
+  public static String keyOf(RepositoryId repository, int number, ChangeKind kind, String field, String before,
+      String after, Instant updatedAt, long revision) {
+    int digest = 31 * Objects.hashCode(before) + Objects.hashCode(after);
+    return repository.fullName() + '#' + number + '@' + updatedAt.toEpochMilli() + '/' + kind + '/' + field
+        + "/r" + revision + '/' + String.format("%08x", digest);
   }
 
   /** Encodes a set of names the way {@link #before()} and {@link #after()} hold sets. */

@@ -63,17 +63,32 @@ public interface PullRequestStore extends AutoCloseable {
   default void saveDiscoveryPages(String selector, List<DiscoveryPage> pages) {
   }
 
+  /**
+   * Returns the stored enrichments of the given pull requests, keyed by number; numbers without one are
+   * absent from the map.
+   */
+  Map<Integer, PullRequestEnrichment> enrichments(RepositoryId repository, Collection<Integer> numbers);
+
+  /**
+   * Returns the stored snapshots of a repository's open pull requests, ordered by number: the ones whose CI
+   * state and mergeability each pass reads again. The default filters {@link #allPullRequests}; a store
+   * overrides it with a query that reads only open ones.
+   */
+  default List<PullRequest> openPullRequests(RepositoryId repository) {
+    return allPullRequests(repository).stream().filter(PullRequest::isOpen).toList();
+  }
+
   /** Returns every stored snapshot of a repository, ordered by number. Meant for checks and tools. */
   List<PullRequest> allPullRequests(RepositoryId repository);
 
   /**
-   * Atomically upserts the batch's snapshots and appends its changes to the outbox. A change whose key
-   * is already in the outbox is not appended again, so re-applying a batch is harmless. A number the batch
-   * holds twice ends with its later snapshot, as if they were applied one after the other. A stored snapshot
-   * is never replaced by an older one (an earlier {@code updatedAt}; an equal one replaces it), so a
-   * worker that stalled past its lease cannot write what it read over what its successor wrote since,
-   * unless the stored {@code updatedAt} lies more than {@link #FUTURE_MARGIN} past the store's clock: such
-   * a time (a server's clock glitch) is trusted for nothing and never blocks a later snapshot.
+   * Atomically upserts the batch's snapshots and enrichments and appends its changes to the outbox. A
+   * change whose key is already in the outbox is not appended again, so re-applying a batch is harmless. A
+   * number the batch holds twice ends with its later snapshot, as if they were applied one after the other.
+   * A stored snapshot is never replaced by an older one (an earlier {@code updatedAt}; an equal one replaces
+   * it), so a worker that stalled past its lease cannot write what it read over what its successor wrote
+   * since, unless the stored {@code updatedAt} lies more than {@link #FUTURE_MARGIN} past the store's clock:
+   * such a time (a server's clock glitch) is trusted for nothing and never blocks a later snapshot.
    * Every value a snapshot can hold is stored and read back as it was (any length, any character a Java
    * string holds), and repositories are identified case-insensitively ({@link RepositoryId#equals}).
    */

@@ -10,13 +10,16 @@ import java.util.Objects;
  * @param repository the repository every snapshot and change belongs to
  * @param upserts snapshots to insert, or to replace the stored snapshot with the same number
  * @param changes changes to append to the outbox, in detection order
+ * @param enrichments enrichments to insert, or to replace the stored enrichment of the same number with
  */
-public record SyncBatch(RepositoryId repository, List<PullRequest> upserts, List<PullRequestChange> changes) {
+public record SyncBatch(RepositoryId repository, List<PullRequest> upserts, List<PullRequestChange> changes,
+    List<PullRequestEnrichment> enrichments) {
 
   public SyncBatch {
     Objects.requireNonNull(repository, "null repository");
     upserts = List.copyOf(upserts);
     changes = List.copyOf(changes);
+    enrichments = List.copyOf(enrichments);
     for (PullRequestChange change : changes) {
       if (!change.repository().equals(repository)) {
         throw new IllegalArgumentException(
@@ -25,8 +28,13 @@ public record SyncBatch(RepositoryId repository, List<PullRequest> upserts, List
     }
   }
 
+  /** A batch of snapshots and changes without enrichment. */
+  public SyncBatch(RepositoryId repository, List<PullRequest> upserts, List<PullRequestChange> changes) {
+    this(repository, upserts, changes, List.of());
+  }
+
   /** Whether the batch has nothing to write. */
   public boolean isEmpty() {
-    return upserts.isEmpty() && changes.isEmpty();
+    return upserts.isEmpty() && changes.isEmpty() && enrichments.isEmpty();
   }
 }

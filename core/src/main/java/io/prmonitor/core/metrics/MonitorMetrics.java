@@ -43,7 +43,7 @@ public final class MonitorMetrics implements GitHubClientListener, AutoCloseable
   /** The store operations {@link TimedPullRequestStore} times, registered at start. */
   static final List<String> STORE_OPERATIONS = List.of("repository_state", "load", "exists", "load_all", "apply",
       "complete_pass", "pending", "mark_delivered", "record_failed_delivery", "purge", "ping", "quarantined",
-      "quarantine", "clear_quarantine");
+      "quarantine", "clear_quarantine", "discovery_load", "discovery_save", "load_enrichment", "load_open");
 
   private final Boolean histograms;
 

@@ -5,6 +5,7 @@ import io.prmonitor.spi.ListingCursor;
 import io.prmonitor.spi.OutboxEntry;
 import io.prmonitor.spi.PullRequest;
 import io.prmonitor.spi.PullRequestChange;
+import io.prmonitor.spi.PullRequestEnrichment;
 import io.prmonitor.spi.PullRequestStore;
 import io.prmonitor.spi.QuarantinedPullRequest;
 import io.prmonitor.spi.RepositoryId;
@@ -42,6 +43,7 @@ public final class InMemoryPullRequestStore implements PullRequestStore, Webhook
   private final Map<RepositoryId, TreeMap<Integer, PullRequest>> pullRequests = new HashMap<>();
   private final Map<RepositoryId, TreeMap<Integer, QuarantinedPullRequest>> quarantine = new HashMap<>();
   private final Map<String, List<DiscoveryPage>> discoveries = new HashMap<>();
+  private final Map<RepositoryId, Map<Integer, PullRequestEnrichment>> enrichments = new HashMap<>();
   private final TreeMap<Long, Entry> outbox = new TreeMap<>();
   private final Set<String> outboxKeys = new HashSet<>();
   private final Map<String, Instant> deliveries = new HashMap<>();
@@ -140,6 +142,27 @@ public final class InMemoryPullRequestStore implements PullRequestStore, Webhook
   }
 
   @Override
+  public Map<Integer, PullRequestEnrichment> enrichments(RepositoryId repository, Collection<Integer> numbers) {
+    lock.readLock().lock();
+    try {
+      ensureOpen();
+      Map<Integer, PullRequestEnrichment> stored = enrichments.get(repository);
+      Map<Integer, PullRequestEnrichment> found = new LinkedHashMap<>();
+      if (stored != null) {
+        for (Integer number : numbers) {
+          PullRequestEnrichment enrichment = stored.get(number);
+          if (enrichment != null) {
+            found.put(number, enrichment);
+          }
+        }
+      }
+      return found;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  @Override
   public boolean hasPullRequests(RepositoryId repository) {
     lock.readLock().lock();
     try {
@@ -197,6 +220,12 @@ public final class InMemoryPullRequestStore implements PullRequestStore, Webhook
         // unless the stored one's time is a clock glitch, trusted for nothing
         stored.merge(pr.number(), pr, (old, now) -> old.updatedAt().isAfter(now.updatedAt())
             && !old.updatedAt().isAfter(trustedUntil) ? old : now);
+      }
+      if (!batch.enrichments().isEmpty()) {
+        Map<Integer, PullRequestEnrichment> kept = enrichments.computeIfAbsent(batch.repository(), r -> new HashMap<>());
+        for (PullRequestEnrichment enrichment : batch.enrichments()) {
+          kept.put(enrichment.number(), enrichment);
+        }
       }
       for (PullRequestChange change : batch.changes()) {
         if (outboxKeys.add(change.key())) {

@@ -19,6 +19,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +52,7 @@ public final class PassProcessor {
    */
   private final Set<RepositoryId> cutShort = ConcurrentHashMap.newKeySet();
   private final Clock clock;
+  private final BiFunction<RepositoryState, RepositoryOutcome, RepositoryOutcome> afterSync;
 
   /**
    * @param threads makes the thread of each repository task (virtual threads fit: the tasks block on I/O)
@@ -58,6 +60,17 @@ public final class PassProcessor {
    */
   public PassProcessor(RepositorySynchronizer synchronizer, ThreadFactory threads,
       int maxConcurrentRepositories, Duration deadline, Clock clock) {
+    this(synchronizer, threads, maxConcurrentRepositories, deadline, clock, (state, outcome) -> outcome);
+  }
+
+  /**
+   * @param afterSync runs on the repository's thread after its list synchronization, while the repository is
+   *     still held (its lease too), and returns its final outcome (enrichment)
+   */
+  public PassProcessor(RepositorySynchronizer synchronizer, ThreadFactory threads,
+      int maxConcurrentRepositories, Duration deadline, Clock clock,
+      BiFunction<RepositoryState, RepositoryOutcome, RepositoryOutcome> afterSync) {
+    this.afterSync = afterSync;
     this.synchronizer = synchronizer;
     this.threads = threads;
     this.maxConcurrentRepositories = maxConcurrentRepositories;
@@ -156,6 +169,7 @@ public final class PassProcessor {
       boolean mayStop = !cutShort.contains(repository);
       outcome = synchronizer.synchronize(state,
           () -> mayStop && stopAt != null && !clock.instant().isBefore(stopAt));
+      outcome = afterSync.apply(state, outcome);
       if (outcome.status() == RepositoryOutcome.Status.DEFERRED) {
         stopReason.compareAndSet(null, outcome.reason());
         if (outcome.requests() > 0 && RepositorySynchronizer.DEADLINE_REACHED.equals(outcome.reason())) {

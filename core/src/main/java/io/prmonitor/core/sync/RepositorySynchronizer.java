@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -133,14 +134,25 @@ public final class RepositorySynchronizer {
   private final boolean emitOpenedOnBaseline;
   private final Clock clock;
   private final Map<RepositoryId, ReentrantLock> locks = new ConcurrentHashMap<>();
+  private final BiConsumer<RepositoryId, List<PullRequest>> onUpserted;
 
   public RepositorySynchronizer(GitHubClient client, PullRequestStore store, ChangeDetector detector,
       boolean emitOpenedOnBaseline, Clock clock) {
+    this(client, store, detector, emitOpenedOnBaseline, clock, (repository, upserts) -> { });
+  }
+
+  /**
+   * @param onUpserted called with each batch of snapshots applied, after it committed (enrichment reads
+   *     those pull requests, whose {@code updated_at} moved)
+   */
+  public RepositorySynchronizer(GitHubClient client, PullRequestStore store, ChangeDetector detector,
+      boolean emitOpenedOnBaseline, Clock clock, BiConsumer<RepositoryId, List<PullRequest>> onUpserted) {
     this.client = client;
     this.store = store;
     this.detector = detector;
     this.emitOpenedOnBaseline = emitOpenedOnBaseline;
     this.clock = clock;
+    this.onUpserted = onUpserted;
   }
 
   /**
@@ -334,6 +346,7 @@ public final class RepositorySynchronizer {
         store.apply(new SyncBatch(repository, upserts, changes));
         tally.changes(changes);
         upserts.forEach(pr -> quarantine.stored(pr.number()));
+        onUpserted.accept(repository, upserts);
       } catch (RuntimeException refused) {
         applyOneByOne(repository, upserts, changesOf, refused, tally, quarantine);
       }
@@ -361,6 +374,7 @@ public final class RepositorySynchronizer {
         store.apply(new SyncBatch(repository, List.of(pr), changesOf.get(i)));
         tally.changes(changesOf.get(i));
         quarantine.stored(pr.number());
+        onUpserted.accept(repository, List.of(pr));
       } catch (RuntimeException refused) {
         try {
           store.ping();

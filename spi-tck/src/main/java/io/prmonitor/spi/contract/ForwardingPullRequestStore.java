@@ -4,6 +4,7 @@ import io.prmonitor.spi.DiscoveryPage;
 import io.prmonitor.spi.ListingCursor;
 import io.prmonitor.spi.OutboxEntry;
 import io.prmonitor.spi.PullRequest;
+import io.prmonitor.spi.PullRequestEnrichment;
 import io.prmonitor.spi.PullRequestStore;
 import io.prmonitor.spi.QuarantinedPullRequest;
 import io.prmonitor.spi.RepositoryId;
@@ -33,6 +34,16 @@ public abstract class ForwardingPullRequestStore implements PullRequestStore {
   @Override
   public Map<Integer, PullRequest> pullRequests(RepositoryId repository, Collection<Integer> numbers) {
     return delegate().pullRequests(repository, numbers);
+  }
+
+  @Override
+  public Map<Integer, PullRequestEnrichment> enrichments(RepositoryId repository, Collection<Integer> numbers) {
+    return delegate().enrichments(repository, numbers);
+  }
+
+  @Override
+  public List<PullRequest> openPullRequests(RepositoryId repository) {
+    return delegate().openPullRequests(repository);
   }
 
   @Override

@@ -10,6 +10,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.prmonitor.spi.ChangeKind;
+import io.prmonitor.spi.ChecksState;
+import io.prmonitor.spi.Mergeability;
+import io.prmonitor.spi.PullRequestEnrichment;
+import io.prmonitor.spi.ReviewDecision;
+import io.prmonitor.spi.ReviewState;
+import io.prmonitor.spi.SyncBatch;
 import io.prmonitor.spi.ListingCursor;
 import io.prmonitor.spi.OutboxEntry;
 import io.prmonitor.spi.PullRequest;
@@ -770,6 +776,84 @@ public abstract class PullRequestStoreContract {
     store.clearQuarantine(REPO, List.of(3, 99));
 
     assertThat(store.quarantined(REPO)).containsExactly(again);
+  }
+
+  // ---- enrichment (reviews, CI, mergeability, comments)
+
+  private static PullRequestEnrichment enrichment(int number, long revision, ChecksState checks) {
+    return new PullRequestEnrichment(number, revision, "a".repeat(40), ReviewDecision.CHANGES_REQUESTED,
+        Map.of("zoe", ReviewState.APPROVED, "al-b", ReviewState.CHANGES_REQUESTED, "dev", ReviewState.DISMISSED),
+        checks, Mergeability.CONFLICTING, 7, "pull=W/\"a\" reviews=W/\"b\"");
+  }
+
+  @Test
+  void enrichments_roundTripEveryField() {
+    PullRequestEnrichment stored = enrichment(1, 3, ChecksState.FAILURE);
+    store.apply(new SyncBatch(REPO, List.of(pullRequest(1)), List.of(), List.of(stored)));
+
+    PullRequestEnrichment read = store.enrichments(REPO, List.of(1)).get(1);
+    assertThat(read).isEqualTo(stored);
+    assertThat(read.latestReviews().keySet()).containsExactly("al-b", "dev", "zoe");
+  }
+
+  @Test
+  void enrichments_nullDecisionNoReviewsUnknownMergeability_roundTrip() {
+    PullRequestEnrichment stored = new PullRequestEnrichment(2, 1, "b".repeat(40), null, Map.of(),
+        ChecksState.NONE, Mergeability.UNKNOWN, 0);
+    store.apply(new SyncBatch(REPO, List.of(pullRequest(2)), List.of(), List.of(stored)));
+
+    assertThat(store.enrichments(REPO, List.of(2))).containsExactly(Map.entry(2, stored));
+  }
+
+  @Test
+  void enrichments_sameNumber_replacedByLaterBatch() {
+    store.apply(new SyncBatch(REPO, List.of(pullRequest(1)), List.of(), List.of(enrichment(1, 1, ChecksState.PENDING))));
+    store.apply(new SyncBatch(REPO, List.of(), List.of(), List.of(enrichment(1, 2, ChecksState.SUCCESS))));
+
+    assertThat(store.enrichments(REPO, List.of(1)).get(1)).isEqualTo(enrichment(1, 2, ChecksState.SUCCESS));
+    assertThat(store.allPullRequests(REPO)).containsExactly(pullRequest(1));
+  }
+
+  @Test
+  void enrichments_onlyStoredNumbersOfThatRepository() {
+    store.apply(new SyncBatch(REPO, List.of(pullRequest(1)), List.of(), List.of(enrichment(1, 1, ChecksState.ERROR))));
+    store.apply(new SyncBatch(OTHER, List.of(pullRequest(3)), List.of(), List.of(enrichment(3, 1, ChecksState.ERROR))));
+
+    assertThat(store.enrichments(REPO, List.of(1, 2, 3)).keySet()).containsExactly(1);
+    assertThat(store.enrichments(REPO, List.of())).isEmpty();
+    assertThat(store.enrichments(repository("nothing"), List.of(1))).isEmpty();
+  }
+
+  @Test
+  void enrichments_writtenWithTheChangesOfTheirBatch() {
+    PullRequestChange checks = PullRequestChange.of(REPO, 1, ChangeKind.CHECKS_CHANGED, "checks", "PENDING",
+        "FAILURE", T0, 2);
+    store.apply(new SyncBatch(REPO, List.of(pullRequest(1)), List.of(checks),
+        List.of(enrichment(1, 2, ChecksState.FAILURE))));
+    // the same batch again, as after a crash before the caller learned it committed
+    store.apply(new SyncBatch(REPO, List.of(pullRequest(1)), List.of(checks),
+        List.of(enrichment(1, 2, ChecksState.FAILURE))));
+
+    assertThat(store.pendingChanges(0, 10)).extracting(OutboxEntry::change).containsExactly(checks);
+    assertThat(store.enrichments(REPO, List.of(1)).get(1).checks()).isEqualTo(ChecksState.FAILURE);
+  }
+
+  @Test
+  void enrichmentOnlyBatch_isNotEmpty() {
+    SyncBatch batch = new SyncBatch(REPO, List.of(), List.of(), List.of(enrichment(1, 1, ChecksState.NONE)));
+
+    assertThat(batch.isEmpty()).isFalse();
+  }
+
+  @Test
+  void openPullRequests_onlyOpenOnesOrderedByNumber() {
+    store.apply(batch(REPO, List.of(pullRequest(5), builder(2).state(PullRequestState.CLOSED)
+        .closedAt(T0).build(), pullRequest(3), builder(4).state(PullRequestState.MERGED).closedAt(T0)
+        .mergedAt(T0).build()), List.of()));
+    store.apply(batch(OTHER, List.of(pullRequest(1)), List.of()));
+
+    assertThat(store.openPullRequests(REPO)).extracting(PullRequest::number).containsExactly(3, 5);
+    assertThat(store.openPullRequests(repository("nothing"))).isEmpty();
   }
 
   private static List<Long> sequences(List<OutboxEntry> entries) {

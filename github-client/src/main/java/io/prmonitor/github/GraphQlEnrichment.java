@@ -1,0 +1,334 @@
+package io.prmonitor.github;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.prmonitor.github.json.GitHubJson;
+import io.prmonitor.spi.ChecksState;
+import io.prmonitor.spi.EnrichmentTarget;
+import io.prmonitor.spi.GitHubException;
+import io.prmonitor.spi.Mergeability;
+import io.prmonitor.spi.PullRequestEnrichment;
+import io.prmonitor.spi.RepositoryId;
+import io.prmonitor.spi.ReviewDecision;
+import io.prmonitor.spi.ReviewState;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The GraphQL side of enrichment: the query for a batch of pull requests of one repository, its cost by
+ * GitHub's rule, and the streaming read of the answer. Stateless; the transport (budget, pacing, batch size)
+ * is {@link HttpGitHubClient}'s.
+ *
+ * <p>Each pull request is two aliases: {@code pN: pullRequest(number: N)} for mergeability, review decision,
+ * {@code totalCommentsCount} and (in a full read) {@code latestReviews(first: 100)}, and {@code cN:
+ * object(oid: "<head SHA as listed>")} for the head commit's {@code statusCheckRollup}. Only
+ * {@code latestReviews} is a connection, so by GitHub's rule a full read of n pull requests costs
+ * {@code round(n / 100)} points (at least 1) and a checks-only read of any number costs 1: the cost follows
+ * the number of queries, not their size, which is why a batch may hold more than 100 pull requests (aliases
+ * are not connections; GitHub's bounds are 100 per connection page and 500,000 nodes per query).
+ */
+final class GraphQlEnrichment {
+
+  /**
+   * The most pull requests one query reads: a repository's open pull requests fit one query (a fleet's are a
+   * few dozen to a few hundred per repository); a 502 or a timeout halves it.
+   */
+  static final int MAX_BATCH = 250;
+
+  private static final String FULL_FIELDS = "number headRefOid mergeable reviewDecision totalCommentsCount"
+      + " latestReviews(first: 100) { nodes { state author { login } } }";
+  private static final String CHECKS_FIELDS = "number headRefOid mergeable";
+  private static final String COMMIT_FIELDS = "... on Commit { oid statusCheckRollup { state } }";
+
+  private final GitHubJson json;
+
+  GraphQlEnrichment(GitHubJson json) {
+    this.json = json;
+  }
+
+  /** The GraphQL endpoint of an API root: {@code /graphql} on github.com, {@code /api/graphql} on GHES. */
+  static String endpoint(String base) {
+    return base.endsWith("/api/v3") ? base.substring(0, base.length() - "/v3".length()) + "/graphql"
+        : base + "/graphql";
+  }
+
+  /** The points a batch costs by GitHub's rule: connections / 100, rounded, at least 1. */
+  static int cost(List<EnrichmentTarget> batch) {
+    long connections = 0;
+    for (EnrichmentTarget target : batch) {
+      connections += target.checksOnly() ? 0 : 1;
+    }
+    return (int) Math.max(1, Math.round(connections / 100.0));
+  }
+
+  /** The JSON request body ({@code {"query": ...}}) for one batch. */
+  static String requestBody(RepositoryId repository, List<EnrichmentTarget> batch) {
+    StringBuilder query = new StringBuilder(batch.size() * 260 + 200);
+    query.append("query { rateLimit { cost remaining resetAt limit } r: repository(owner: ")
+        .append(quote(repository.owner())).append(", name: ").append(quote(repository.name())).append(") {");
+    for (EnrichmentTarget target : batch) {
+      query.append(" p").append(target.number()).append(": pullRequest(number: ").append(target.number())
+          .append(") { ").append(target.checksOnly() ? CHECKS_FIELDS : FULL_FIELDS).append(" }");
+      query.append(" c").append(target.number()).append(": object(oid: ").append(quote(target.headSha()))
+          .append(") { ").append(COMMIT_FIELDS).append(" }");
+    }
+    query.append(" } }");
+    StringBuilder body = new StringBuilder(query.length() + 16);
+    body.append("{\"query\":");
+    appendJsonString(body, query.toString());
+    return body.append('}').toString();
+  }
+
+  /** A GraphQL string literal; owner and repository names hold no quote or backslash, but are escaped anyway. */
+  private static String quote(String text) {
+    return '"' + text.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+  }
+
+  private static void appendJsonString(StringBuilder out, String text) {
+    out.append('"');
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        default -> {
+          if (c < 0x20) {
+            out.append(String.format("\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    out.append('"');
+  }
+
+  /** What one answer held: the pull requests read, the rate limit it reported, its errors. */
+  record Answer(Map<Integer, PullRequestEnrichment> read, Integer remaining, Instant resetAt, Integer cost,
+      List<String> errorTypes, List<String> errorMessages) {
+
+    /** Whether an error says the budget could not pay for the query. */
+    boolean rateLimited() {
+      return errorTypes.contains("RATE_LIMITED");
+    }
+  }
+
+  /**
+   * Reads an answer as it streams in. A pull request that does not exist answers null (and a
+   * {@code NOT_FOUND} error) and is left out.
+   *
+   * @param targets the batch asked for, whose stored enrichments fill what a checks-only read leaves out
+   */
+  Answer read(InputStream in, List<EnrichmentTarget> targets) throws IOException {
+    Map<Integer, EnrichmentTarget> byNumber = new HashMap<>();
+    for (EnrichmentTarget target : targets) {
+      byNumber.put(target.number(), target);
+    }
+    Map<Integer, PullRequestEnrichment> read = new HashMap<>();
+    Map<Integer, String> rollups = new HashMap<>();
+    java.util.Set<Integer> commitsSeen = new java.util.HashSet<>();
+    Integer[] rate = new Integer[2];
+    Instant[] resetAt = new Instant[1];
+    List<String> types = new ArrayList<>();
+    List<String> messages = new ArrayList<>();
+    try (JsonParser p = json.parser(in)) {
+      expect(p.nextToken(), JsonToken.START_OBJECT);
+      GitHubJson.forEachField(p, (top, token) -> {
+        if (top.equals("data") && token == JsonToken.START_OBJECT) {
+          GitHubJson.forEachField(p, (field, t) -> {
+            if (field.equals("rateLimit") && t == JsonToken.START_OBJECT) {
+              GitHubJson.forEachField(p, (name, v) -> {
+                switch (name) {
+                  case "cost" -> rate[0] = p.getIntValue();
+                  case "remaining" -> rate[1] = p.getIntValue();
+                  case "resetAt" -> resetAt[0] = GitHubJson.instantOrNull(GitHubJson.stringOrNull(p, v));
+                  default -> GitHubJson.skip(p);
+                }
+              });
+            } else if (field.equals("r") && t == JsonToken.START_OBJECT) {
+              GitHubJson.forEachField(p, (alias, v) -> {
+                if (v == JsonToken.START_OBJECT && alias.startsWith("p")) {
+                  PullRequestEnrichment enrichment = pullRequest(p, byNumber);
+                  if (enrichment != null) {
+                    read.put(enrichment.number(), enrichment);
+                  }
+                } else if (v == JsonToken.START_OBJECT && alias.startsWith("c")) {
+                  int number = aliasNumber(alias);
+                  commitsSeen.add(number);
+                  String[] state = new String[1];
+                  GitHubJson.forEachField(p, (name, c) -> {
+                    if (name.equals("statusCheckRollup") && c == JsonToken.START_OBJECT) {
+                      GitHubJson.forEachField(p, (n, st) -> {
+                        if (n.equals("state")) {
+                          state[0] = GitHubJson.stringOrNull(p, st);
+                        } else {
+                          GitHubJson.skip(p);
+                        }
+                      });
+                    } else {
+                      GitHubJson.skip(p);
+                    }
+                  });
+                  rollups.put(number, state[0]);
+                } else {
+                  GitHubJson.skip(p);
+                }
+              });
+            } else {
+              GitHubJson.skip(p);
+            }
+          });
+        } else if (top.equals("errors") && token == JsonToken.START_ARRAY) {
+          while (p.nextToken() == JsonToken.START_OBJECT) {
+            String[] error = new String[2];
+            GitHubJson.forEachField(p, (name, v) -> {
+              if (name.equals("type") && v == JsonToken.VALUE_STRING) {
+                error[0] = p.getText();
+              } else if (name.equals("message") && v == JsonToken.VALUE_STRING) {
+                error[1] = p.getText();
+              } else {
+                GitHubJson.skip(p);
+              }
+            });
+            types.add(error[0] == null ? "" : error[0]);
+            messages.add(error[1] == null ? "" : error[1]);
+          }
+        } else {
+          GitHubJson.skip(p);
+        }
+      });
+    }
+    // a head commit GitHub no longer has (force-pushed away) leaves the stored CI state as it was
+    Map<Integer, PullRequestEnrichment> combined = new HashMap<>();
+    read.forEach((number, partial) -> {
+      EnrichmentTarget target = byNumber.get(number);
+      ChecksState checks = commitsSeen.contains(number) ? checks(rollups.get(number))
+          : target.stored() != null ? target.stored().checks() : ChecksState.NONE;
+      combined.put(number, new PullRequestEnrichment(number, 0, target.headSha(), partial.reviewDecision(),
+          partial.latestReviews(), checks, partial.mergeable(), partial.comments()));
+    });
+    return new Answer(combined, rate[1], resetAt[0], rate[0], types, messages);
+  }
+
+  private static int aliasNumber(String alias) {
+    try {
+      return Integer.parseInt(alias.substring(1));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** Reads one aliased pull request object (the parser is at its START_OBJECT). */
+  private PullRequestEnrichment pullRequest(JsonParser p, Map<Integer, EnrichmentTarget> byNumber)
+      throws IOException {
+    int[] number = {0};
+    int[] comments = {-1};
+    String[] text = new String[3]; // headRefOid, mergeable, reviewDecision
+    Map<String, ReviewState> reviews = new TreeMap<>();
+    GitHubJson.forEachField(p, (field, token) -> {
+      switch (field) {
+        case "number" -> number[0] = p.getIntValue();
+        case "headRefOid" -> text[0] = GitHubJson.stringOrNull(p, token);
+        case "mergeable" -> text[1] = GitHubJson.stringOrNull(p, token);
+        case "reviewDecision" -> text[2] = GitHubJson.stringOrNull(p, token);
+        case "totalCommentsCount" -> {
+          if (token == JsonToken.VALUE_NUMBER_INT) {
+            comments[0] = p.getIntValue();
+          } else {
+            GitHubJson.skip(p);
+          }
+        }
+        case "latestReviews" -> nodes(p, token, () -> {
+          String[] review = new String[2];
+          GitHubJson.forEachField(p, (name, v) -> {
+            if (name.equals("state")) {
+              review[0] = GitHubJson.stringOrNull(p, v);
+            } else if (name.equals("author") && v == JsonToken.START_OBJECT) {
+              GitHubJson.forEachField(p, (n, a) -> {
+                if (n.equals("login")) {
+                  review[1] = GitHubJson.stringOrNull(p, a);
+                } else {
+                  GitHubJson.skip(p);
+                }
+              });
+            } else {
+              GitHubJson.skip(p);
+            }
+          });
+          // a deleted author has no login; a pending review is its author's draft
+          if (review[1] != null && review[0] != null && !review[0].equals("PENDING")) {
+            reviews.put(review[1], ReviewState.valueOf(review[0]));
+          }
+        });
+        default -> GitHubJson.skip(p);
+      }
+    });
+    EnrichmentTarget target = byNumber.get(number[0]);
+    if (target == null || text[0] == null) {
+      return null;
+    }
+    ChecksState checks = ChecksState.NONE;
+    Mergeability mergeable = text[1] == null ? Mergeability.UNKNOWN : Mergeability.valueOf(text[1]);
+    if (target.checksOnly()) {
+      PullRequestEnrichment stored = target.stored();
+      return new PullRequestEnrichment(number[0], 0, text[0], stored.reviewDecision(), stored.latestReviews(),
+          checks, mergeable, stored.comments());
+    }
+    return new PullRequestEnrichment(number[0], 0, text[0], text[2] == null ? null : ReviewDecision.valueOf(text[2]),
+        reviews, checks, mergeable, Math.max(0, comments[0]));
+  }
+
+  /** GitHub's {@code StatusState} as a rollup; no rollup is no CI. */
+  static ChecksState checks(String state) {
+    if (state == null) {
+      return ChecksState.NONE;
+    }
+    return switch (state) {
+      case "SUCCESS" -> ChecksState.SUCCESS;
+      case "FAILURE" -> ChecksState.FAILURE;
+      case "ERROR" -> ChecksState.ERROR;
+      case "PENDING", "EXPECTED" -> ChecksState.PENDING;
+      default -> throw new GitHubException("unknown statusCheckRollup state: " + state, 200);
+    };
+  }
+
+  @FunctionalInterface
+  private interface NodeReader {
+    void read() throws IOException;
+  }
+
+  /** Reads {@code { nodes: [ {...}, ... ] }}, calling {@code reader} at each node's START_OBJECT. */
+  private static void nodes(JsonParser p, JsonToken token, NodeReader reader) throws IOException {
+    if (token != JsonToken.START_OBJECT) {
+      GitHubJson.skip(p);
+      return;
+    }
+    GitHubJson.forEachField(p, (name, v) -> {
+      if (name.equals("nodes") && v == JsonToken.START_ARRAY) {
+        JsonToken item;
+        while ((item = p.nextToken()) != JsonToken.END_ARRAY) {
+          if (item == JsonToken.START_OBJECT) {
+            reader.read();
+          } else {
+            GitHubJson.skip(p);
+          }
+        }
+      } else {
+        GitHubJson.skip(p);
+      }
+    });
+  }
+
+  private static void expect(JsonToken actual, JsonToken expected) throws IOException {
+    if (actual != expected) {
+      throw new IOException("GraphQL answer: expected " + expected + " but found " + actual);
+    }
+  }
+}
