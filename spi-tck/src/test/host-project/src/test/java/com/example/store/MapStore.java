@@ -4,6 +4,7 @@ import io.prmonitor.spi.ListingCursor;
 import io.prmonitor.spi.OutboxEntry;
 import io.prmonitor.spi.PullRequest;
 import io.prmonitor.spi.PullRequestChange;
+import io.prmonitor.spi.PullRequestEnrichment;
 import io.prmonitor.spi.PullRequestStore;
 import io.prmonitor.spi.RepositoryId;
 import io.prmonitor.spi.RepositoryState;
@@ -37,6 +38,7 @@ public class MapStore implements PullRequestStore {
   private final Map<RepositoryId, RepositoryState> states = new HashMap<>();
   private final Map<RepositoryId, TreeMap<Integer, PullRequest>> pullRequests = new HashMap<>();
   private final TreeMap<Long, Entry> outbox = new TreeMap<>();
+  private final Map<RepositoryId, Map<Integer, PullRequestEnrichment>> enrichments = new HashMap<>();
   /** The keys of the changes in the outbox, for deduplication. */
   protected final Set<String> keys = new HashSet<>();
   private long nextSequence = 1;
@@ -72,12 +74,28 @@ public class MapStore implements PullRequestStore {
           pullRequest, (old, now) -> old.updatedAt().isAfter(now.updatedAt()) && !old.updatedAt().isAfter(trustedUntil)
               ? old : now);
     }
+    for (PullRequestEnrichment enrichment : batch.enrichments()) {
+      enrichments.computeIfAbsent(batch.repository(), r -> new HashMap<>()).put(enrichment.number(), enrichment);
+    }
     for (PullRequestChange change : batch.changes()) {
       if (keys.add(change.key())) {
         long sequence = nextSequence++;
         outbox.put(sequence, new Entry(sequence, change));
       }
     }
+  }
+
+  @Override
+  public synchronized Map<Integer, PullRequestEnrichment> enrichments(RepositoryId repository,
+      Collection<Integer> numbers) {
+    Map<Integer, PullRequestEnrichment> stored = enrichments.getOrDefault(repository, Map.of());
+    Map<Integer, PullRequestEnrichment> found = new HashMap<>();
+    for (Integer number : numbers) {
+      if (stored.containsKey(number)) {
+        found.put(number, stored.get(number));
+      }
+    }
+    return found;
   }
 
   @Override
