@@ -31,9 +31,13 @@ public sealed interface GitHubCredentials {
    * the token, rather than later by the HTTP client with a message that quotes it.
    *
    * @param token the secret
-   * @throws IllegalArgumentException if the token is blank or holds a character that cannot be sent
    */
   record Token(String token) implements GitHubCredentials {
+    /**
+     * Checks the token.
+     *
+     * @throws IllegalArgumentException if the token is blank or holds a character that cannot be sent
+     */
     public Token {
       Objects.requireNonNull(token, "null token");
       if (token.isBlank()) {
