@@ -42,6 +42,9 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class StatusBoard implements ProgressListener, ChangeListener {
 
+  /** The window of the webhook deliveries counted on the page. */
+  static final Duration WEBHOOK_WINDOW = Duration.ofMinutes(1);
+
   /** How far back budget samples go. */
   static final Duration HISTORY = Duration.ofHours(6);
   /** The most changes kept for the page. */
@@ -78,6 +81,9 @@ final class StatusBoard implements ProgressListener, ChangeListener {
   private List<RepositoryState> states = List.of();
   private String statesError;
   private Instant statesReadAt = Instant.MIN;
+  private final Deque<Instant> webhookDeliveries = new ArrayDeque<>();
+  private Instant lastWebhookDelivery;
+  private long webhookSignatureFailures;
 
   StatusBoard(Clock clock, MeterRegistry registry) {
     this.clock = clock;
@@ -146,6 +152,32 @@ final class StatusBoard implements ProgressListener, ChangeListener {
     }
   }
 
+  /**
+   * Counts one answered webhook delivery: 401 is a signature failure; 413 was never verified; any other
+   * answer followed a verified signature.
+   */
+  void webhookAnswered(int status) {
+    Instant now = clock.instant();
+    lock.lock();
+    try {
+      if (status == 401) {
+        webhookSignatureFailures++;
+      } else if (status != 413) {
+        lastWebhookDelivery = now;
+        webhookDeliveries.addLast(now);
+        forgetOldDeliveries(now);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void forgetOldDeliveries(Instant now) {
+    while (!webhookDeliveries.isEmpty() && !webhookDeliveries.getFirst().isAfter(now.minus(WEBHOOK_WINDOW))) {
+      webhookDeliveries.removeFirst();
+    }
+  }
+
   /** Takes a budget sample now, and forgets the ones older than {@link #HISTORY}. */
   void sample() {
     Map<String, Double> remaining = new TreeMap<>();
@@ -183,8 +215,15 @@ final class StatusBoard implements ProgressListener, ChangeListener {
     String knownError;
     List<Sample> history;
     List<PullRequestChange> recent;
+    Instant lastDelivery;
+    int deliveriesLastMinute;
+    long signatureFailures;
     lock.lock();
     try {
+      forgetOldDeliveries(now);
+      lastDelivery = lastWebhookDelivery;
+      deliveriesLastMinute = webhookDeliveries.size();
+      signatureFailures = webhookSignatureFailures;
       if (attached != null && Duration.between(statesReadAt, now).compareTo(REPOSITORY_CACHE) > 0) {
         readStates(attached, now);
       }
@@ -207,6 +246,13 @@ final class StatusBoard implements ProgressListener, ChangeListener {
         json.writeRawValue(attached.health().toJson());
       }
       writePass(json);
+      if (attached != null && attached.webhookReceiver().isPresent()) {
+        json.writeObjectFieldStart("webhooks");
+        json.writeStringField("lastDelivery", lastDelivery == null ? null : lastDelivery.toString());
+        json.writeNumberField("deliveriesLastMinute", deliveriesLastMinute);
+        json.writeNumberField("signatureFailures", signatureFailures);
+        json.writeEndObject();
+      }
       json.writeFieldName("lastReport");
       RunReport report = lastReport;
       if (report == null) {
