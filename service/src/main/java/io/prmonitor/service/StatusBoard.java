@@ -33,7 +33,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * What the status page shows, kept as passes run and rendered as the JSON of {@code /api/status}: each
  * repository's last completed pass (from the store, so with leases also the other workers' passes) and
  * its lag, the failures and deferrals this process saw, the GitHub budgets sampled over the last
- * {@link #HISTORY}, the last and the running pass, and the most recent changes delivered.
+ * {@link #HISTORY}, the last and the running pass, and the most recent changes delivered; with webhooks,
+ * their liveness as {@code POST /webhooks} answered them (the last verified delivery, the verified ones in
+ * the last {@link #WEBHOOK_WINDOW}, the signature failures).
  *
  * <p>Budget samples are taken from the meter registry the monitor binds to: the requests left per
  * credential ({@code prmonitor.github.rate.limit.remaining}), and the running totals of charged requests and

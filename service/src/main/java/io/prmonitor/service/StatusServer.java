@@ -82,7 +82,10 @@ final class StatusServer implements AutoCloseable {
       });
     }
     server.createContext("/", exchange -> {
-      if (allowed(exchange)) {
+      if (exchange.getRequestURI().getPath().startsWith("/webhooks")) {
+        // without webhook secrets there is no receiver: not found, whatever the method
+        respond(exchange, 404, "text/plain; charset=utf-8", utf8("not found\n"));
+      } else if (allowed(exchange)) {
         switch (exchange.getRequestURI().getPath()) {
           case "/" -> respond(exchange, 200, "text/html; charset=utf-8", page);
           case "/api/status" -> respond(exchange, 200, "application/json", utf8(board.toJson()));
