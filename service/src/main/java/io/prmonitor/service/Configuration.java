@@ -61,11 +61,12 @@ final class Configuration {
       Secrets come only from the environment or files, never from flags or the file:
         GITHUB_TOKEN            a GitHub token (or --token-file, one token a line)
         PRMONITOR_DB_PASSWORD   the database password (or --db-password-file)
+        PRMONITOR_WEBHOOK_SECRET  a GitHub webhook secret (or --webhook-secret-file, one secret a line)
       Exit status: 0 done (or stopped by SIGTERM/SIGINT), 1 a pass failed or left repositories failed,
       2 bad arguments, configuration or environment.""";
 
   private static final Set<String> SECRET_FLAGS = Set.of("--token", "--github-token", "--db-password",
-      "--password", "--github-app-key");
+      "--password", "--github-app-key", "--webhook-secret");
 
   private static final Pattern FIELD_PREFIX = Pattern.compile("^([a-z][A-Za-z]*)(: | )");
 
@@ -120,7 +121,8 @@ final class Configuration {
       if (SECRET_FLAGS.contains(flag)) {
         throw new UsageException(flag + ": secrets are never read from flags (they show in process lists): "
             + "use " + ServiceSettings.TOKEN_VARIABLE + ", --token-file, " + ServiceSettings.DB_PASSWORD_VARIABLE
-            + ", --db-password-file or --github-app-key-file");
+            + ", --db-password-file, --github-app-key-file, " + ServiceSettings.WEBHOOK_SECRET_VARIABLE
+            + " or --webhook-secret-file");
       }
     }
     CommandLine commandLine = commandLine();

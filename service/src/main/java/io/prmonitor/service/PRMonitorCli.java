@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * library's schedule ({@link PRMonitor#start()}) until SIGTERM or SIGINT. Each pass's {@link RunReport} is
  * printed as one JSON line on standard output ({@code --print-changes} adds a line per change); logs go to
  * standard error, as text or JSON. With {@code --http} it serves {@code /health}, {@code /metrics}, a status
- * page and {@code /api/status}. Settings come from flags, {@code PRMONITOR_*} environment variables and a
+ * page and {@code /api/status}, and with a webhook secret GitHub's deliveries on {@code POST /webhooks}.
+ * Settings come from flags, {@code PRMONITOR_*} environment variables and a
  * properties file ({@link Configuration}); secrets only from the environment or files.
  *
  * <pre>
@@ -107,6 +108,9 @@ public final class PRMonitorCli {
       new UptimeMetrics().bindTo(registry);
       StatusBoard board = new StatusBoard(Clock.systemUTC(), registry);
       PRMonitor.Builder builder = PRMonitor.builder().config(settings.config()).meterRegistry(registry);
+      if (settings.webhooks() != null) {
+        builder.webhooks(settings.webhooks());
+      }
       if (settings.printChanges()) {
         // PrintStream swallows write errors; a change nobody received must stay pending and fail the run
         WritingChangeListener printer = WritingChangeListener.to(out, ChangeJson::toJson);
@@ -169,8 +173,9 @@ public final class PRMonitorCli {
             : StatusServer.start(settings.http(), monitor, registry, board);
         try {
           if (server != null) {
-            log.info("status page, /health, /metrics and /api/status on http://{}:{}/",
-                server.address().getHostString(), server.address().getPort());
+            log.info("status page, /health, /metrics and /api/status{} on http://{}:{}/",
+                settings.webhooks() != null ? ", POST /webhooks" : "", server.address().getHostString(),
+                server.address().getPort());
           }
           if (!settings.watch()) {
             return onePass(monitor);

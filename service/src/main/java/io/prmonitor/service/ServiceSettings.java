@@ -11,6 +11,7 @@ import static io.prmonitor.service.Option.Kind.PATH;
 import static io.prmonitor.service.Option.Kind.TEXT;
 
 import io.prmonitor.ProcessorConfig;
+import io.prmonitor.WebhookConfig;
 import io.prmonitor.spi.EnrichmentMode;
 import io.prmonitor.spi.GitHubCredentials;
 import java.io.IOException;
@@ -33,7 +34,8 @@ import java.util.function.BiConsumer;
  * environment variable (see {@link Option}), its help, and the setter it feeds. Adding a library setting to
  * the service is one line there. Secrets never come from flags or the file: the token from
  * {@code GITHUB_TOKEN} or {@code --token-file}, the database password from {@code PRMONITOR_DB_PASSWORD} or
- * {@code --db-password-file}, a GitHub App key from {@code --github-app-key-file}.
+ * {@code --db-password-file}, a GitHub App key from {@code --github-app-key-file}, webhook secrets from
+ * {@code PRMONITOR_WEBHOOK_SECRET} or {@code --webhook-secret-file}.
  *
  * @param config the library configuration
  * @param watch whether passes run on the library's schedule until the process is stopped
@@ -42,14 +44,17 @@ import java.util.function.BiConsumer;
  *     or null for nowhere
  * @param logFormat {@code text} or {@code json}
  * @param logLevel the level of the root logger
+ * @param webhooks the webhook receiver's settings, served as {@code POST /webhooks} on {@code --http}, or null
+ *     when no webhook secret is given
  */
 record ServiceSettings(ProcessorConfig config, boolean watch, boolean printChanges, InetSocketAddress http,
-    String logFormat, String logLevel) {
+    String logFormat, String logLevel, WebhookConfig webhooks) {
 
   /** Environment variables the service reads besides the options' own. */
   static final String TOKEN_VARIABLE = "GITHUB_TOKEN";
   static final String DB_PASSWORD_VARIABLE = "PRMONITOR_DB_PASSWORD";
   static final String CONFIG_VARIABLE = "PRMONITOR_CONFIG";
+  static final String WEBHOOK_SECRET_VARIABLE = "PRMONITOR_WEBHOOK_SECRET";
 
   /** Every option, in the order the help lists them. */
   static final List<Option> OPTIONS = List.of(
@@ -159,6 +164,17 @@ record ServiceSettings(ProcessorConfig config, boolean watch, boolean printChang
           (s, v) -> s.printChanges = (Boolean) v),
       option("http", TEXT, "HOST:PORT", "serve /health, /metrics, the status page (/) and /api/status here "
           + "(port 0: any free one)", (s, v) -> s.http = address((String) v)),
+      // webhooks
+      option("webhook-secret-file", PATH, "FILE", "GitHub webhook secrets, one a line (several while rotating); "
+          + "or PRMONITOR_WEBHOOK_SECRET. Turns on POST /webhooks at --http", (s, v) -> s.webhookSecretFile = (Path) v),
+      option("webhook-debounce", DURATION, "DURATION", "how long a webhook-prompted re-read waits for more events "
+          + "about the same repository (default 200ms, at most 1m)", (s, v) -> s.webhook(b -> b.debounce((Duration) v))),
+      option("webhook-healthy-interval", DURATION, "DURATION", "time between passes while webhooks arrive "
+          + "(default: --interval)", (s, v) -> s.webhook(b -> b.healthyPassInterval((Duration) v))),
+      option("webhook-healthy-within", DURATION, "DURATION", "webhooks count as arriving if one was verified this "
+          + "recently (default 15m)", (s, v) -> s.webhook(b -> b.healthyWithin((Duration) v))),
+      option("webhook-retention", DURATION, "DURATION", "how long delivery ids are kept to refuse replays "
+          + "(default 7d, at least 1h)", (s, v) -> s.webhook(b -> b.deliveryRetention((Duration) v))),
       option("log-format", TEXT, "text|json", "log lines as text or as JSON objects (default text)",
           (s, v) -> s.logFormat = oneOf((String) v, "text", "json")),
       option("log-level", TEXT, "LEVEL", "ERROR, WARN, INFO, DEBUG or TRACE (default INFO)",
@@ -233,6 +249,14 @@ record ServiceSettings(ProcessorConfig config, boolean watch, boolean printChang
     Path dbPasswordFile;
     Object serverTimeBudget;
     Duration serverTimeWindow;
+    Path webhookSecretFile;
+    final WebhookConfig.Builder webhooks = WebhookConfig.builder();
+    boolean webhookSettings;
+
+    void webhook(java.util.function.Consumer<WebhookConfig.Builder> setting) {
+      setting.accept(webhooks);
+      webhookSettings = true;
+    }
 
     /**
      * Reads the secrets and builds.
@@ -270,7 +294,43 @@ record ServiceSettings(ProcessorConfig config, boolean watch, boolean printChang
       } catch (IllegalStateException e) {
         throw new IllegalArgumentException(crossFieldMessage(e.getMessage()), e);
       }
-      return new ServiceSettings(built, watch, printChanges, http, logFormat, logLevel);
+      return new ServiceSettings(built, watch, printChanges, http, logFormat, logLevel, webhookConfig(env));
+    }
+
+    private WebhookConfig webhookConfig(Map<String, String> env) {
+      List<String> secrets = new ArrayList<>();
+      String variable = env.get(WEBHOOK_SECRET_VARIABLE);
+      if (variable != null) {
+        secrets.add(variable);
+      }
+      if (webhookSecretFile != null) {
+        List<String> lines = lines("--webhook-secret-file", webhookSecretFile).stream()
+            .filter(line -> !line.isBlank() && !line.strip().startsWith("#")).map(String::strip).toList();
+        if (lines.isEmpty()) {
+          throw new IllegalArgumentException("--webhook-secret-file " + webhookSecretFile + " holds no secret");
+        }
+        secrets.addAll(lines);
+      }
+      if (secrets.isEmpty()) {
+        if (webhookSettings) {
+          throw new IllegalArgumentException("webhook settings need a webhook secret: " + WEBHOOK_SECRET_VARIABLE
+              + " or --webhook-secret-file");
+        }
+        return null;
+      }
+      if (http == null) {
+        throw new IllegalArgumentException("webhook secrets need --http, where POST /webhooks receives deliveries");
+      }
+      for (int i = 0; i < secrets.size(); i++) {
+        try {
+          webhooks.secret(secrets.get(i));
+        } catch (IllegalArgumentException e) {
+          // the builder's message shows a length at most, never the secret
+          throw new IllegalArgumentException((variable != null && i == 0 ? WEBHOOK_SECRET_VARIABLE
+              : "--webhook-secret-file " + webhookSecretFile) + ": " + e.getMessage(), e);
+        }
+      }
+      return webhooks.build();
     }
 
     private GitHubCredentials credentials(Map<String, String> env) {
@@ -338,7 +398,8 @@ record ServiceSettings(ProcessorConfig config, boolean watch, boolean printChang
 
   /** The names the service accepts in the environment, besides GITHUB_TOKEN. */
   static Set<String> knownVariables() {
-    Set<String> names = new java.util.HashSet<>(Set.of(DB_PASSWORD_VARIABLE, CONFIG_VARIABLE));
+    Set<String> names = new java.util.HashSet<>(Set.of(DB_PASSWORD_VARIABLE, CONFIG_VARIABLE,
+        WEBHOOK_SECRET_VARIABLE));
     OPTIONS.forEach(o -> names.add(o.environmentVariable()));
     return names;
   }

@@ -33,7 +33,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * What the status page shows, kept as passes run and rendered as the JSON of {@code /api/status}: each
  * repository's last completed pass (from the store, so with leases also the other workers' passes) and
  * its lag, the failures and deferrals this process saw, the GitHub budgets sampled over the last
- * {@link #HISTORY}, the last and the running pass, and the most recent changes delivered.
+ * {@link #HISTORY}, the last and the running pass, and the most recent changes delivered; with webhooks,
+ * their liveness as {@code POST /webhooks} answered them (the last verified delivery, the verified ones in
+ * the last {@link #WEBHOOK_WINDOW}, the signature failures).
  *
  * <p>Budget samples are taken from the meter registry the monitor binds to: the requests left per
  * credential ({@code prmonitor.github.rate.limit.remaining}), and the running totals of charged requests and
@@ -41,6 +43,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * what was spent against the primary limit and the server-time budget. Thread-safe.
  */
 final class StatusBoard implements ProgressListener, ChangeListener {
+
+  /** The window of the webhook deliveries counted on the page. */
+  static final Duration WEBHOOK_WINDOW = Duration.ofMinutes(1);
 
   /** How far back budget samples go. */
   static final Duration HISTORY = Duration.ofHours(6);
@@ -78,6 +83,9 @@ final class StatusBoard implements ProgressListener, ChangeListener {
   private List<RepositoryState> states = List.of();
   private String statesError;
   private Instant statesReadAt = Instant.MIN;
+  private final Deque<Instant> webhookDeliveries = new ArrayDeque<>();
+  private Instant lastWebhookDelivery;
+  private long webhookSignatureFailures;
 
   StatusBoard(Clock clock, MeterRegistry registry) {
     this.clock = clock;
@@ -146,6 +154,32 @@ final class StatusBoard implements ProgressListener, ChangeListener {
     }
   }
 
+  /**
+   * Counts one answered webhook delivery: 401 is a signature failure; 413 was never verified; any other
+   * answer followed a verified signature.
+   */
+  void webhookAnswered(int status) {
+    Instant now = clock.instant();
+    lock.lock();
+    try {
+      if (status == 401) {
+        webhookSignatureFailures++;
+      } else if (status != 413) {
+        lastWebhookDelivery = now;
+        webhookDeliveries.addLast(now);
+        forgetOldDeliveries(now);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void forgetOldDeliveries(Instant now) {
+    while (!webhookDeliveries.isEmpty() && !webhookDeliveries.getFirst().isAfter(now.minus(WEBHOOK_WINDOW))) {
+      webhookDeliveries.removeFirst();
+    }
+  }
+
   /** Takes a budget sample now, and forgets the ones older than {@link #HISTORY}. */
   void sample() {
     Map<String, Double> remaining = new TreeMap<>();
@@ -183,8 +217,15 @@ final class StatusBoard implements ProgressListener, ChangeListener {
     String knownError;
     List<Sample> history;
     List<PullRequestChange> recent;
+    Instant lastDelivery;
+    int deliveriesLastMinute;
+    long signatureFailures;
     lock.lock();
     try {
+      forgetOldDeliveries(now);
+      lastDelivery = lastWebhookDelivery;
+      deliveriesLastMinute = webhookDeliveries.size();
+      signatureFailures = webhookSignatureFailures;
       if (attached != null && Duration.between(statesReadAt, now).compareTo(REPOSITORY_CACHE) > 0) {
         readStates(attached, now);
       }
@@ -207,6 +248,13 @@ final class StatusBoard implements ProgressListener, ChangeListener {
         json.writeRawValue(attached.health().toJson());
       }
       writePass(json);
+      if (attached != null && attached.webhookReceiver().isPresent()) {
+        json.writeObjectFieldStart("webhooks");
+        json.writeStringField("lastDelivery", lastDelivery == null ? null : lastDelivery.toString());
+        json.writeNumberField("deliveriesLastMinute", deliveriesLastMinute);
+        json.writeNumberField("signatureFailures", signatureFailures);
+        json.writeEndObject();
+      }
       json.writeFieldName("lastReport");
       RunReport report = lastReport;
       if (report == null) {

@@ -5,6 +5,8 @@ import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prmonitor.Health;
 import io.prmonitor.PRMonitor;
+import io.prmonitor.WebhookReceiver;
+import io.prmonitor.WebhookResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,9 +25,13 @@ import java.util.function.Supplier;
  *       second, so probes cannot take the store's connections from synchronization);
  *   <li>{@code GET /metrics}: the Prometheus text of the service's registry;
  *   <li>{@code GET /}: the status page (plain HTML and a small script that reads {@code /api/status});
- *   <li>{@code GET /api/status}: what the page shows, as JSON ({@link StatusBoard}).
+ *   <li>{@code GET /api/status}: what the page shows, as JSON ({@link StatusBoard});
+ *   <li>{@code POST /webhooks}, when the monitor has webhooks: GitHub deliveries, answered by
+ *       {@link PRMonitor#webhookReceiver()} (a body declared larger than
+ *       {@link WebhookReceiver#MAX_PAYLOAD_BYTES} is refused with 413 before it is read). Deliveries are
+ *       verified by their signature; the other paths have no authentication.
  * </ul>
- * Anything else is 404, a method other than GET or HEAD 405. Bind it to loopback unless a proxy guards it:
+ * Anything else is 404, a method other than GET or HEAD (POST on {@code /webhooks}) 405. Bind it to loopback unless a proxy guards it:
  * it has no authentication. {@link #close()} stops it at once.
  */
 final class StatusServer implements AutoCloseable {
@@ -58,8 +64,28 @@ final class StatusServer implements AutoCloseable {
     ExecutorService executor = Executors.newThreadPerTaskExecutor(
         Thread.ofVirtual().name("prmonitor-service-http-", 0).factory());
     server.setExecutor(executor);
+    WebhookReceiver webhooks = monitor.webhookReceiver().orElse(null);
+    if (webhooks != null) {
+      server.createContext("/webhooks", exchange -> {
+        if (!exchange.getRequestURI().getPath().equals("/webhooks")) {
+          respond(exchange, 404, "text/plain; charset=utf-8", utf8("not found\n"));
+        } else if (!exchange.getRequestMethod().equals("POST")) {
+          exchange.getResponseHeaders().set("Allow", "POST");
+          respond(exchange, 405, "text/plain; charset=utf-8", utf8("method not allowed\n"));
+        } else {
+          WebhookResponse answer = tooLarge(exchange)
+              ? new WebhookResponse(413, "payload larger than " + WebhookReceiver.MAX_PAYLOAD_BYTES + " bytes")
+              : receive(webhooks, exchange);
+          board.webhookAnswered(answer.status());
+          respond(exchange, answer.status(), "text/plain; charset=utf-8", utf8(answer.message() + "\n"));
+        }
+      });
+    }
     server.createContext("/", exchange -> {
-      if (allowed(exchange)) {
+      if (exchange.getRequestURI().getPath().startsWith("/webhooks")) {
+        // without webhook secrets there is no receiver: not found, whatever the method
+        respond(exchange, 404, "text/plain; charset=utf-8", utf8("not found\n"));
+      } else if (allowed(exchange)) {
         switch (exchange.getRequestURI().getPath()) {
           case "/" -> respond(exchange, 200, "text/html; charset=utf-8", page);
           case "/api/status" -> respond(exchange, 200, "application/json", utf8(board.toJson()));
@@ -81,6 +107,21 @@ final class StatusServer implements AutoCloseable {
   /** The bound address (with the real port when 0 was asked for). */
   InetSocketAddress address() {
     return server.getAddress();
+  }
+
+  private static boolean tooLarge(HttpExchange exchange) {
+    String length = exchange.getRequestHeaders().getFirst("Content-Length");
+    try {
+      return length != null && Long.parseLong(length.strip()) > WebhookReceiver.MAX_PAYLOAD_BYTES;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  private static WebhookResponse receive(WebhookReceiver webhooks, HttpExchange exchange) throws IOException {
+    try (InputStream body = exchange.getRequestBody()) {
+      return webhooks.receive(exchange.getRequestHeaders()::getFirst, body);
+    }
   }
 
   private static boolean allowed(HttpExchange exchange) throws IOException {

@@ -107,7 +107,9 @@ class ConfigurationTest {
     samples.put("worker-id", List.of("--worker-id", "w1"));
     samples.put("lease-duration", List.of("--lease-duration", "5s"));
     samples.put("repository-interval", List.of("--repository-interval", "1m"));
-    Set<String> serviceOnly = Set.of("watch", "print-changes", "http", "log-format", "log-level");
+    Set<String> serviceOnly = Set.of("watch", "print-changes", "http", "log-format", "log-level",
+        "webhook-secret-file", "webhook-debounce", "webhook-healthy-interval", "webhook-healthy-within",
+        "webhook-retention");
 
     ProcessorConfig baseline = settings(Map.of(), "--repos", "a/b").config();
     Set<String> reached = new TreeSet<>();
@@ -232,6 +234,53 @@ class ConfigurationTest {
         .contains("--interval");
     assertThat(usageError(Map.of(), "--github-app-id", "1", "--installation")).contains("--github-app-key-file");
     assertThat(usageError(Map.of(), "--installation")).contains("--installation needs GitHub App credentials");
+  }
+
+  @Test
+  void webhooks_readSecretsFromTheFileAndTheEnvironment_andEveryKnob() throws Exception {
+    String secret = "whsec-from-env-0123";
+    Path file = file("webhook-secrets", "# rotating", "whsec-new-0123456", "", "whsec-old-0123456");
+    ServiceSettings settings = ((Configuration.Run) Configuration.parse(new String[] {"--repos", "a/b",
+        "--http", "127.0.0.1:0", "--webhook-secret-file", file.toString(), "--webhook-debounce", "50ms",
+        "--webhook-healthy-interval", "1h", "--webhook-healthy-within", "5m", "--webhook-retention", "2d"},
+        Map.of(ServiceSettings.WEBHOOK_SECRET_VARIABLE, secret))).settings();
+
+    io.prmonitor.WebhookConfig webhooks = settings.webhooks();
+    assertThat(webhooks.secrets()).containsExactly(secret, "whsec-new-0123456", "whsec-old-0123456");
+    assertThat(webhooks.debounce()).isEqualTo(Duration.ofMillis(50));
+    assertThat(webhooks.healthyPassInterval()).isEqualTo(Duration.ofHours(1));
+    assertThat(webhooks.healthyWithin()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(webhooks.deliveryRetention()).isEqualTo(Duration.ofDays(2));
+    assertThat(settings(Map.of(), "--repos", "a/b").webhooks()).as("no secret, no webhooks").isNull();
+    assertThat(settings.toString()).doesNotContain(secret).doesNotContain("whsec-new");
+  }
+
+  @Test
+  void webhooks_badValues_nameTheFlag_andNeverShowTheSecret() throws Exception {
+    String shortSecret = "whs-7";
+    assertThat(usageError(Map.of(), "--repos", "a/b", "--webhook-secret", "whsec-0123456789"))
+        .contains("--webhook-secret").contains("never read from flags").doesNotContain("whsec-0123456789");
+    assertThat(usageError(Map.of(ServiceSettings.WEBHOOK_SECRET_VARIABLE, shortSecret), "--repos", "a/b",
+        "--http", "127.0.0.1:0")).contains(ServiceSettings.WEBHOOK_SECRET_VARIABLE).contains("at least 8")
+        .doesNotContain(shortSecret);
+    Path empty = file("no-secrets", "# none yet", "");
+    assertThat(usageError(Map.of(), "--repos", "a/b", "--http", "127.0.0.1:0", "--webhook-secret-file",
+        empty.toString())).contains("--webhook-secret-file").contains("holds no secret");
+    assertThat(usageError(Map.of(), "--repos", "a/b", "--http", "127.0.0.1:0", "--webhook-secret-file",
+        directory.resolve("missing").toString())).contains("--webhook-secret-file").contains("cannot read");
+    assertThat(usageError(Map.of(ServiceSettings.WEBHOOK_SECRET_VARIABLE, "whsec-0123456789"), "--repos", "a/b"))
+        .contains("--http").doesNotContain("whsec-0123456789");
+    assertThat(usageError(Map.of(), "--repos", "a/b", "--webhook-debounce", "1s")).contains("webhook secret");
+    Map<String, String> env = Map.of(ServiceSettings.WEBHOOK_SECRET_VARIABLE, "whsec-0123456789");
+    for (String[] bad : List.of(new String[] {"--webhook-debounce", "2m"}, new String[] {"--webhook-debounce", "x"},
+        new String[] {"--webhook-healthy-interval", "0"}, new String[] {"--webhook-healthy-within", "0"},
+        new String[] {"--webhook-retention", "10m"})) {
+      assertThat(usageError(env, "--repos", "a/b", "--http", "127.0.0.1:0", bad[0], bad[1])).as(bad[0] + " " + bad[1])
+          .startsWith(bad[0]).doesNotContain("whsec-0123456789");
+    }
+    Path config = file("webhook.properties", "repos = a/b", "webhook-secret = whsec-0123456789");
+    assertThat(usageError(Map.of(), "--config", config.toString())).contains("webhook-secret")
+        .contains("secrets are not read from the configuration file").doesNotContain("whsec-0123456789");
   }
 
   @Test

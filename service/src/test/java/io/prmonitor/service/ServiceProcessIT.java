@@ -39,13 +39,15 @@ import org.junit.jupiter.api.io.TempDir;
  * configured by a properties file ({@code PRMONITOR_CONFIG}) and environment variables only, against the
  * simulator. It serves {@code /health}, {@code /metrics} (checked by Prometheus's own parser, promtool), the
  * status page (rendered by headless Chromium, its numbers compared with {@code /api/status}, a screenshot
- * kept in {@code target/it-artifacts}), and stops on SIGTERM with status 0 within its shutdown timeout.
+ * kept in {@code target/it-artifacts}), receives the simulator's signed webhook deliveries on
+ * {@code POST /webhooks} (a change printed within seconds, no pass run; a forged delivery 401), and stops on SIGTERM with status 0 within its shutdown timeout.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ServiceProcessIT {
 
   static final String TOKEN = "service-it-token-4821";
+  static final String WEBHOOK_SECRET = "service-it-webhook-secret-7305";
   static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
   static final Pattern LISTENING = Pattern.compile("on http://([^/]+)/");
 
@@ -64,6 +66,9 @@ class ServiceProcessIT {
         .start();
     String repos = simulator.repositories().stream().map(RepositoryId::fullName).collect(Collectors.joining(","));
     Path config = directory.resolve("prmonitor.properties");
+    Path webhookSecrets = directory.resolve("webhook-secrets");
+    // the second line is the one the simulator signs with: a rotation in progress
+    Files.writeString(webhookSecrets, "an-older-secret-0000\n" + WEBHOOK_SECRET + "\n");
     Files.writeString(config, String.join("\n",
         "# as an operator writes it",
         "repos = " + repos,
@@ -75,6 +80,7 @@ class ServiceProcessIT {
         "emit-opened-on-baseline = true",
         "print-changes = true",
         "server-time-budget = off",
+        "webhook-secret-file = " + webhookSecrets,
         ""));
     service = ServiceProcess.start("service", directory, Map.of(
         "PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"),
@@ -221,6 +227,50 @@ class ServiceProcessIT {
 
   @Test
   @Order(5)
+  void webhookDelivery_printsTheChangeWithinSeconds_withoutAPass_andAForgedOneIs401() throws Exception {
+    simulator.webhooks().register(base.resolve("webhooks"), WEBHOOK_SECRET);
+    RepositoryId repo = simulator.repositories().get(1);
+    int number = simulator.truth(repo).get(0).number();
+    long started = System.nanoTime();
+
+    simulator.editTitle(repo, number, "Pushed by a webhook");
+
+    String line = service.awaitOut(l -> l.startsWith("{\"key\":") && l.contains("Pushed by a webhook"),
+        Duration.ofSeconds(20));
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    assertThat(line).as(service.transcript()).isNotNull().contains("\"kind\":\"EDITED\"")
+        .contains("\"number\":" + number + ",");
+    assertThat(service.out()).as("no pass ran besides the first (interval 1h)")
+        .noneMatch(l -> l.startsWith("{\"pass\":2,"));
+    System.err.printf("webhook delivery to printed change took %d ms%n", took.toMillis());
+
+    String body = "{\"action\":\"edited\",\"repository\":{\"full_name\":\"" + repo.fullName() + "\"}}";
+    HttpResponse<String> forged = http.send(HttpRequest.newBuilder(base.resolve("webhooks"))
+        .header("X-GitHub-Event", "pull_request").header("X-GitHub-Delivery", "forged-1")
+        .header("X-Hub-Signature-256", "sha256=" + "0".repeat(64))
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(forged.statusCode()).as(forged.body()).isEqualTo(401);
+    HttpResponse<String> notPost = get("webhooks");
+    assertThat(notPost.statusCode()).isEqualTo(405);
+
+    JsonNode status = ServiceProcess.JSON.readTree(get("api/status").body());
+    JsonNode webhooks = status.path("webhooks");
+    assertThat(webhooks.path("signatureFailures").asInt()).as(status.toString()).isEqualTo(1);
+    assertThat(webhooks.path("deliveriesLastMinute").asInt()).isPositive();
+    assertThat(Instant.parse(webhooks.path("lastDelivery").asText())).isAfterOrEqualTo(
+        Instant.parse(firstReport.path("startedAt").asText()));
+    String dom = chromium(Tools.chromium(), "--dump-dom", base.toString());
+    assertThat(field(dom, "dd", "signatureFailures")).isEqualTo("1");
+    assertThat(field(dom, "dd", "lastDelivery")).isNotEmpty();
+
+    for (String path : List.of("health", "metrics", "api/status")) {
+      assertThat(get(path).body()).as(path).doesNotContain(WEBHOOK_SECRET).doesNotContain("an-older-secret");
+    }
+    assertThat(service.transcript()).doesNotContain(WEBHOOK_SECRET).doesNotContain("an-older-secret");
+  }
+
+  @Test
+  @Order(6)
   void sigterm_stopsWithStatusZero_withinTheShutdownTimeout() throws Exception {
     long started = System.nanoTime();
     // SIGTERM through the handle: Process.destroy() would also close the streams the test reads the logs from
