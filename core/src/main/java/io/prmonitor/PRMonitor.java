@@ -716,6 +716,7 @@ public final class PRMonitor implements AutoCloseable {
     private final AtomicLong done = new AtomicLong();
     private final AtomicLong pullRequests = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
+    private final java.util.concurrent.locks.ReentrantLock order = new java.util.concurrent.locks.ReentrantLock();
 
     Progress(long pass, int total, Instant startedAt) {
       this.pass = pass;
@@ -723,7 +724,18 @@ public final class PRMonitor implements AutoCloseable {
       this.startedAt = startedAt;
     }
 
+    /** One repository ended: listeners hear of it one at a time, so {@code done} never goes backwards. */
     void record(RepositoryOutcome outcome) {
+      // a lock, not synchronized: a listener may block briefly, and a virtual thread must not pin its carrier
+      order.lock();
+      try {
+        report(outcome);
+      } finally {
+        order.unlock();
+      }
+    }
+
+    private void report(RepositoryOutcome outcome) {
       long finished = done.incrementAndGet();
       long prs = pullRequests.addAndGet(outcome.pullRequestsSeen());
       long reqs = requests.addAndGet(outcome.requests());

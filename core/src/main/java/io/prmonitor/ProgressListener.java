@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * Receives the progress of passes: when a pass starts (over which repositories), each time one of its
- * repositories ends, and the pass's report when it ends. Called from the monitor's threads; must be
+ * repositories ends, and the pass's report when it ends. Called from the monitor's threads, one call at a
+ * time within a pass, so the repositories done only grow from one progress to the next; must be
  * thread-safe and quick. A listener that throws is logged and the pass goes on.
  */
 @FunctionalInterface

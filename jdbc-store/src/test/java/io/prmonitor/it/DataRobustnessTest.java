@@ -28,6 +28,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -85,6 +86,8 @@ class DataRobustnessTest {
     private final RepositoryId repository;
     private final int number;
     final AtomicBoolean refusing = new AtomicBoolean(true);
+    /** How many more batches holding the number it refuses; then it accepts them (a passing fault). */
+    final AtomicInteger refusals = new AtomicInteger(Integer.MAX_VALUE);
 
     RefusingStore(PullRequestStore delegate, RepositoryId repository, int number) {
       this.delegate = delegate;
@@ -100,7 +103,8 @@ class DataRobustnessTest {
     @Override
     public void apply(SyncBatch batch) {
       if (refusing.get() && batch.repository().equals(repository)
-          && batch.upserts().stream().anyMatch(pr -> pr.number() == number)) {
+          && batch.upserts().stream().anyMatch(pr -> pr.number() == number)
+          && refusals.getAndDecrement() > 0) {
         throw new StoreException("test store refuses " + repository + "#" + number);
       }
       super.apply(batch);
@@ -158,6 +162,22 @@ class DataRobustnessTest {
     assertStoreEqualsTruth(repository);
     RunReport quiet = monitor.run();
     assertThat(quiet.notModified()).isEqualTo(5);
+  }
+
+  @Test
+  void storeRefusingOnePullRequestOnlyOnce_quarantinesNothing() {
+    RepositoryId repository = simulator.repositories().get(3);
+    RefusingStore store = new RefusingStore(jdbc, repository, 64);
+    // the page's batch, then the pull request's first one-by-one try: a fault that passes
+    store.refusals.set(2);
+    monitor = PRMonitor.builder().config(config().repositories(repository).build()).store(store).build();
+
+    RunReport report = monitor.run();
+
+    assertThat(report.quarantined()).isEmpty();
+    assertThat(jdbc.quarantined(repository)).isEmpty();
+    assertThat(store.refusals.get()).as("both refusals were used").isNotPositive();
+    assertStoreEqualsTruth(repository);
   }
 
   @Test

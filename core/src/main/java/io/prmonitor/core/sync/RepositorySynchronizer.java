@@ -360,7 +360,9 @@ public final class RepositorySynchronizer {
 
   /**
    * Applies a refused batch one pull request at a time and quarantines those the store still refuses, as
-   * long as the store answers: when it does not, the batch's failure fails the repository.
+   * long as the store answers: when it does not, the batch's failure fails the repository. A store that
+   * answers may still have refused for a passing reason (a pooled connection that had died, a statement
+   * timeout), so a pull request is quarantined only when the store refuses it twice in a row.
    */
   private void applyOneByOne(RepositoryId repository, List<PullRequest> upserts,
       List<List<PullRequestChange>> changesOf, RuntimeException batchFailure, Tally tally, Quarantine quarantine) {
@@ -370,18 +372,26 @@ public final class RepositorySynchronizer {
     }
     for (int i = 0; i < upserts.size(); i++) {
       PullRequest pr = upserts.get(i);
-      try {
-        store.apply(new SyncBatch(repository, List.of(pr), changesOf.get(i)));
-        tally.changes(changesOf.get(i));
-        quarantine.stored(pr.number());
-        onUpserted.accept(repository, List.of(pr));
-      } catch (RuntimeException refused) {
+      RuntimeException refused = null;
+      for (int attempt = 1; attempt <= 2; attempt++) {
         try {
-          store.ping();
-        } catch (RuntimeException unreachable) {
-          batchFailure.addSuppressed(refused);
-          throw batchFailure;
+          store.apply(new SyncBatch(repository, List.of(pr), changesOf.get(i)));
+          tally.changes(changesOf.get(i));
+          quarantine.stored(pr.number());
+          onUpserted.accept(repository, List.of(pr));
+          refused = null;
+          break;
+        } catch (RuntimeException e) {
+          refused = e;
+          try {
+            store.ping();
+          } catch (RuntimeException unreachable) {
+            batchFailure.addSuppressed(e);
+            throw batchFailure;
+          }
         }
+      }
+      if (refused != null) {
         quarantine.refused(pr.number(), pr.updatedAt(), "store refused it: " + refused);
       }
     }
