@@ -332,11 +332,27 @@ public final class PRMonitor implements AutoCloseable {
   }
 
   /**
-   * Delivers what a webhook's re-read recorded; a failure leaves it for the next round. Single-flight: a
-   * re-read that ends while a round runs leaves a request the running round picks up, instead of queueing
-   * a round of its own behind it (ten re-reads ending at once cost two rounds, not ten).
+   * Delivers what a webhook's re-read recorded; a failure leaves it for the next round. With leases, the
+   * re-read repository's changes only, before its lease is released. Without, single-flight: a re-read that
+   * ends while a round runs leaves a request the running round picks up, instead of queueing a round of its
+   * own behind it (ten re-reads ending at once cost two rounds, not ten).
    */
-  private void deliverAfterRead() {
+  private void deliverAfterRead(RepositoryId repository) {
+    if (config.leases()) {
+      // with leases only a repository's holder delivers its changes: this one's, now, while the re-read
+      // still holds its lease (another worker may hold the others)
+      readDelivery.lock();
+      try {
+        OutboxDispatcher.Round round = dispatcher.deliverPending(repository::equals);
+        metrics.delivery(round.delivered(), round.failed());
+      } catch (RuntimeException e) {
+        metrics.error(e.getClass().getSimpleName());
+        log.warn("delivering changes after a webhook re-read failed; they stay pending: {}", e.toString());
+      } finally {
+        readDelivery.unlock();
+      }
+      return;
+    }
     deliveryRequested.set(true);
     while (deliveryRequested.get() && readDelivery.tryLock()) {
       try {

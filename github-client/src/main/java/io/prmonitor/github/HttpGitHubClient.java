@@ -607,24 +607,25 @@ public final class HttpGitHubClient implements GitHubClient {
       boolean probe = isFixedToken() && rejection.admit(settings.requestTimeout().toNanos());
       try {
         graphqlMinute.acquire();
-      } catch (InterruptedException e) {
+        if (pacer != null) {
+          pacer.acquire();
+        }
+        if (graphqlPacer != null) {
+          try {
+            graphqlPacer.acquire();
+          } catch (InterruptedException | RuntimeException e) {
+            if (pacer != null) {
+              pacer.cancel();
+            }
+            throw e;
+          }
+        }
+      } catch (InterruptedException | RuntimeException e) {
+        // a probe that is never sent must say so, or the token's requests would wait for its answer
         if (probe) {
           rejection.unanswered();
         }
         throw e;
-      }
-      if (pacer != null) {
-        pacer.acquire();
-      }
-      if (graphqlPacer != null) {
-        try {
-          graphqlPacer.acquire();
-        } catch (InterruptedException e) {
-          if (pacer != null) {
-            pacer.cancel();
-          }
-          throw e;
-        }
       }
       long start = ticker.nanoTime();
       int status = 0;

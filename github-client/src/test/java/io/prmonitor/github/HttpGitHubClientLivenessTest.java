@@ -322,7 +322,9 @@ class HttpGitHubClientLivenessTest {
           .isInstanceOf(GitHubException.class)
           .hasMessageStartingWith("TLS failure on GET /repos/{owner}/{repo}/pulls to 127.0.0.1: ");
       assertThat(retries).isEmpty();
-      assertThat(connections.get()).isEqualTo(1);
+      // ours never retried it; the JDK's client may itself reconnect once for an idempotent GET that lost
+      // its connection before any answer, as happened in one CI run
+      assertThat(connections.get()).isBetween(1, 2);
     }
   }
 

@@ -46,17 +46,17 @@ final class EnrichmentSql {
   static void bind(PreparedStatement upsert, RepositoryId repository, PullRequestEnrichment enrichment)
       throws SQLException {
     int i = 0;
-    upsert.setString(++i, repository.owner());
-    upsert.setString(++i, repository.name());
+    upsert.setString(++i, repository.canonicalOwner());
+    upsert.setString(++i, repository.canonicalName());
     upsert.setInt(++i, enrichment.number());
     upsert.setLong(++i, enrichment.revision());
-    upsert.setString(++i, enrichment.headSha());
+    upsert.setString(++i, SqlValues.encodeText(enrichment.headSha()));
     upsert.setString(++i, enrichment.reviewDecision() == null ? null : enrichment.reviewDecision().name());
-    upsert.setString(++i, enrichment.latestReviewsText());
+    upsert.setString(++i, SqlValues.encodeText(enrichment.latestReviewsText()));
     upsert.setString(++i, enrichment.checks().name());
     upsert.setString(++i, enrichment.mergeable().name());
     upsert.setInt(++i, enrichment.comments());
-    upsert.setString(++i, enrichment.etags());
+    upsert.setString(++i, SqlValues.encodeText(enrichment.etags()));
   }
 
   static PullRequestEnrichment read(ResultSet rs) throws SQLException {
@@ -64,12 +64,12 @@ final class EnrichmentSql {
     return new PullRequestEnrichment(
         rs.getInt("number"),
         rs.getLong("revision"),
-        rs.getString("head_sha"),
+        SqlValues.decodeText(rs.getString("head_sha")),
         decision == null ? null : ReviewDecision.valueOf(decision),
-        PullRequestEnrichment.parseLatestReviews(rs.getString("latest_reviews")),
+        PullRequestEnrichment.parseLatestReviews(SqlValues.decodeText(rs.getString("latest_reviews"))),
         ChecksState.valueOf(rs.getString("checks")),
         Mergeability.valueOf(rs.getString("mergeable")),
         rs.getInt("comments"),
-        rs.getString("etags"));
+        SqlValues.decodeText(rs.getString("etags")));
   }
 }

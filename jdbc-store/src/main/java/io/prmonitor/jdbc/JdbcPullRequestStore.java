@@ -401,8 +401,8 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
         query.setQueryTimeout(queryTimeoutSeconds());
         for (int from = 0; from < distinct.size(); from += IN_LIST_CHUNK) {
           List<Integer> chunk = distinct.subList(from, Math.min(distinct.size(), from + IN_LIST_CHUNK));
-          query.setString(1, repository.owner());
-          query.setString(2, repository.name());
+          query.setString(1, repository.canonicalOwner());
+          query.setString(2, repository.canonicalName());
           java.sql.Array numbersArray = connection.createArrayOf("INTEGER", chunk.toArray());
           query.setArray(3, numbersArray);
           try (ResultSet rs = query.executeQuery()) {
@@ -425,8 +425,8 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
     return read("read open pull requests", repository, handle -> handle.createQuery("SELECT "
             + PULL_REQUEST_COLUMNS + " FROM prmonitor_pull_requests WHERE owner = :owner AND name = :name "
             + "AND state = 'OPEN' ORDER BY number")
-        .bind("owner", repository.owner())
-        .bind("name", repository.name())
+        .bind("owner", repository.canonicalOwner())
+        .bind("name", repository.canonicalName())
         .map((rs, ctx) -> pullRequest(rs))
         .list());
   }
@@ -801,7 +801,9 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
     Objects.requireNonNull(receivedAt, "null receivedAt");
     // one statement in autocommit: no BEGIN, statement-timeout setting or COMMIT round trip, since a webhook's
     // answer waits for it (the JDBC query timeout still bounds it)
-    return read("record webhook delivery", null, handle -> {
+    // not retried: an insert whose commit's answer was lost may have happened, and a retry would then take
+    // its own row for another worker's and drop the event
+    return retryingOnce("record webhook delivery", null, false, () -> jdbi.withHandle(handle -> {
       try {
         // the primary key decides between racing workers: the loser's insert finds the row (PostgreSQL's
         // ON CONFLICT) or fails with a unique violation (H2, whose NOT EXISTS cannot see an uncommitted row)
@@ -819,7 +821,7 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
         }
         throw e;
       }
-    });
+    }));
   }
 
   @Override

@@ -84,10 +84,14 @@ public final class PullRequestEnricher {
 
   /** Called by the list synchronization with each batch of snapshots it upserted. */
   public void upserted(RepositoryId repository, List<PullRequest> snapshots) {
-    Map<Integer, PullRequest> seen = upserted.computeIfAbsent(repository, r -> new ConcurrentHashMap<>());
-    for (PullRequest pr : snapshots) {
-      seen.put(pr.number(), pr);
-    }
+    // atomic with enrich()'s remove: an entry added while a pass enriches this repository is never lost
+    upserted.compute(repository, (r, seen) -> {
+      Map<Integer, PullRequest> kept = seen == null ? new ConcurrentHashMap<>() : seen;
+      for (PullRequest pr : snapshots) {
+        kept.put(pr.number(), pr);
+      }
+      return kept;
+    });
   }
 
   /** Sets how many REST requests enrichment leaves unspent for list synchronization (one per repository of the pass). */
@@ -122,6 +126,8 @@ public final class PullRequestEnricher {
     try {
       return enrich(repository, state.isBaseline(), moved, listed);
     } catch (GitHubAuthenticationException e) {
+      // the snapshots are stored: only this memory says they still owe a full read
+      remember(repository, moved.keySet());
       throw e;
     } catch (RuntimeException e) {
       remember(repository, moved.keySet());
@@ -213,7 +219,7 @@ public final class PullRequestEnricher {
     }
     return new RepositoryOutcome(repository, listed.status(), listed.reason(), listed.pullRequestsSeen(),
         listed.pullRequestsSkipped(), kinds, listed.requests() + result.requests(),
-        listed.notModified() + result.notModified(), listed.elapsed(), listed.errorType());
+        listed.notModified() + result.notModified(), listed.elapsed(), listed.errorType(), listed.quarantined());
   }
 
   private void apply(RepositoryId repository, List<PullRequestEnrichment> upserts, List<PullRequestChange> changes) {

@@ -204,8 +204,19 @@ public final class RepositorySynchronizer {
     }
   }
 
-  private RepositoryOutcome synchronizeLocked(RepositoryState state, BooleanSupplier stop, Integer firstPageSize) {
-    RepositoryId repository = state.repository();
+  private RepositoryOutcome synchronizeLocked(RepositoryState given, BooleanSupplier stop, Integer firstPageSize) {
+    RepositoryId repository = given.repository();
+    // a pass reads its states when it starts; a webhook re-read may have completed a baseline since, and a
+    // pass that still took it for one would report none of the pull requests opened in between
+    RepositoryState state = given;
+    if (given.isBaseline()) {
+      try {
+        state = store.repositoryState(repository);
+      } catch (RuntimeException e) {
+        // the pass's own state then; the store's failure shows in the operations that follow
+        log.debug("{}: re-reading its state failed: {}", repository, e.toString());
+      }
+    }
     Tally tally = new Tally(repository, clock.instant());
     boolean reportNew = !state.isBaseline() || emitOpenedOnBaseline;
     try {
@@ -219,7 +230,9 @@ public final class RepositorySynchronizer {
       }
       // an entity tag matches only the same content, so one stored from a page of another size never
       // answers 304 wrongly: it just does not match (unless both pages hold the whole list)
-      PullRequestPage page = client.listPullRequests(firstPageSize == null
+      // a small first page helps only a read that stops at the cursor: without one, every page is read, and
+      // later pages keep the first page's size
+      PullRequestPage page = client.listPullRequests(firstPageSize == null || cursor.updatedAt() == null
           ? PageRequest.firstPage(repository, cursor.etag())
           : PageRequest.firstPage(repository, cursor.etag(), firstPageSize));
       tally.count(page);
@@ -329,6 +342,7 @@ public final class RepositorySynchronizer {
       }
       // a stale read never undoes a newer snapshot, unless the newer one's time cannot be trusted
       if (old != null && old.updatedAt().isAfter(pr.updatedAt()) && !old.updatedAt().isAfter(trustedUntil)) {
+        quarantine.stored(pr.number());
         continue;
       }
       List<PullRequestChange> found = detector.detect(repository, old, pr, reportNew);

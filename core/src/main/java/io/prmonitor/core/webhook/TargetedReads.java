@@ -11,6 +11,7 @@ import io.prmonitor.spi.RepositoryLeases;
 import io.prmonitor.spi.RepositoryState;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +72,7 @@ public final class TargetedReads implements AutoCloseable {
   private final RepositoryLeases leases;
   private final String workerId;
   private final Duration leaseDuration;
-  private final Runnable deliver;
+  private final java.util.function.Consumer<RepositoryId> deliver;
   private final EnrichmentHook enrichment;
   private final MonitorMetrics metrics;
   private final Clock clock;
@@ -97,7 +98,7 @@ public final class TargetedReads implements AutoCloseable {
    * @param maxConcurrent re-reads running at once
    */
   public TargetedReads(RepositorySynchronizer synchronizer, PullRequestStore store, RepositoryLeases leases,
-      String workerId, Duration leaseDuration, Runnable deliver, EnrichmentHook enrichment, MonitorMetrics metrics,
+      String workerId, Duration leaseDuration, java.util.function.Consumer<RepositoryId> deliver, EnrichmentHook enrichment, MonitorMetrics metrics,
       Clock clock, Duration debounce, int maxConcurrent, String monitorName) {
     this.synchronizer = synchronizer;
     this.store = store;
@@ -197,7 +198,7 @@ public final class TargetedReads implements AutoCloseable {
       }
       if (handledByEnrichment(repository, events)) {
         metrics.webhookRead("enriched");
-        deliver.run();
+        deliver.accept(repository);
         return null;
       }
       Integer pageSize = firstPageSize(events);
@@ -209,7 +210,7 @@ public final class TargetedReads implements AutoCloseable {
         log.info("re-reading {} for webhook events ended {}: {}; the next pass reads it", repository,
             outcome.status(), outcome.reason());
       }
-      deliver.run();
+      deliver.accept(repository);
       return null;
     } finally {
       if (claimed != null) {
@@ -263,10 +264,12 @@ public final class TargetedReads implements AutoCloseable {
       return false;
     }
     Map<Integer, PullRequest> stored = store.pullRequests(repository, numbers);
+    // a stored time past this is a clock glitch, trusted for nothing: it makes no event look stale
+    Instant trustedUntil = clock.instant().plus(PullRequestStore.FUTURE_MARGIN);
     for (WebhookEvent event : events) {
       for (WebhookEvent.Hint hint : event.hints()) {
         PullRequest pr = stored.get(hint.number());
-        if (pr == null || pr.updatedAt().isBefore(hint.updatedAt())) {
+        if (pr == null || pr.updatedAt().isBefore(hint.updatedAt()) || pr.updatedAt().isAfter(trustedUntil)) {
           return false;
         }
         if (pr.updatedAt().equals(hint.updatedAt()) && hint.headSha() != null

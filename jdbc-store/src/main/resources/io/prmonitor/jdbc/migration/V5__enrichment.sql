@@ -10,7 +10,7 @@ CREATE TABLE IF NOT EXISTS prmonitor_enrichments (
   name            VARCHAR(100) NOT NULL,
   number          INTEGER      NOT NULL,
   revision        BIGINT       NOT NULL,
-  head_sha        VARCHAR(64)  NOT NULL,
+  head_sha        VARCHAR      NOT NULL,
   review_decision VARCHAR(32),
   latest_reviews  VARCHAR      NOT NULL,
   checks          VARCHAR(16)  NOT NULL,
