@@ -25,6 +25,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.zip.GZIPOutputStream;
@@ -49,9 +51,17 @@ class HttpGitHubClientLivenessTest {
   private StubServer stub;
   private RawHttpServer raw;
   private HttpGitHubClient client;
+  /** Opened when the test ends: the stub servers' stalls and trickles end with it instead of lingering. */
+  private final CountDownLatch closing = new CountDownLatch(1);
+
+  /** A pause of the hostile server's own (a stall, the gap between trickled bytes), cut short at the test's end. */
+  private void serverPause(long millis) throws InterruptedException {
+    closing.await(millis, TimeUnit.MILLISECONDS);
+  }
 
   @AfterEach
   void close() throws IOException {
+    closing.countDown();
     if (client != null) {
       client.close();
     }
@@ -111,13 +121,13 @@ class HttpGitHubClientLivenessTest {
         case 1 -> { // headers, ten bytes, then silence
           out.write(body, 0, 10);
           out.flush();
-          Thread.sleep(60_000);
+          serverPause(60_000);
         }
         case 2 -> { // a byte every 50 ms: each read succeeds, the whole never arrives in time
           for (byte b : body) {
             out.write(b);
             out.flush();
-            Thread.sleep(50);
+            serverPause(50);
           }
         }
         default -> out.write(body);
@@ -142,7 +152,7 @@ class HttpGitHubClientLivenessTest {
       out.write(RawHttpServer.headers(200, 1000));
       out.write('[');
       out.flush();
-      Thread.sleep(60_000);
+      serverPause(60_000);
     });
     client(raw.baseUrl(), time, TIMEOUT);
 
@@ -363,7 +373,7 @@ class HttpGitHubClientLivenessTest {
     raw = new RawHttpServer((n, out) -> {
       out.write(RawHttpServer.headers(200, body.length));
       out.flush();
-      Thread.sleep(400); // the body follows long after the headers
+      serverPause(400); // the body follows long after the headers
       out.write(body);
     });
     client(raw.baseUrl(), Ticker.SYSTEM);
