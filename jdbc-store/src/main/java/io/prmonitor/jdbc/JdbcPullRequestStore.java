@@ -108,6 +108,10 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
 
   private static final String PULL_REQUEST_COLUMNS = "number, id, title, body, state, draft, author, head_sha, "
       + "head_ref, base_ref, labels, assignees, requested_reviewers, created_at, updated_at, closed_at, merged_at";
+  private static final String SELECT_ALL_PULL_REQUESTS = "SELECT " + PULL_REQUEST_COLUMNS
+      + " FROM prmonitor_pull_requests WHERE owner = :owner AND name = :name ORDER BY number";
+  private static final String SELECT_OPEN_PULL_REQUESTS = "SELECT " + PULL_REQUEST_COLUMNS
+      + " FROM prmonitor_pull_requests WHERE owner = :owner AND name = :name AND state = 'OPEN' ORDER BY number";
   private static final String OUTBOX_COLUMNS =
       "seq, change_key, owner, name, number, kind, field, before_value, after_value, updated_at, attempts";
 
@@ -422,13 +426,7 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
   @Override
   public List<PullRequest> openPullRequests(RepositoryId repository) {
     Objects.requireNonNull(repository, "null repository");
-    return read("read open pull requests", repository, handle -> handle.createQuery("SELECT "
-            + PULL_REQUEST_COLUMNS + " FROM prmonitor_pull_requests WHERE owner = :owner AND name = :name "
-            + "AND state = 'OPEN' ORDER BY number")
-        .bind("owner", repository.canonicalOwner())
-        .bind("name", repository.canonicalName())
-        .map((rs, ctx) -> pullRequest(rs))
-        .list());
+    return pullRequestsOf("read open pull requests", repository, SELECT_OPEN_PULL_REQUESTS);
   }
 
   @Override
@@ -499,9 +497,12 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
   @Override
   public List<PullRequest> allPullRequests(RepositoryId repository) {
     Objects.requireNonNull(repository, "null repository");
-    return read("read all pull requests", repository, handle -> handle.createQuery("SELECT "
-            + PULL_REQUEST_COLUMNS + " FROM prmonitor_pull_requests WHERE owner = :owner AND name = :name "
-            + "ORDER BY number")
+    return pullRequestsOf("read all pull requests", repository, SELECT_ALL_PULL_REQUESTS);
+  }
+
+  /** A repository's pull requests by one of the two queries above, ordered by number. */
+  private List<PullRequest> pullRequestsOf(String operation, RepositoryId repository, String query) {
+    return read(operation, repository, handle -> handle.createQuery(query)
         .bind("owner", repository.canonicalOwner())
         .bind("name", repository.canonicalName())
         .map((rs, ctx) -> pullRequest(rs))
