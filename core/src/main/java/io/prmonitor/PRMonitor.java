@@ -174,16 +174,18 @@ public final class PRMonitor implements AutoCloseable {
     this.watched = byLowerCaseName(config.repositories());
     this.webhookConfig = builder.webhooks;
     if (webhookConfig != null) {
-      if (!(rawStore instanceof WebhookDeliveries deliveryLog)) {
+      WebhookDeliveries deliveryLog = store.webhookDeliveries().orElse(null);
+      if (deliveryLog == null) {
         ConfigurationException e = new ConfigurationException("webhooks need a store that records deliveries "
-            + "(WebhookDeliveries); " + rawStore.getClass().getName() + " does not");
+            + "(PullRequestStore.webhookDeliveries(), WebhookDeliveries); " + rawStore.getClass().getName()
+            + " offers none");
         closeQuietly(createdClient, e);
         closeQuietly(createdStore, e);
         metrics.close();
         throw e;
       }
       this.webhookStats = new WebhookStats(clock);
-      RepositoryLeases leases = config.leases() && rawStore instanceof RepositoryLeases l ? l : null;
+      RepositoryLeases leases = config.leases() ? store.leases().orElse(null) : null;
       this.targetedReads = new TargetedReads(synchronizer, store, leases, config.workerId(), config.leaseDuration(),
           this::deliverAfterRead, EnrichmentHook.NONE, metrics, clock, webhookConfig.debounce(),
           config.maxConcurrentRepositories(), config.monitorName());
@@ -213,7 +215,7 @@ public final class PRMonitor implements AutoCloseable {
     log.info("prmonitor '{}' ready: {} named repositories{}, client {}, store {}", config.monitorName(),
         config.repositories().size(), config.usesDiscovery() ? " plus discovery" : "",
         client.getClass().getSimpleName(), rawStore.getClass().getSimpleName());
-    if (config.leases() && !(rawStore instanceof RepositoryLeases)) {
+    if (config.leases() && store.leases().isEmpty()) {
       log.warn("leases are on but the store {} has no repository leases; this monitor works alone",
           rawStore.getClass().getSimpleName());
     }
@@ -452,7 +454,8 @@ public final class PRMonitor implements AutoCloseable {
       metrics.delivery(round.delivered(), round.failed());
       store.purgeDelivered(clock.instant().minus(config.outboxRetention()));
       if (webhookConfig != null) {
-        ((WebhookDeliveries) rawStore).purgeDeliveries(clock.instant().minus(webhookConfig.deliveryRetention()));
+        store.webhookDeliveries().orElseThrow()
+            .purgeDeliveries(clock.instant().minus(webhookConfig.deliveryRetention()));
       }
       return round;
     } catch (RuntimeException e) {
@@ -467,11 +470,12 @@ public final class PRMonitor implements AutoCloseable {
    * the fleet's due ones; otherwise all of them, least recently completed first.
    */
   private RepositoryQueue repositoryQueue(List<RepositoryId> repositories) {
-    if (!config.leases() || !(rawStore instanceof RepositoryLeases leases)) {
+    RepositoryLeases leases = config.leases() ? store.leases().orElse(null) : null;
+    if (leases == null) {
       return new OrderedRepositoryQueue(store, repositories);
     }
-    FleetRateLimits fleetRateLimits = rawStore instanceof SharedRateLimits board
-        ? new FleetRateLimits(board, client) : null;
+    FleetRateLimits fleetRateLimits = store.rateLimitBoard().map(board -> new FleetRateLimits(board, client))
+        .orElse(null);
     Runnable onRenewal = fleetRateLimits == null ? () -> { } : fleetRateLimits::exchange;
     onRenewal.run();
     // small batches spread a fleet's repositories evenly over its monitors and hold few idle leases

@@ -129,8 +129,7 @@ public final class LeaseWorker {
   }
 
   /** The JDBC store, recording every completed pass and able to hang in one, as a stalled worker would. */
-  static final class RecordingStore extends ForwardingPullRequestStore
-      implements RepositoryLeases, SharedRateLimits {
+  static final class RecordingStore extends ForwardingPullRequestStore {
     private final JdbcPullRequestStore delegate;
     private final List<String> completed = Collections.synchronizedList(new ArrayList<>());
     private int stallAfter = -1;
@@ -186,39 +185,6 @@ public final class LeaseWorker {
 
     @Override
     public void close() {
-    }
-
-    @Override
-    public List<RepositoryState> claimDue(String worker, Collection<RepositoryId> candidates, Instant dueBefore,
-        Instant now, Duration leaseDuration, int limit) {
-      return delegate.claimDue(worker, candidates, dueBefore, now, leaseDuration, limit);
-    }
-
-    @Override
-    public Set<RepositoryId> renew(String worker, Collection<RepositoryId> repositories, Instant now,
-        Duration leaseDuration) {
-      return delegate.renew(worker, repositories, now, leaseDuration);
-    }
-
-    @Override
-    public void release(String worker, RepositoryId repository) {
-      delegate.release(worker, repository);
-    }
-
-    @Override
-    public LeasedElsewhere leasedElsewhere(String worker, Collection<RepositoryId> candidates, Instant dueBefore,
-        Instant now) {
-      return delegate.leasedElsewhere(worker, candidates, dueBefore, now);
-    }
-
-    @Override
-    public void publishRateLimits(Collection<RateLimitStatus> statuses) {
-      delegate.publishRateLimits(statuses);
-    }
-
-    @Override
-    public List<RateLimitStatus> sharedRateLimits() {
-      return delegate.sharedRateLimits();
     }
   }
 }
