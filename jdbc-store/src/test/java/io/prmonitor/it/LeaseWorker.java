@@ -7,11 +7,7 @@ import io.prmonitor.jdbc.JdbcPullRequestStore;
 import io.prmonitor.spi.GitHubCredentials;
 import io.prmonitor.spi.ListingCursor;
 import io.prmonitor.spi.PullRequestStore;
-import io.prmonitor.spi.RateLimitStatus;
 import io.prmonitor.spi.RepositoryId;
-import io.prmonitor.spi.RepositoryLeases;
-import io.prmonitor.spi.RepositoryState;
-import io.prmonitor.spi.SharedRateLimits;
 import io.prmonitor.spi.StoreSettings;
 import io.prmonitor.spi.contract.ForwardingPullRequestStore;
 import java.io.BufferedReader;
@@ -27,11 +23,9 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**

@@ -1,34 +1,25 @@
 package io.prmonitor.core.sync;
 
 import io.prmonitor.core.detect.ChangeDetector;
-import io.prmonitor.spi.ChangeKind;
 import io.prmonitor.spi.GitHubAuthenticationException;
 import io.prmonitor.spi.GitHubClient;
-import io.prmonitor.spi.GitHubException;
 import io.prmonitor.spi.ListingCursor;
 import io.prmonitor.spi.PageRequest;
 import io.prmonitor.spi.PullRequest;
-import io.prmonitor.spi.PullRequestChange;
 import io.prmonitor.spi.PullRequestPage;
 import io.prmonitor.spi.PullRequestStore;
-import io.prmonitor.spi.QuarantinedPullRequest;
 import io.prmonitor.spi.RateLimitExceededException;
 import io.prmonitor.spi.RepositoryId;
 import io.prmonitor.spi.RepositoryState;
-import io.prmonitor.spi.SkippedPullRequest;
 import io.prmonitor.spi.SyncBatch;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
@@ -39,7 +30,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Brings one repository's stored pull requests up to date with GitHub: reads the pull request list
  * newest-updated first, page by page, detects the changes of each pull request against its stored
- * snapshot, and applies each page as one {@link SyncBatch}.
+ * snapshot, and applies each page as one {@link SyncBatch}. This class owns the listing and the cursor;
+ * {@link PageApplier} detects and writes each page, {@link Quarantine} keeps the refused pull requests,
+ * {@link Pagination} stops a listing that goes round in circles. (The comment below argues for all of them:
+ * the argument is one, and is kept whole here.)
  *
  * <h2>Why the incremental listing loses nothing</h2>
  * The list ({@code sort=updated&direction=desc}) is paged by offset over a live ordering. Any update to

@@ -11,14 +11,11 @@ import io.prmonitor.spi.ListingCursor;
 import io.prmonitor.spi.PullRequestStore;
 import io.prmonitor.spi.RepositoryId;
 import io.prmonitor.spi.RepositoryLeases;
-import io.prmonitor.spi.RepositoryState;
 import io.prmonitor.spi.contract.ForwardingPullRequestStore;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** How {@link PRMonitor} runs a pass with {@code leases(true)}. */
