@@ -5,9 +5,11 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The health of a monitor at one moment, from {@link PRMonitor#health()}.
@@ -35,6 +37,24 @@ public record Health(Status status, Map<String, Status> checks, Map<String, Stri
     Objects.requireNonNull(status, "null status");
     checks = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(checks));
     details = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(details));
+  }
+
+  /**
+   * A supplier of health that evaluates {@code evaluate} at most once per {@code maxAge}: later calls within
+   * that time get the same answer, and concurrent callers share one evaluation, so a burst of probes against
+   * an HTTP endpoint costs one store ping. Thread-safe.
+   *
+   * @param evaluate evaluates the health now, such as {@code monitor::health}
+   * @param maxAge how long an answer is reused, not negative
+   * @throws IllegalArgumentException if {@code maxAge} is negative
+   */
+  public static Supplier<Health> cached(Supplier<Health> evaluate, Duration maxAge) {
+    Objects.requireNonNull(evaluate, "null evaluate");
+    Objects.requireNonNull(maxAge, "null maxAge");
+    if (maxAge.isNegative()) {
+      throw new IllegalArgumentException("maxAge cannot be negative: " + maxAge);
+    }
+    return new CachedHealth(evaluate, maxAge);
   }
 
   /** Renders the health as JSON: {@code {"status":"UP","checks":{"store":{"status":"UP","detail":"..."}}}}. */

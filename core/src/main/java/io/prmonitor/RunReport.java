@@ -9,6 +9,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,9 @@ import java.util.TreeMap;
  * @param repositories how many repositories the pass covered (with leases on: the ones this monitor
  *     claimed from the fleet's due repositories)
  * @param repositoriesDone repositories synchronized completely
- * @param failed repositories (or discoveries, as {@code org:NAME}) that failed, with the reason
+ * @param failedRepositories repositories that failed, with the reason
+ * @param failedDiscoveries discoveries that failed, by selector ({@code org:NAME}, {@code user:LOGIN},
+ *     {@code installation}), with the reason
  * @param deferred repositories left for the next pass for want of time or rate-limit budget; the next pass
  *     takes them up first
  * @param pullRequestsSeen list items read
@@ -46,7 +49,8 @@ public record RunReport(
     Duration duration,
     int repositories,
     int repositoriesDone,
-    Map<String, String> failed,
+    Map<RepositoryId, String> failedRepositories,
+    Map<String, String> failedDiscoveries,
     List<RepositoryId> deferred,
     long pullRequestsSeen,
     long pullRequestsSkipped,
@@ -64,7 +68,10 @@ public record RunReport(
     Objects.requireNonNull(startedAt, "null startedAt");
     Objects.requireNonNull(duration, "null duration");
     Objects.requireNonNull(enrichment, "null enrichment");
-    failed = Map.copyOf(new TreeMap<>(failed));
+    TreeMap<RepositoryId, String> byName = new TreeMap<>(Comparator.comparing(RepositoryId::fullName));
+    byName.putAll(failedRepositories);
+    failedRepositories = java.util.Collections.unmodifiableMap(byName);
+    failedDiscoveries = java.util.Collections.unmodifiableMap(new TreeMap<>(failedDiscoveries));
     deferred = List.copyOf(deferred);
     EnumMap<ChangeKind, Long> nonZero = new EnumMap<>(ChangeKind.class);
     changes.forEach((kind, count) -> {
@@ -78,12 +85,24 @@ public record RunReport(
 
   /** A report of a pass that quarantined no pull request and read no enrichment. */
   public RunReport(long pass, Instant startedAt, Duration duration, int repositories, int repositoriesDone,
-      Map<String, String> failed, List<RepositoryId> deferred, long pullRequestsSeen, long pullRequestsSkipped,
-      Map<ChangeKind, Long> changes, long requests, long notModified, long changesDelivered,
-      long deliveryFailures) {
-    this(pass, startedAt, duration, repositories, repositoriesDone, failed, deferred, pullRequestsSeen,
+      Map<RepositoryId, String> failedRepositories, Map<String, String> failedDiscoveries,
+      List<RepositoryId> deferred, long pullRequestsSeen, long pullRequestsSkipped, Map<ChangeKind, Long> changes,
+      long requests, long notModified, long changesDelivered, long deliveryFailures) {
+    this(pass, startedAt, duration, repositories, repositoriesDone, failedRepositories, failedDiscoveries,
+        deferred, pullRequestsSeen,
         pullRequestsSkipped, changes, requests, notModified, changesDelivered, deliveryFailures, Map.of(),
         EnrichmentReport.none());
+  }
+
+  /**
+   * What failed, by name: each failed repository as {@code owner/name} and each failed discovery as its
+   * selector ({@code org:NAME}), with the reason, ordered by name; the {@code failed} object of
+   * {@link #toJson()}.
+   */
+  public Map<String, String> failed() {
+    Map<String, String> failed = new TreeMap<>(failedDiscoveries);
+    failedRepositories.forEach((repository, reason) -> failed.put(repository.fullName(), reason));
+    return java.util.Collections.unmodifiableMap(failed);
   }
 
   /** The total number of changes of every kind. */
@@ -93,7 +112,8 @@ public record RunReport(
 
   /** Whether every repository was synchronized completely. */
   public boolean isComplete() {
-    return failed.isEmpty() && deferred.isEmpty() && repositoriesDone == repositories;
+    return failedRepositories.isEmpty() && failedDiscoveries.isEmpty() && deferred.isEmpty()
+        && repositoriesDone == repositories;
   }
 
   /**
@@ -113,7 +133,7 @@ public record RunReport(
       json.writeNumberField("repositories", repositories);
       json.writeNumberField("done", repositoriesDone);
       json.writeObjectFieldStart("failed");
-      for (var entry : new TreeMap<>(failed).entrySet()) {
+      for (var entry : failed().entrySet()) {
         json.writeStringField(entry.getKey(), entry.getValue());
       }
       json.writeEndObject();

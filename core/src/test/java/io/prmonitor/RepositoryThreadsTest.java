@@ -9,7 +9,7 @@ class RepositoryThreadsTest {
 
   @Test
   void repositoryThreads_beforeJdk24_arePlatformThreads() {
-    Thread thread = PRMonitor.repositoryThreads("sync-", 21).newThread(() -> { });
+    Thread thread = PRProcessor.repositoryThreads("sync-", 21).newThread(() -> { });
 
     assertThat(thread.isVirtual()).isFalse();
     assertThat(thread.isDaemon()).isTrue();
@@ -18,7 +18,7 @@ class RepositoryThreadsTest {
 
   @Test
   void repositoryThreads_fromJdk24_areVirtualThreads() {
-    Thread thread = PRMonitor.repositoryThreads("sync-", 24).newThread(() -> { });
+    Thread thread = PRProcessor.repositoryThreads("sync-", 24).newThread(() -> { });
 
     assertThat(thread.isVirtual()).isTrue();
     assertThat(thread.getName()).isEqualTo("sync-0");

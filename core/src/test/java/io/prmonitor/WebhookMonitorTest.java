@@ -268,10 +268,16 @@ class WebhookMonitorTest {
   @Test
   void build_storeWithoutDeliveryRecord_isRefused() {
     ProcessorConfig config = ProcessorConfig.builder().repositories("o/r").build();
+    // a forwarding wrapper offers its delegate's record; this one withholds it, as a store that keeps none
     var plain = new ForwardingPullRequestStore() {
       @Override
       protected io.prmonitor.spi.PullRequestStore delegate() {
         return store;
+      }
+
+      @Override
+      public java.util.Optional<io.prmonitor.spi.WebhookDeliveries> webhookDeliveries() {
+        return java.util.Optional.empty();
       }
     };
 

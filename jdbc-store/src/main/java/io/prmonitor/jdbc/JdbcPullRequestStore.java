@@ -759,6 +759,21 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
   }
 
   @Override
+  public java.util.Optional<RepositoryLeases> leases() {
+    return java.util.Optional.of(this);
+  }
+
+  @Override
+  public java.util.Optional<SharedRateLimits> rateLimitBoard() {
+    return java.util.Optional.of(this);
+  }
+
+  @Override
+  public java.util.Optional<WebhookDeliveries> webhookDeliveries() {
+    return java.util.Optional.of(this);
+  }
+
+  @Override
   public void ping() {
     read("ping", null, handle -> handle.createQuery("SELECT 1").mapTo(Integer.class).one());
   }

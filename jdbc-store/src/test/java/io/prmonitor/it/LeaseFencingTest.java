@@ -218,6 +218,12 @@ class LeaseFencingTest {
       super.apply(batch);
     }
 
+    /** Itself: its renewals do not reach the store while it stalls. */
+    @Override
+    public java.util.Optional<RepositoryLeases> leases() {
+      return java.util.Optional.of(this);
+    }
+
     @Override
     public List<RepositoryState> claimDue(String worker, Collection<RepositoryId> candidates, Instant dueBefore,
         Instant now, Duration leaseDuration, int limit) {

@@ -7,11 +7,7 @@ import io.prmonitor.jdbc.JdbcPullRequestStore;
 import io.prmonitor.spi.GitHubCredentials;
 import io.prmonitor.spi.ListingCursor;
 import io.prmonitor.spi.PullRequestStore;
-import io.prmonitor.spi.RateLimitStatus;
 import io.prmonitor.spi.RepositoryId;
-import io.prmonitor.spi.RepositoryLeases;
-import io.prmonitor.spi.RepositoryState;
-import io.prmonitor.spi.SharedRateLimits;
 import io.prmonitor.spi.StoreSettings;
 import io.prmonitor.spi.contract.ForwardingPullRequestStore;
 import java.io.BufferedReader;
@@ -27,11 +23,9 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -129,8 +123,7 @@ public final class LeaseWorker {
   }
 
   /** The JDBC store, recording every completed pass and able to hang in one, as a stalled worker would. */
-  static final class RecordingStore extends ForwardingPullRequestStore
-      implements RepositoryLeases, SharedRateLimits {
+  static final class RecordingStore extends ForwardingPullRequestStore {
     private final JdbcPullRequestStore delegate;
     private final List<String> completed = Collections.synchronizedList(new ArrayList<>());
     private int stallAfter = -1;
@@ -186,39 +179,6 @@ public final class LeaseWorker {
 
     @Override
     public void close() {
-    }
-
-    @Override
-    public List<RepositoryState> claimDue(String worker, Collection<RepositoryId> candidates, Instant dueBefore,
-        Instant now, Duration leaseDuration, int limit) {
-      return delegate.claimDue(worker, candidates, dueBefore, now, leaseDuration, limit);
-    }
-
-    @Override
-    public Set<RepositoryId> renew(String worker, Collection<RepositoryId> repositories, Instant now,
-        Duration leaseDuration) {
-      return delegate.renew(worker, repositories, now, leaseDuration);
-    }
-
-    @Override
-    public void release(String worker, RepositoryId repository) {
-      delegate.release(worker, repository);
-    }
-
-    @Override
-    public LeasedElsewhere leasedElsewhere(String worker, Collection<RepositoryId> candidates, Instant dueBefore,
-        Instant now) {
-      return delegate.leasedElsewhere(worker, candidates, dueBefore, now);
-    }
-
-    @Override
-    public void publishRateLimits(Collection<RateLimitStatus> statuses) {
-      delegate.publishRateLimits(statuses);
-    }
-
-    @Override
-    public List<RateLimitStatus> sharedRateLimits() {
-      return delegate.sharedRateLimits();
     }
   }
 }

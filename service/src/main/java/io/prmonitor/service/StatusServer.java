@@ -13,9 +13,9 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -36,7 +36,7 @@ import java.util.function.Supplier;
  */
 final class StatusServer implements AutoCloseable {
 
-  private static final long HEALTH_CACHE_NANOS = 1_000_000_000L;
+  private static final Duration HEALTH_CACHE = Duration.ofSeconds(1);
 
   private final HttpServer server;
   private final ExecutorService executor;
@@ -54,7 +54,7 @@ final class StatusServer implements AutoCloseable {
   static StatusServer start(InetSocketAddress address, PRMonitor monitor, PrometheusMeterRegistry registry,
       StatusBoard board) {
     byte[] page = resource("status.html");
-    Supplier<Health> health = new CachedHealth(monitor::health);
+    Supplier<Health> health = Health.cached(monitor::health, HEALTH_CACHE);
     HttpServer server;
     try {
       server = HttpServer.create(address, 32);
@@ -162,33 +162,6 @@ final class StatusServer implements AutoCloseable {
       return in.readAllBytes();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  /** Evaluates the health at most once a second; concurrent callers share the evaluation. */
-  private static final class CachedHealth implements Supplier<Health> {
-    private final Supplier<Health> health;
-    private final ReentrantLock lock = new ReentrantLock();
-    private Health last;
-    private long evaluatedAt;
-
-    CachedHealth(Supplier<Health> health) {
-      this.health = health;
-    }
-
-    @Override
-    public Health get() {
-      lock.lock();
-      try {
-        long now = System.nanoTime();
-        if (last == null || now - evaluatedAt > HEALTH_CACHE_NANOS) {
-          last = health.get();
-          evaluatedAt = now;
-        }
-        return last;
-      } finally {
-        lock.unlock();
-      }
     }
   }
 

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Durable state of the monitored repositories: pull request snapshots, per-repository listing cursors,
@@ -13,6 +14,12 @@ import java.util.Map;
  * different repositories. Every method either completes or throws a {@link StoreException} leaving the
  * stored state as it was. The contract test suite {@code PullRequestStoreContract} in the artifact
  * {@code prmonitor-spi-tck} pins the semantics down; an implementation passes it.
+ *
+ * <p>A store may have capabilities beyond this interface: repository leases ({@link #leases()}), a board of
+ * shared rate limits ({@link #rateLimitBoard()}) and a record of webhook deliveries ({@link
+ * #webhookDeliveries()}). Each is an accessor with an empty default, so that a wrapper (one that times or
+ * observes the calls) passes the capabilities of the store it wraps on by forwarding three accessors, and
+ * the processor asks the store, never its class.
  */
 public interface PullRequestStore extends AutoCloseable {
 
@@ -155,6 +162,30 @@ public interface PullRequestStore extends AutoCloseable {
    * @throws StoreException if it cannot
    */
   void ping();
+
+  /**
+   * The store's repository leases, with which several monitors sharing it split a fleet; empty (the default)
+   * when it has none, and a monitor then works alone. The same instance on every call.
+   */
+  default Optional<RepositoryLeases> leases() {
+    return Optional.empty();
+  }
+
+  /**
+   * The store's board of rate limits shared by the monitors of a fleet; empty (the default) when it has none.
+   * The same instance on every call.
+   */
+  default Optional<SharedRateLimits> rateLimitBoard() {
+    return Optional.empty();
+  }
+
+  /**
+   * The store's record of webhook deliveries already taken up, which webhooks require; empty (the default)
+   * when it keeps none. The same instance on every call.
+   */
+  default Optional<WebhookDeliveries> webhookDeliveries() {
+    return Optional.empty();
+  }
 
   /** Releases what the store created (a pool it opened); never what was handed to it. Idempotent. */
   @Override

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A capability a {@link PullRequestStore} may also implement: time-limited leases on repositories, so
+ * A capability a {@link PullRequestStore} may have, offered through {@link PullRequestStore#leases()}: time-limited leases on repositories, so
  * that several monitors sharing one store split a fleet of repositories between them without ever
  * synchronizing one repository twice at once, and take over the repositories of a monitor that died.
  *

@@ -4,7 +4,7 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * A capability a {@link PullRequestStore} may also implement: a board on which the monitors of a fleet
+ * A capability a {@link PullRequestStore} may have, offered through {@link PullRequestStore#rateLimitBoard()}: a board on which the monitors of a fleet
  * post the rate limits their GitHub clients observed, so that every monitor knows what is left of every
  * credential the fleet shares, even ones it has not used lately (see
  * {@link GitHubClient#observeRateLimits}).

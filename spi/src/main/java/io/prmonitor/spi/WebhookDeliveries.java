@@ -3,7 +3,7 @@ package io.prmonitor.spi;
 import java.time.Instant;
 
 /**
- * A capability a {@link PullRequestStore} may also implement: the record of the GitHub webhook deliveries a
+ * A capability a {@link PullRequestStore} may have, offered through {@link PullRequestStore#webhookDeliveries()}: the record of the GitHub webhook deliveries a
  * monitor (or a fleet of monitors sharing the store) has already taken up, keyed by the
  * {@code X-GitHub-Delivery} header, so that a redelivered, duplicated or replayed delivery is acted on once
  * however many times and at whichever worker it arrives, and after a restart too.

@@ -74,9 +74,8 @@ public final class HealthEvaluator {
             + status.resetAt());
       }
     }
-    // failed() also names failed discoveries (org:NAME, user:LOGIN, installation): count repositories only
     boolean allFailed = last != null && last.repositories() > 0
-        && last.failed().keySet().stream().filter(name -> name.contains("/")).count() >= last.repositories();
+        && last.failedRepositories().size() >= last.repositories();
     if (!low.isEmpty()) {
       checks.put("github", Health.Status.DEGRADED);
       details.put("github", "rate limit budget low: " + String.join("; ", low));

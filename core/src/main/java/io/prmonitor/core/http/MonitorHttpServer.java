@@ -11,10 +11,10 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,7 +63,7 @@ public final class MonitorHttpServer implements AutoCloseable {
   public static MonitorHttpServer start(InetSocketAddress address, Supplier<Health> health, MeterRegistry registry,
       WebhookReceiver webhooks) {
     Optional<Supplier<String>> scrape = PrometheusText.of(registry);
-    Supplier<Health> cachedHealth = new CachedHealth(health);
+    Supplier<Health> cachedHealth = Health.cached(health, Duration.ofMillis(HEALTH_CACHE_MILLIS));
     HttpServer server;
     try {
       server = HttpServer.create(address, 16);
@@ -138,33 +138,6 @@ public final class MonitorHttpServer implements AutoCloseable {
       exchange.sendResponseHeaders(status, bytes.length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(bytes);
-      }
-    }
-  }
-
-  /** Evaluates the health at most once per {@link #HEALTH_CACHE_MILLIS}; concurrent callers share it. */
-  private static final class CachedHealth implements Supplier<Health> {
-    private final Supplier<Health> health;
-    private final ReentrantLock lock = new ReentrantLock();
-    private Health last;
-    private long evaluatedAt;
-
-    CachedHealth(Supplier<Health> health) {
-      this.health = health;
-    }
-
-    @Override
-    public Health get() {
-      lock.lock();
-      try {
-        long now = System.nanoTime();
-        if (last == null || now - evaluatedAt > HEALTH_CACHE_MILLIS * 1_000_000) {
-          last = health.get();
-          evaluatedAt = now;
-        }
-        return last;
-      } finally {
-        lock.unlock();
       }
     }
   }

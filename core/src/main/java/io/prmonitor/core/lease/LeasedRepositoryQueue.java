@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * cannot undo its successor's newer ones. Thread-safe; {@link #close()} stops the timer and releases what
  * is still held.
  */
-public final class LeasedRepositoryQueue implements RepositoryQueue, AutoCloseable {
+public final class LeasedRepositoryQueue implements RepositoryQueue {
 
   private static final Logger log = LoggerFactory.getLogger(LeasedRepositoryQueue.class);
 
@@ -218,6 +218,18 @@ public final class LeasedRepositoryQueue implements RepositoryQueue, AutoCloseab
       lock.unlock();
     }
     left.forEach(this::release);
+  }
+
+  /** True: the fleet's other monitors take up the rest. */
+  @Override
+  public boolean sharesFleet() {
+    return true;
+  }
+
+  /** The repositories this monitor holds now ({@link #held()}). */
+  @Override
+  public java.util.function.Predicate<RepositoryId> deliveredHere() {
+    return held()::contains;
   }
 
   /**

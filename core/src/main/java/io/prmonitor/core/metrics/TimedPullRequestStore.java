@@ -8,18 +8,23 @@ import io.prmonitor.spi.PullRequestEnrichment;
 import io.prmonitor.spi.PullRequestStore;
 import io.prmonitor.spi.QuarantinedPullRequest;
 import io.prmonitor.spi.RepositoryId;
+import io.prmonitor.spi.RepositoryLeases;
 import io.prmonitor.spi.RepositoryState;
+import io.prmonitor.spi.SharedRateLimits;
 import io.prmonitor.spi.SyncBatch;
+import io.prmonitor.spi.WebhookDeliveries;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * A {@link PullRequestStore} that times every call of the store it wraps into
- * {@code prmonitor.store.transaction}, tagged with the operation. Closing it does not close the store
- * it wraps: whoever created that one closes it.
+ * {@code prmonitor.store.transaction}, tagged with the operation, and offers the capabilities (leases, rate-limit
+ * board, webhook deliveries) of the store it wraps, untimed. Closing it does not close the store it wraps:
+ * whoever created that one closes it.
  */
 public final class TimedPullRequestStore implements PullRequestStore {
 
@@ -138,6 +143,21 @@ public final class TimedPullRequestStore implements PullRequestStore {
   @Override
   public void ping() {
     timed("ping", store::ping);
+  }
+
+  @Override
+  public Optional<RepositoryLeases> leases() {
+    return store.leases();
+  }
+
+  @Override
+  public Optional<SharedRateLimits> rateLimitBoard() {
+    return store.rateLimitBoard();
+  }
+
+  @Override
+  public Optional<WebhookDeliveries> webhookDeliveries() {
+    return store.webhookDeliveries();
   }
 
   /** Does nothing: the wrapped store belongs to whoever created it. */

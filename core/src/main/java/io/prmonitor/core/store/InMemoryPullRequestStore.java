@@ -350,6 +350,12 @@ public final class InMemoryPullRequestStore implements PullRequestStore, Webhook
     }
   }
 
+  /** This store itself: it records deliveries. */
+  @Override
+  public java.util.Optional<WebhookDeliveries> webhookDeliveries() {
+    return java.util.Optional.of(this);
+  }
+
   @Override
   public void ping() {
     ensureOpen();

@@ -31,7 +31,8 @@ public final class OrderedRepositoryQueue implements RepositoryQueue {
         states.add(store.repositoryState(repository));
       } catch (RuntimeException e) {
         failed.add(new RepositoryOutcome(repository, RepositoryOutcome.Status.FAILED,
-            "reading its state failed: " + e.getClass().getSimpleName() + ": " + e.getMessage(), 0, 0, Map.of(),
+            RepositoryOutcome.Reason.error("reading its state failed: " + e.getClass().getSimpleName() + ": "
+                + e.getMessage()), 0, 0, Map.of(),
             0, 0, Duration.ZERO, e.getClass().getSimpleName()));
       }
     }

@@ -1,34 +1,25 @@
 package io.prmonitor.core.sync;
 
 import io.prmonitor.core.detect.ChangeDetector;
-import io.prmonitor.spi.ChangeKind;
 import io.prmonitor.spi.GitHubAuthenticationException;
 import io.prmonitor.spi.GitHubClient;
-import io.prmonitor.spi.GitHubException;
 import io.prmonitor.spi.ListingCursor;
 import io.prmonitor.spi.PageRequest;
 import io.prmonitor.spi.PullRequest;
-import io.prmonitor.spi.PullRequestChange;
 import io.prmonitor.spi.PullRequestPage;
 import io.prmonitor.spi.PullRequestStore;
-import io.prmonitor.spi.QuarantinedPullRequest;
 import io.prmonitor.spi.RateLimitExceededException;
 import io.prmonitor.spi.RepositoryId;
 import io.prmonitor.spi.RepositoryState;
-import io.prmonitor.spi.SkippedPullRequest;
 import io.prmonitor.spi.SyncBatch;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
@@ -39,7 +30,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Brings one repository's stored pull requests up to date with GitHub: reads the pull request list
  * newest-updated first, page by page, detects the changes of each pull request against its stored
- * snapshot, and applies each page as one {@link SyncBatch}.
+ * snapshot, and applies each page as one {@link SyncBatch}. This class owns the listing and the cursor;
+ * {@link PageApplier} detects and writes each page, {@link Quarantine} keeps the refused pull requests,
+ * {@link Pagination} stops a listing that goes round in circles. (The comment below argues for all of them:
+ * the argument is one, and is kept whole here.)
  *
  * <h2>Why the incremental listing loses nothing</h2>
  * The list ({@code sort=updated&direction=desc}) is paged by offset over a live ordering. Any update to
@@ -107,9 +101,6 @@ import org.slf4j.LoggerFactory;
  * it listed over what a later read wrote in between.
  */
 public final class RepositorySynchronizer {
-
-  /** The reason of a repository deferred because the pass deadline passed between two of its pages. */
-  public static final String DEADLINE_REACHED = "pass deadline reached";
 
   private static final Logger log = LoggerFactory.getLogger(RepositorySynchronizer.class);
 
@@ -217,7 +208,7 @@ public final class RepositorySynchronizer {
         log.debug("{}: re-reading its state failed: {}", repository, e.toString());
       }
     }
-    Tally tally = new Tally(repository, clock.instant());
+    Tally tally = new Tally(repository, clock);
     boolean reportNew = !state.isBaseline() || emitOpenedOnBaseline;
     try {
       Instant readAt = clock.instant();
@@ -241,20 +232,22 @@ public final class RepositorySynchronizer {
         return tally.outcome(RepositoryOutcome.Status.DONE, null);
       }
       String firstPageEtag = page.etag();
-      Quarantine quarantine = new Quarantine(repository, store.quarantined(repository), tally, readAt);
+      Quarantine quarantine = new Quarantine(store, repository, store.quarantined(repository), tally, readAt);
       // a silent first pass into a repository the store holds nothing of has nothing to compare with but
       // what it wrote itself: it looks up only the numbers it reads a second time
       Set<Integer> written = reportNew || store.hasPullRequests(repository) ? null : new HashSet<>();
       Instant newest = cursor.updatedAt();
+      PageApplier pages = new PageApplier(store, detector, onUpserted, repository, reportNew, written, tally,
+          quarantine, trustedUntil);
       Pagination pagination = new Pagination(repository);
       pagination.read(page);
       while (true) {
-        newest = max(newest, applyPage(repository, page, reportNew, written, tally, quarantine, trustedUntil));
+        newest = max(newest, pages.apply(page));
         if (!page.hasNext() || reachedCursor(page, cursor)) {
           break;
         }
         if (stop.getAsBoolean()) {
-          return tally.outcome(RepositoryOutcome.Status.DEFERRED, DEADLINE_REACHED);
+          return tally.outcome(RepositoryOutcome.Status.DEFERRED, RepositoryOutcome.Reason.passDeadline());
         }
         pagination.next(page.next());
         page = client.listPullRequests(PageRequest.next(repository, page.next()));
@@ -276,13 +269,14 @@ public final class RepositorySynchronizer {
       store.completePass(repository, next, clock.instant());
       return tally.outcome(RepositoryOutcome.Status.DONE, null);
     } catch (RateLimitExceededException e) {
-      return tally.outcome(RepositoryOutcome.Status.DEFERRED,
-          "rate limit budget exhausted until " + e.resetAt());
+      return tally.outcome(RepositoryOutcome.Status.DEFERRED, new RepositoryOutcome.Reason(
+          RepositoryOutcome.Reason.Kind.RATE_LIMIT, "rate limit budget exhausted until " + e.resetAt()));
     } catch (GitHubAuthenticationException e) {
       throw e;
     } catch (RuntimeException e) {
-      log.warn("synchronizing {} failed after {} requests: {}", repository, tally.requests, e.toString(),
-          log.isDebugEnabled() ? e : null);
+      // the outcome carries the failure to whoever ran the repository, which logs it once; the trace is
+      // for debugging only
+      log.debug("synchronizing {} failed after {} requests", repository, tally.requests, e);
       return tally.failed(e);
     }
   }
@@ -300,196 +294,6 @@ public final class RepositorySynchronizer {
     return false;
   }
 
-  /**
-   * Detects and applies one page; returns the newest trusted {@code updated_at} on it, or null if none. With
-   * {@code written} (the numbers this pass stored, or null) only those numbers are looked up, the others
-   * being absent from the store; the page's numbers are added to it.
-   */
-  private Instant applyPage(RepositoryId repository, PullRequestPage page, boolean reportNew,
-      Set<Integer> written, Tally tally, Quarantine quarantine, Instant trustedUntil) {
-    for (SkippedPullRequest skipped : page.skipped()) {
-      if (skipped.number() > 0) {
-        // logged by the quarantine, once
-        quarantine.refused(skipped.number(), null, "unreadable list item: " + skipped.reason());
-      } else {
-        log.warn("skipped pull request item {} of {} (number unknown): {}", skipped.index(), repository,
-            skipped.reason());
-      }
-    }
-    List<PullRequest> fetched = oncePerNumber(page.pullRequests(), trustedUntil);
-    if (fetched.isEmpty()) {
-      quarantine.flush();
-      return null;
-    }
-    List<Integer> numbers = new ArrayList<>(fetched.size());
-    Instant newest = null;
-    for (PullRequest pr : fetched) {
-      numbers.add(pr.number());
-      quarantine.seen(pr.number());
-      if (!pr.updatedAt().isAfter(trustedUntil)) {
-        newest = max(newest, pr.updatedAt());
-      }
-    }
-    List<Integer> lookUp = written == null ? numbers : numbers.stream().filter(written::contains).toList();
-    Map<Integer, PullRequest> stored = lookUp.isEmpty() ? Map.of() : store.pullRequests(repository, lookUp);
-    List<PullRequest> upserts = new ArrayList<>();
-    List<List<PullRequestChange>> changesOf = new ArrayList<>();
-    for (PullRequest pr : fetched) {
-      PullRequest old = stored.get(pr.number());
-      if (pr.equals(old)) {
-        quarantine.stored(pr.number());
-        continue;
-      }
-      // a stale read never undoes a newer snapshot, unless the newer one's time cannot be trusted
-      if (old != null && old.updatedAt().isAfter(pr.updatedAt()) && !old.updatedAt().isAfter(trustedUntil)) {
-        quarantine.stored(pr.number());
-        continue;
-      }
-      List<PullRequestChange> found = detector.detect(repository, old, pr, reportNew);
-      if (log.isDebugEnabled()) {
-        log.debug("{}#{} updated at {}: {}", repository, pr.number(), pr.updatedAt(),
-            found.stream().map(c -> c.kind() + "/" + c.field()).toList());
-      }
-      changesOf.add(found);
-      upserts.add(pr);
-    }
-    if (!upserts.isEmpty()) {
-      List<PullRequestChange> changes = new ArrayList<>();
-      changesOf.forEach(changes::addAll);
-      try {
-        store.apply(new SyncBatch(repository, upserts, changes));
-        tally.changes(changes);
-        upserts.forEach(pr -> quarantine.stored(pr.number()));
-        onUpserted.accept(repository, upserts);
-      } catch (RuntimeException refused) {
-        applyOneByOne(repository, upserts, changesOf, refused, tally, quarantine);
-      }
-    }
-    quarantine.flush();
-    if (written != null) {
-      written.addAll(numbers);
-    }
-    return newest;
-  }
-
-  /**
-   * Applies a refused batch one pull request at a time and quarantines those the store still refuses, as
-   * long as the store answers: when it does not, the batch's failure fails the repository. A store that
-   * answers may still have refused for a passing reason (a pooled connection that had died, a statement
-   * timeout), so a pull request is quarantined only when the store refuses it twice in a row.
-   */
-  private void applyOneByOne(RepositoryId repository, List<PullRequest> upserts,
-      List<List<PullRequestChange>> changesOf, RuntimeException batchFailure, Tally tally, Quarantine quarantine) {
-    if (upserts.size() > 1) {
-      log.debug("{}: a batch of {} was refused ({}); applying them one at a time", repository, upserts.size(),
-          batchFailure.toString());
-    }
-    for (int i = 0; i < upserts.size(); i++) {
-      PullRequest pr = upserts.get(i);
-      RuntimeException refused = null;
-      for (int attempt = 1; attempt <= 2; attempt++) {
-        try {
-          store.apply(new SyncBatch(repository, List.of(pr), changesOf.get(i)));
-          tally.changes(changesOf.get(i));
-          quarantine.stored(pr.number());
-          onUpserted.accept(repository, List.of(pr));
-          refused = null;
-          break;
-        } catch (RuntimeException e) {
-          refused = e;
-          try {
-            store.ping();
-          } catch (RuntimeException unreachable) {
-            batchFailure.addSuppressed(e);
-            throw batchFailure;
-          }
-        }
-      }
-      if (refused != null) {
-        quarantine.refused(pr.number(), pr.updatedAt(), "store refused it: " + refused);
-      }
-    }
-  }
-
-  /**
-   * Guards one repository's listing against a server whose {@code Link} headers go round in circles (back
-   * to page 1, or between two pages) or on forever: a next URL already requested, a page whose items
-   * (numbers and update times, in order) repeat an earlier page's, or more than {@link #MAX_PAGES} pages
-   * fail the repository at the first repeated page. A live listing repeats a whole page only if exactly as
-   * many updates as the page holds happened between the two reads, in an order that rebuilds it (items
-   * move down one place per update); such a repository fails this pass, and the next reads it again.
-   */
-  private static final class Pagination {
-    private final RepositoryId repository;
-    private final Set<java.net.URI> requested = new HashSet<>();
-    private final Map<Long, Integer> contents = new java.util.HashMap<>();
-    private int pages;
-
-    Pagination(RepositoryId repository) {
-      this.repository = repository;
-    }
-
-    void next(java.net.URI url) {
-      if (pages >= MAX_PAGES) {
-        throw new GitHubException("the pull request listing of " + repository + " goes on past "
-            + MAX_PAGES + " pages; stopped", 0);
-      }
-      if (!requested.add(url)) {
-        throw new GitHubException("the pull request listing of " + repository + " links back to a page it "
-            + "already read after page " + pages + " (" + url.getRawPath() + "); stopped", 0);
-      }
-    }
-
-    void read(PullRequestPage page) {
-      pages++;
-      if (page.pullRequests().isEmpty()) {
-        return;
-      }
-      long digest = 0xcbf29ce484222325L;
-      for (PullRequest pr : page.pullRequests()) {
-        digest = (digest ^ pr.number()) * 0x100000001b3L;
-        digest = (digest ^ pr.updatedAt().getEpochSecond()) * 0x100000001b3L;
-      }
-      Integer earlier = contents.putIfAbsent(digest, pages);
-      if (earlier != null) {
-        throw new GitHubException("the pull request listing of " + repository + " repeats page " + earlier
-            + " as page " + pages + "; stopped", 0);
-      }
-    }
-  }
-
-  /**
-   * The page's pull requests with each number once (see the class comment): the copy with the later trusted
-   * {@code updated_at}, the first of equal ones.
-   */
-  static List<PullRequest> oncePerNumber(List<PullRequest> fetched, Instant trustedUntil) {
-    Map<Integer, Integer> firstIndex = new HashMap<>(fetched.size() * 2);
-    List<PullRequest> kept = null;
-    for (int i = 0; i < fetched.size(); i++) {
-      PullRequest pr = fetched.get(i);
-      Integer at = firstIndex.putIfAbsent(pr.number(), kept == null ? i : kept.size());
-      if (at == null) {
-        if (kept != null) {
-          kept.add(pr);
-        }
-        continue;
-      }
-      if (kept == null) {
-        kept = new ArrayList<>(fetched.subList(0, i));
-      }
-      PullRequest other = kept.get(at);
-      if (trusted(pr.updatedAt(), trustedUntil).isAfter(trusted(other.updatedAt(), trustedUntil))) {
-        kept.set(at, pr);
-      }
-    }
-    return kept == null ? fetched : kept;
-  }
-
-  /** An {@code updated_at} as far as it is trusted: one past the bound counts as older than any other. */
-  private static Instant trusted(Instant updatedAt, Instant trustedUntil) {
-    return updatedAt.isAfter(trustedUntil) ? Instant.MIN : updatedAt;
-  }
-
   private static Instant min(Instant a, Instant b) {
     if (a == null || b == null) {
       return null;
@@ -502,157 +306,5 @@ public final class RepositorySynchronizer {
       return b;
     }
     return b == null || a.isAfter(b) ? a : b;
-  }
-
-  /** Counts one repository's work. Confined to the thread synchronizing it. */
-  private final class Tally {
-    private final RepositoryId repository;
-    private final Instant startedAt;
-    private final Map<ChangeKind, Integer> changes = new EnumMap<>(ChangeKind.class);
-    private final Map<Integer, String> quarantined = new TreeMap<>();
-    private int seen;
-    private int skipped;
-    private int requests;
-    private int notModified;
-
-    Tally(RepositoryId repository, Instant startedAt) {
-      this.repository = repository;
-      this.startedAt = startedAt;
-    }
-
-    void count(PullRequestPage page) {
-      requests += page.requests();
-      notModified += page.notModified() ? 1 : 0;
-      seen += page.pullRequests().size();
-      skipped += page.skipped().size();
-    }
-
-    void changes(List<PullRequestChange> applied) {
-      for (PullRequestChange change : applied) {
-        changes.merge(change.kind(), 1, Integer::sum);
-      }
-    }
-
-    RepositoryOutcome outcome(RepositoryOutcome.Status status, String reason) {
-      return new RepositoryOutcome(repository, status, reason, seen, skipped, changes, requests, notModified,
-          Duration.between(startedAt, clock.instant()), null, quarantined);
-    }
-
-    RepositoryOutcome failed(RuntimeException e) {
-      return new RepositoryOutcome(repository, RepositoryOutcome.Status.FAILED,
-          e.getClass().getSimpleName() + ": " + e.getMessage(), seen, skipped, changes, requests, notModified,
-          Duration.between(startedAt, clock.instant()), e.getClass().getSimpleName(), quarantined);
-    }
-  }
-
-  /**
-   * The quarantine of one repository during one pass: what the store held at its start, what this pass
-   * refused, and what it stored since. Records are written page by page. Confined to the thread
-   * synchronizing the repository.
-   */
-  private final class Quarantine {
-    private final RepositoryId repository;
-    private final Map<Integer, QuarantinedPullRequest> previous = new HashMap<>();
-    private final Map<Integer, QuarantinedPullRequest> refused = new TreeMap<>();
-    private final Set<Integer> seen = new HashSet<>();
-    private final Tally tally;
-    private final Instant now;
-    private final List<QuarantinedPullRequest> toRecord = new ArrayList<>();
-    private final Set<Integer> toClear = new HashSet<>();
-
-    Quarantine(RepositoryId repository, List<QuarantinedPullRequest> stored, Tally tally, Instant now) {
-      this.repository = repository;
-      stored.forEach(entry -> previous.put(entry.number(), entry));
-      this.tally = tally;
-      this.now = now;
-    }
-
-    void seen(int number) {
-      seen.add(number);
-    }
-
-    void refused(int number, Instant updatedAt, String reason) {
-      seen.add(number);
-      QuarantinedPullRequest before = previous.get(number);
-      QuarantinedPullRequest entry = before == null
-          ? new QuarantinedPullRequest(number, updatedAt, reason, now, 1)
-          : new QuarantinedPullRequest(number, updatedAt, reason, before.since(), before.attempts() + 1);
-      if (refused.put(number, entry) != null) {
-        return;
-      }
-      if (before == null || !before.reason().equals(reason)) {
-        log.warn("quarantined {}#{}: {}; it is retried on every pass until it is stored", repository, number,
-            reason);
-      } else {
-        log.debug("{}#{} still quarantined (attempt {}): {}", repository, number, entry.attempts(), reason);
-      }
-      tally.quarantined.put(number, reason);
-      toRecord.add(entry);
-      toClear.remove(number);
-    }
-
-    void stored(int number) {
-      if (previous.containsKey(number) && !refused.containsKey(number)) {
-        toClear.add(number);
-      }
-    }
-
-    /** Writes this page's records. */
-    void flush() {
-      if (!toRecord.isEmpty()) {
-        store.quarantine(repository, toRecord);
-        toRecord.clear();
-      }
-      if (!toClear.isEmpty()) {
-        store.clearQuarantine(repository, toClear);
-        toClear.forEach(number -> {
-          previous.remove(number);
-          log.info("{}#{} left the quarantine: stored", repository, number);
-        });
-        toClear.clear();
-      }
-    }
-
-    /**
-     * Ends the pass: with the whole list read, a record whose pull request the list no longer shows is
-     * cleared (GitHub deleted it); otherwise such records are kept and keep holding the cursor.
-     */
-    void finish(boolean wholeListRead) {
-      if (wholeListRead) {
-        List<Integer> gone = previous.keySet().stream().filter(n -> !seen.contains(n)).toList();
-        if (!gone.isEmpty()) {
-          store.clearQuarantine(repository, gone);
-          gone.forEach(previous::remove);
-          log.info("{}: quarantined pull requests {} are no longer listed; their records are cleared",
-              repository, gone);
-        }
-      }
-    }
-
-    /** The earliest {@code updated_at} of a pull request still quarantined, or null if none has one. */
-    Instant heldBackTo() {
-      Instant earliest = null;
-      for (QuarantinedPullRequest entry : stillHeld()) {
-        if (entry.updatedAt() != null && (earliest == null || entry.updatedAt().isBefore(earliest))) {
-          earliest = entry.updatedAt();
-        }
-      }
-      return earliest;
-    }
-
-    /** Whether a pull request still quarantined has no known {@code updated_at}. */
-    boolean holdsUnknownTime() {
-      return stillHeld().stream().anyMatch(entry -> entry.updatedAt() == null);
-    }
-
-    private List<QuarantinedPullRequest> stillHeld() {
-      List<QuarantinedPullRequest> held = new ArrayList<>(refused.values());
-      previous.forEach((number, entry) -> {
-        if (!refused.containsKey(number)) {
-          held.add(entry);
-        }
-      });
-      return held;
-    }
   }
 }

@@ -11,13 +11,11 @@ import io.prmonitor.spi.ListingCursor;
 import io.prmonitor.spi.PullRequestStore;
 import io.prmonitor.spi.RepositoryId;
 import io.prmonitor.spi.RepositoryLeases;
-import io.prmonitor.spi.RepositoryState;
 import io.prmonitor.spi.contract.ForwardingPullRequestStore;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
-import java.util.Set;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** How {@link PRMonitor} runs a pass with {@code leases(true)}. */
@@ -26,7 +24,7 @@ class LeasedMonitorTest {
   static final List<RepositoryId> FLEET = LeasedRepositoryQueueTest.fleet(4);
 
   /** The in-memory store with the in-memory leases; a completed pass is recorded in both. */
-  static final class LeasingStore extends ForwardingPullRequestStore implements RepositoryLeases {
+  static final class LeasingStore extends ForwardingPullRequestStore {
     final InMemoryPullRequestStore data = new InMemoryPullRequestStore();
     final MemoryLeases leases = new MemoryLeases();
 
@@ -50,26 +48,8 @@ class LeasedMonitorTest {
     }
 
     @Override
-    public List<RepositoryState> claimDue(String worker, Collection<RepositoryId> candidates, Instant dueBefore,
-        Instant now, Duration leaseDuration, int limit) {
-      return leases.claimDue(worker, candidates, dueBefore, now, leaseDuration, limit);
-    }
-
-    @Override
-    public Set<RepositoryId> renew(String worker, Collection<RepositoryId> repositories, Instant now,
-        Duration leaseDuration) {
-      return leases.renew(worker, repositories, now, leaseDuration);
-    }
-
-    @Override
-    public void release(String worker, RepositoryId repository) {
-      leases.release(worker, repository);
-    }
-
-    @Override
-    public LeasedElsewhere leasedElsewhere(String worker, Collection<RepositoryId> candidates, Instant dueBefore,
-        Instant now) {
-      return leases.leasedElsewhere(worker, candidates, dueBefore, now);
+    public Optional<RepositoryLeases> leases() {
+      return Optional.of(leases);
     }
   }
 

@@ -44,7 +44,12 @@ class LeasedRepositoryQueueTest {
   }
 
   static RepositoryOutcome outcome(RepositoryId repository, RepositoryOutcome.Status status) {
-    return new RepositoryOutcome(repository, status, status == RepositoryOutcome.Status.DONE ? null : "because",
+    RepositoryOutcome.Reason reason = switch (status) {
+      case DONE -> null;
+      case DEFERRED -> new RepositoryOutcome.Reason(RepositoryOutcome.Reason.Kind.RATE_LIMIT, "because");
+      case FAILED -> RepositoryOutcome.Reason.error("because");
+    };
+    return new RepositoryOutcome(repository, status, reason,
         0, 0, Map.of(), 0, 0, Duration.ZERO, status == RepositoryOutcome.Status.FAILED ? "Error" : null);
   }
 

@@ -19,7 +19,7 @@ class OncePerNumberTest {
   void oncePerNumber_noRepeat_returnsThePageAsIs() {
     List<PullRequest> page = List.of(pullRequest(1), pullRequest(2));
 
-    assertThat(RepositorySynchronizer.oncePerNumber(page, TRUSTED_UNTIL)).isSameAs(page);
+    assertThat(PageApplier.oncePerNumber(page, TRUSTED_UNTIL)).isSameAs(page);
   }
 
   @Test
@@ -27,7 +27,7 @@ class OncePerNumberTest {
     PullRequest older = builder(1).title("older").updatedAt(T).build();
     PullRequest newer = builder(1).title("newer").updatedAt(T.plusSeconds(5)).build();
 
-    assertThat(RepositorySynchronizer.oncePerNumber(List.of(older, pullRequest(2), newer), TRUSTED_UNTIL))
+    assertThat(PageApplier.oncePerNumber(List.of(older, pullRequest(2), newer), TRUSTED_UNTIL))
         .containsExactly(newer, pullRequest(2));
   }
 
@@ -36,7 +36,7 @@ class OncePerNumberTest {
     PullRequest first = builder(1).title("first").updatedAt(T).build();
     PullRequest second = builder(1).title("second").updatedAt(T).build();
 
-    assertThat(RepositorySynchronizer.oncePerNumber(List.of(first, second), TRUSTED_UNTIL)).containsExactly(first);
+    assertThat(PageApplier.oncePerNumber(List.of(first, second), TRUSTED_UNTIL)).containsExactly(first);
   }
 
   @Test
@@ -44,7 +44,7 @@ class OncePerNumberTest {
     PullRequest glitch = builder(1).title("year 9999").updatedAt(Instant.parse("9999-12-31T23:59:59Z")).build();
     PullRequest honest = builder(1).title("honest").updatedAt(T).build();
 
-    assertThat(RepositorySynchronizer.oncePerNumber(List.of(glitch, honest), TRUSTED_UNTIL))
+    assertThat(PageApplier.oncePerNumber(List.of(glitch, honest), TRUSTED_UNTIL))
         .containsExactly(honest);
   }
 }

@@ -8,18 +8,24 @@ import io.prmonitor.spi.PullRequestEnrichment;
 import io.prmonitor.spi.PullRequestStore;
 import io.prmonitor.spi.QuarantinedPullRequest;
 import io.prmonitor.spi.RepositoryId;
+import io.prmonitor.spi.RepositoryLeases;
 import io.prmonitor.spi.RepositoryState;
+import io.prmonitor.spi.SharedRateLimits;
 import io.prmonitor.spi.SyncBatch;
+import io.prmonitor.spi.WebhookDeliveries;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A {@link PullRequestStore} that forwards every call to {@link #delegate()}, for tests that wrap a store to
  * observe or change a few of its calls: they override those and inherit the rest. It forwards the SPI's
  * default methods too, so a wrapper never answers with a default where the store it wraps has its own
- * answer ({@code ForwardingPullRequestStoreTest} checks that every method of the SPI is forwarded here).
+ * answer ({@code ForwardingPullRequestStoreTest} checks that every method of the SPI is forwarded here), the
+ * capability accessors ({@link #leases()} and the others) included: a wrapper that overrides none of them
+ * offers the capabilities of the store it wraps.
  */
 public abstract class ForwardingPullRequestStore implements PullRequestStore {
 
@@ -114,6 +120,21 @@ public abstract class ForwardingPullRequestStore implements PullRequestStore {
   @Override
   public void ping() {
     delegate().ping();
+  }
+
+  @Override
+  public Optional<RepositoryLeases> leases() {
+    return delegate().leases();
+  }
+
+  @Override
+  public Optional<SharedRateLimits> rateLimitBoard() {
+    return delegate().rateLimitBoard();
+  }
+
+  @Override
+  public Optional<WebhookDeliveries> webhookDeliveries() {
+    return delegate().webhookDeliveries();
   }
 
   @Override

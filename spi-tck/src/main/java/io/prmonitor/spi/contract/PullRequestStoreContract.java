@@ -76,6 +76,19 @@ public abstract class PullRequestStoreContract {
     }
   }
 
+  // ---- capabilities
+
+  @Test
+  void capabilityAccessors_answerEveryCallAlike() {
+    // each is empty (the default) or always the same capability; never null
+    assertThat(store.leases()).isNotNull().isEqualTo(store.leases());
+    store.leases().ifPresent(leases -> assertThat(store.leases()).containsSame(leases));
+    assertThat(store.rateLimitBoard()).isNotNull();
+    store.rateLimitBoard().ifPresent(board -> assertThat(store.rateLimitBoard()).containsSame(board));
+    assertThat(store.webhookDeliveries()).isNotNull();
+    store.webhookDeliveries().ifPresent(log -> assertThat(store.webhookDeliveries()).containsSame(log));
+  }
+
   // ---- repository state and cursors
 
   @Test

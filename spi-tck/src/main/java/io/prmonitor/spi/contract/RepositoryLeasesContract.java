@@ -29,8 +29,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The behaviour every {@link RepositoryLeases} store must show (and, where the store implements it,
- * {@link SharedRateLimits}), as an abstract JUnit 5 test class.
+ * The behaviour every {@link RepositoryLeases} store must show (and, where the store has one, its
+ * {@link SharedRateLimits} board), as an abstract JUnit 5 test class.
  *
  * <p>Extend it and implement {@link #createStore()} with a fresh, empty store that implements
  * {@link RepositoryLeases}; the suite closes it after each test. All times are explicit, so no test waits.
@@ -44,17 +44,17 @@ public abstract class RepositoryLeasesContract {
 
   /** The store under test, created by {@link #createStore()} before each test. */
   protected PullRequestStore store;
-  /** The same store as its lease capability. */
+  /** The store's lease capability, {@link PullRequestStore#leases()}. */
   protected RepositoryLeases leases;
 
-  /** Returns a new store holding no data that implements {@link RepositoryLeases}. */
+  /** Returns a new store holding no data that has {@link RepositoryLeases} ({@link PullRequestStore#leases()}). */
   protected abstract PullRequestStore createStore();
 
   @BeforeEach
   void openStore() {
     store = createStore();
-    assertThat(store).as("the store under test").isInstanceOf(RepositoryLeases.class);
-    leases = (RepositoryLeases) store;
+    assertThat(store.leases()).as("the leases of the store under test").isPresent();
+    leases = store.leases().orElseThrow();
   }
 
   @AfterEach
@@ -62,6 +62,12 @@ public abstract class RepositoryLeasesContract {
     if (store != null) {
       store.close();
     }
+  }
+
+  @Test
+  void leases_answerTheSameInstanceEveryCall() {
+    assertThat(store.leases()).containsSame(leases);
+    store.rateLimitBoard().ifPresent(board -> assertThat(store.rateLimitBoard()).containsSame(board));
   }
 
   private static List<RepositoryId> fleet(int size) {
@@ -295,8 +301,8 @@ public abstract class RepositoryLeasesContract {
   // ---- the rate-limit board
 
   private SharedRateLimits board() {
-    Assumptions.assumeTrue(store instanceof SharedRateLimits, "the store shares no rate limits");
-    return (SharedRateLimits) store;
+    Assumptions.assumeTrue(store.rateLimitBoard().isPresent(), "the store shares no rate limits");
+    return store.rateLimitBoard().orElseThrow();
   }
 
   @Test

@@ -34,7 +34,7 @@ public abstract class WebhookDeliveriesContract {
   protected PullRequestStore store;
   private final List<PullRequestStore> opened = new ArrayList<>();
 
-  /** Returns a new store holding no data and implementing {@link WebhookDeliveries}. */
+  /** Returns a new store holding no data that records {@link WebhookDeliveries} ({@link PullRequestStore#webhookDeliveries()}). */
   protected abstract PullRequestStore createStore();
 
   /**
@@ -59,7 +59,13 @@ public abstract class WebhookDeliveriesContract {
   }
 
   private WebhookDeliveries deliveries() {
-    return (WebhookDeliveries) store;
+    return store.webhookDeliveries().orElseThrow(() -> new AssertionError("the store under test offers no "
+        + "webhook deliveries: " + store.getClass().getName()));
+  }
+
+  @Test
+  void webhookDeliveries_answerTheSameInstanceEveryCall() {
+    assertThat(store.webhookDeliveries()).containsSame(deliveries());
   }
 
   @Test
@@ -89,7 +95,7 @@ public abstract class WebhookDeliveriesContract {
       opened.add(second);
     }
 
-    assertThat(((WebhookDeliveries) second).recordDelivery(GUID, T0.plusSeconds(1))).isFalse();
+    assertThat(second.webhookDeliveries().orElseThrow().recordDelivery(GUID, T0.plusSeconds(1))).isFalse();
   }
 
   @Test

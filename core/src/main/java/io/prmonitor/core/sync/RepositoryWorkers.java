@@ -26,20 +26,27 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Runs one pass: synchronizes the repositories a {@link RepositoryQueue} hands out, at most
- * {@code maxConcurrentRepositories} at a time.
+ * The repository step of a pass: synchronizes the repositories a {@link RepositoryQueue} hands out, each on
+ * a thread of its own, at most {@code maxConcurrentRepositories} at a time, under the pass's deadline and
+ * defer rules.
  *
- * <p>Once one repository is refused for rate limit, or the pass deadline passes, the repositories handed
- * out after that are deferred without a request, and a repository in progress stops between two pages
- * when the deadline passes, except one that the previous pass's deadline already interrupted: that one
- * runs to its end, so every repository completes eventually however slow GitHub is. A rejected credential
- * stops the pass and is rethrown.
+ * <p>Once one repository is deferred (its {@link RepositoryOutcome.Reason} defers: rate limit or deadline),
+ * or the pass deadline passes, the repositories handed out after that are deferred without a request, with
+ * that reason; a repository in progress stops between two pages when the deadline passes, except one that
+ * the previous pass's deadline already interrupted: that one runs to its end, so every repository
+ * completes eventually however slow GitHub is. A rejected credential stops the pass and is rethrown.
+ *
+ * <p>Each repository's end is logged once, here, with the MDC keys {@code pass} and {@code repo}: a
+ * failure at WARN, a deferral at INFO, a success at DEBUG.
  *
  * <p>Thread-safe, but passes are meant to be serialized by the caller.
  */
-public final class PassProcessor {
+public final class RepositoryWorkers {
 
-  private static final Logger log = LoggerFactory.getLogger(PassProcessor.class);
+  private static final Logger log = LoggerFactory.getLogger(RepositoryWorkers.class);
+
+  private static final RepositoryOutcome.Reason CREDENTIALS_REJECTED = new RepositoryOutcome.Reason(
+      RepositoryOutcome.Reason.Kind.CREDENTIALS_REJECTED, "credentials rejected");
 
   private final RepositorySynchronizer synchronizer;
   private final ThreadFactory threads;
@@ -58,7 +65,7 @@ public final class PassProcessor {
    * @param threads makes the thread of each repository task (virtual threads fit: the tasks block on I/O)
    * @param deadline the longest a pass may run, or null
    */
-  public PassProcessor(RepositorySynchronizer synchronizer, ThreadFactory threads,
+  public RepositoryWorkers(RepositorySynchronizer synchronizer, ThreadFactory threads,
       int maxConcurrentRepositories, Duration deadline, Clock clock) {
     this(synchronizer, threads, maxConcurrentRepositories, deadline, clock, (state, outcome) -> outcome);
   }
@@ -67,7 +74,7 @@ public final class PassProcessor {
    * @param afterSync runs on the repository's thread after its list synchronization, while the repository is
    *     still held (its lease too), and returns its final outcome (enrichment)
    */
-  public PassProcessor(RepositorySynchronizer synchronizer, ThreadFactory threads,
+  public RepositoryWorkers(RepositorySynchronizer synchronizer, ThreadFactory threads,
       int maxConcurrentRepositories, Duration deadline, Clock clock,
       BiFunction<RepositoryState, RepositoryOutcome, RepositoryOutcome> afterSync) {
     this.afterSync = afterSync;
@@ -99,7 +106,7 @@ public final class PassProcessor {
       onOutcome.accept(outcome);
     }
     Semaphore slots = new Semaphore(maxConcurrentRepositories);
-    AtomicReference<String> stopReason = new AtomicReference<>();
+    AtomicReference<RepositoryOutcome.Reason> stopReason = new AtomicReference<>();
     AtomicReference<GitHubAuthenticationException> rejected = new AtomicReference<>();
     List<Future<RepositoryOutcome>> futures = new ArrayList<>();
     // one executor per pass: closing it waits for every task the pass started, whichever way it ends,
@@ -121,12 +128,12 @@ public final class PassProcessor {
           break;
         }
         if (stopAt != null && !clock.instant().isBefore(stopAt)) {
-          stopReason.compareAndSet(null, "pass deadline reached");
+          stopReason.compareAndSet(null, RepositoryOutcome.Reason.passDeadline());
         }
         if (stopReason.get() != null || rejected.get() != null) {
           slots.release();
           RepositoryOutcome skipped = rejected.get() != null
-              ? notStarted(state.repository(), RepositoryOutcome.Status.FAILED, "credentials rejected")
+              ? notStarted(state.repository(), RepositoryOutcome.Status.FAILED, CREDENTIALS_REJECTED)
               : notStarted(state.repository(), RepositoryOutcome.Status.DEFERRED, stopReason.get());
           queue.finished(skipped);
           onOutcome.accept(skipped);
@@ -160,7 +167,7 @@ public final class PassProcessor {
 
   private RepositoryOutcome synchronizeOne(long passId, RepositoryState state, Instant stopAt,
       RepositoryQueue queue, Consumer<RepositoryOutcome> onOutcome, Semaphore slots,
-      AtomicReference<String> stopReason, AtomicReference<GitHubAuthenticationException> rejected) {
+      AtomicReference<RepositoryOutcome.Reason> stopReason, AtomicReference<GitHubAuthenticationException> rejected) {
     MDC.put("pass", Long.toString(passId));
     MDC.put("repo", state.repository().fullName());
     RepositoryOutcome outcome = null;
@@ -172,7 +179,7 @@ public final class PassProcessor {
       outcome = afterSync.apply(state, outcome);
       if (outcome.status() == RepositoryOutcome.Status.DEFERRED) {
         stopReason.compareAndSet(null, outcome.reason());
-        if (outcome.requests() > 0 && RepositorySynchronizer.DEADLINE_REACHED.equals(outcome.reason())) {
+        if (outcome.requests() > 0 && outcome.deferredBy(RepositoryOutcome.Reason.Kind.PASS_DEADLINE)) {
           cutShort.add(repository);
         }
       } else if (outcome.status() == RepositoryOutcome.Status.DONE) {
@@ -182,8 +189,8 @@ public final class PassProcessor {
       return outcome;
     } catch (GitHubAuthenticationException e) {
       rejected.compareAndSet(null, e);
-      outcome = notStarted(state.repository(), RepositoryOutcome.Status.FAILED,
-          "credentials rejected: " + e.getMessage());
+      outcome = notStarted(state.repository(), RepositoryOutcome.Status.FAILED, new RepositoryOutcome.Reason(
+          RepositoryOutcome.Reason.Kind.CREDENTIALS_REJECTED, "credentials rejected: " + e.getMessage()));
       return outcome;
     } finally {
       try {
@@ -200,7 +207,7 @@ public final class PassProcessor {
   }
 
   private static RepositoryOutcome notStarted(RepositoryId repository, RepositoryOutcome.Status status,
-      String reason) {
+      RepositoryOutcome.Reason reason) {
     return new RepositoryOutcome(repository, status, reason, 0, 0, Map.of(), 0, 0, Duration.ZERO,
         status == RepositoryOutcome.Status.FAILED ? GitHubAuthenticationException.class.getSimpleName() : null);
   }
@@ -210,7 +217,7 @@ public final class PassProcessor {
       case DONE -> log.debug("{} done: {} pull requests, {} requests ({} not modified), changes {} in {} ms",
           outcome.repository(), outcome.pullRequestsSeen(), outcome.requests(), outcome.notModified(),
           outcome.changes(), outcome.elapsed().toMillis());
-      case FAILED -> log.info("{} failed after {} requests: {}", outcome.repository(), outcome.requests(),
+      case FAILED -> log.warn("{} failed after {} requests: {}", outcome.repository(), outcome.requests(),
           outcome.reason());
       case DEFERRED -> log.info("{} deferred: {}", outcome.repository(), outcome.reason());
     }
