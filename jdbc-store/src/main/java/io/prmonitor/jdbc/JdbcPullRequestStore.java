@@ -74,7 +74,8 @@ import org.slf4j.LoggerFactory;
  * ({@code SyncBatchWriter}), the outbox ({@code JdbcOutbox}), quarantine ({@code JdbcQuarantine}),
  * discovery pages ({@code JdbcDiscoveryPages}), leases and rate limits ({@code JdbcRepositoryLeases}) and
  * webhook deliveries ({@code JdbcWebhookDeliveries}); the SQL that differs per database is in
- * {@code SqlDialect}.
+ * {@code SqlDialect}. What stays here is the wiring and one delegating method per operation of the four
+ * interfaces it implements, which is why it is a little over 400 lines.
  *
  * <p>Thread-safe. Instants are kept to the microsecond (PostgreSQL's precision); GitHub's are whole
  * seconds.

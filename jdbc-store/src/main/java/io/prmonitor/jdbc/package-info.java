@@ -8,7 +8,7 @@
  * pool ({@code HikariPools}), the unit-of-work runner ({@code JdbcTransactions}) and its failure rules
  * ({@code SqlFailures}, {@code Redaction}), one class per stored area ({@code PullRequestReads},
  * {@code SyncBatchWriter}, {@code JdbcOutbox}, {@code JdbcQuarantine}, {@code JdbcDiscoveryPages},
- * {@code JdbcRepositoryLeases}, {@code JdbcWebhookDeliveries}), the schema ({@code SchemaMigrator}) and the
+ * {@code JdbcRepositoryLeases}, {@code JdbcWebhookDeliveries}), the schema ({@code SchemaMigrator} applying each {@code SchemaMigration}) and the
  * SQL and values that differ per database or need encoding ({@code SqlDialect}, {@code EnrichmentSql},
  * {@code SqlValues}).
  */

@@ -109,7 +109,7 @@ class JdbcPullRequestStoreTest {
       try (Connection connection = DriverManager.getConnection(url, "sa", null);
           Statement statement = connection.createStatement();
           ResultSet rs = statement.executeQuery("SELECT version FROM prmonitor_schema_version ORDER BY version")) {
-        for (SchemaMigrator.Migration migration : SchemaMigrator.MIGRATIONS) {
+        for (SchemaMigration migration : SchemaMigrator.MIGRATIONS) {
           assertThat(rs.next()).isTrue();
           assertThat(rs.getInt(1)).isEqualTo(migration.version());
         }
