@@ -213,7 +213,6 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
     return store;
   }
 
-
   /**
    * The DDL that creates the newest schema in an empty database, version records and checksums included:
    * what an administrator applies before stores start with migration off. Also printed by
@@ -231,7 +230,6 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
     }
     throw new IllegalArgumentException("no schema script for database '" + database + "': h2 or postgresql");
   }
-
 
   private void start(String where, boolean migrate) {
     try {
@@ -257,7 +255,6 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
       throw transactions.failure("migrate schema", where, e);
     }
   }
-
 
   @Override
   public RepositoryState repositoryState(RepositoryId repository) {

@@ -224,7 +224,7 @@ interface SnapshotContract extends StoreContractArea {
     assertThat(store().openPullRequests(repository("nothing"))).isEmpty();
   }
 
-  /** Stores the snapshot alone and checks that it reads back exactly as sent. */
+  /** Applies a batch of this snapshot alone, then checks that the repository holds exactly it, as sent. */
   private void assertStoredAsSent(PullRequest sent) {
     store().apply(batch(REPO, List.of(sent), List.of()));
 
