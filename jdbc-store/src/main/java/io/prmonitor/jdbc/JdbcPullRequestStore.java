@@ -1,52 +1,34 @@
 package io.prmonitor.jdbc;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.prmonitor.spi.ChangeKind;
 import io.prmonitor.spi.DiscoveryPage;
 import io.prmonitor.spi.ListingCursor;
 import io.prmonitor.spi.OutboxEntry;
 import io.prmonitor.spi.PullRequest;
-import io.prmonitor.spi.PullRequestChange;
 import io.prmonitor.spi.PullRequestEnrichment;
-import io.prmonitor.spi.PullRequestState;
 import io.prmonitor.spi.PullRequestStore;
 import io.prmonitor.spi.QuarantinedPullRequest;
 import io.prmonitor.spi.RateLimitStatus;
 import io.prmonitor.spi.RepositoryId;
-import io.prmonitor.spi.RepositoryInfo;
 import io.prmonitor.spi.RepositoryLeases;
 import io.prmonitor.spi.RepositoryState;
 import io.prmonitor.spi.SharedRateLimits;
 import io.prmonitor.spi.StoreException;
 import io.prmonitor.spi.StoreSettings;
 import io.prmonitor.spi.SyncBatch;
-import java.net.URI;
 import io.prmonitor.spi.WebhookDeliveries;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 import javax.sql.DataSource;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.JdbiException;
-import org.jdbi.v3.core.statement.SqlStatements;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,6 +67,16 @@ import org.slf4j.LoggerFactory;
  * compares names case-insensitively); the outbox keeps the spelling of the changes it was given. A batch
  * holding one number twice writes the later snapshot.
  *
+ * <p>This class is the façade: it opens the pool ({@code HikariPools}), migrates or checks the schema
+ * ({@code SchemaMigrator}) and hands each area to a package-private class of its own, all running their
+ * work through one {@code JdbcTransactions} (timeouts, the one retry on a broken connection, failures
+ * wrapped by {@code SqlFailures}): reads ({@code PullRequestReads}), the batch writes of a pass
+ * ({@code SyncBatchWriter}), the outbox ({@code JdbcOutbox}), quarantine ({@code JdbcQuarantine}),
+ * discovery pages ({@code JdbcDiscoveryPages}), leases and rate limits ({@code JdbcRepositoryLeases}) and
+ * webhook deliveries ({@code JdbcWebhookDeliveries}); the SQL that differs per database is in
+ * {@code SqlDialect}. What stays here is the wiring and one delegating method per operation of the four
+ * interfaces it implements, which is why it is a little over 400 lines.
+ *
  * <p>Thread-safe. Instants are kept to the microsecond (PostgreSQL's precision); GitHub's are whole
  * seconds.
  */
@@ -93,74 +85,37 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
 
   private static final Logger LOG = LoggerFactory.getLogger(JdbcPullRequestStore.class);
 
-  /** The most values bound into one {@code IN (...)} list; longer collections are queried in chunks. */
-  private static final int IN_LIST_CHUNK = 1_000;
-  /**
-   * The characters of titles and bodies bound into one JDBC batch before it is sent: a page of 100 bodies at
-   * GitHub's limit (65,536 characters, ~192 KB of UTF-8 each in CJK) goes out in several batches of one
-   * transaction instead of one copy of the whole page in the driver.
-   */
-  static final long MAX_BATCH_TEXT_CHARS = 1 << 20;
-  /** The longest message of a wrapped SQL failure kept in a {@link StoreException}, in characters. */
-  private static final int MAX_CAUSE_MESSAGE = 500;
-  /** SQLSTATE of a unique-constraint violation, on H2 and PostgreSQL alike. */
-  private static final String UNIQUE_VIOLATION = "23505";
+  /** The {@link StoreSettings#properties()} key that turns schema migration off ({@code false}). */
+  public static final String MIGRATE = "migrate";
 
-  private static final String PULL_REQUEST_COLUMNS = "number, id, title, body, state, draft, author, head_sha, "
-      + "head_ref, base_ref, labels, assignees, requested_reviewers, created_at, updated_at, closed_at, merged_at";
-  private static final String SELECT_ALL_PULL_REQUESTS = "SELECT " + PULL_REQUEST_COLUMNS
-      + " FROM prmonitor_pull_requests WHERE owner = :owner AND name = :name ORDER BY number";
-  private static final String SELECT_OPEN_PULL_REQUESTS = "SELECT " + PULL_REQUEST_COLUMNS
-      + " FROM prmonitor_pull_requests WHERE owner = :owner AND name = :name AND state = 'OPEN' ORDER BY number";
-  private static final String OUTBOX_COLUMNS =
-      "seq, change_key, owner, name, number, kind, field, before_value, after_value, updated_at, attempts";
-
-  private static final String SELECT_DISCOVERY_PAGES = "SELECT url, etag, next_url, repositories "
-      + "FROM prmonitor_discovery_pages WHERE selector = :selector ORDER BY page";
-  private static final String DELETE_DISCOVERY_PAGES =
-      "DELETE FROM prmonitor_discovery_pages WHERE selector = :selector";
-  private static final String INSERT_DISCOVERY_PAGE = "INSERT INTO prmonitor_discovery_pages "
-      + "(selector, page, url, etag, next_url, repositories) "
-      + "VALUES (:selector, :page, :url, :etag, :next, :repositories)";
-
-  private final Jdbi jdbi;
   private final HikariDataSource ownedPool;
   private final SqlDialect dialect;
-  private final Duration transactionTimeout;
   private final String password;
   private final String description;
-  private final Clock clock;
-  private final AtomicBoolean closed = new AtomicBoolean();
+  private final JdbcTransactions transactions;
+  private final PullRequestReads reads;
+  private final SyncBatchWriter writer;
+  private final JdbcQuarantine quarantine;
+  private final JdbcOutbox outbox;
+  private final JdbcDiscoveryPages discovery;
   private final JdbcRepositoryLeases leases;
+  private final JdbcWebhookDeliveries deliveries;
 
   private JdbcPullRequestStore(DataSource dataSource, HikariDataSource ownedPool, SqlDialect dialect,
       Duration transactionTimeout, String password, String description) {
     this.ownedPool = ownedPool;
     this.dialect = dialect;
-    this.transactionTimeout = transactionTimeout;
     this.password = password;
     this.description = description;
-    this.clock = Clock.systemUTC();
-    this.jdbi = Jdbi.create(dataSource);
-    this.leases = new JdbcRepositoryLeases(dialect, new JdbcRepositoryLeases.Transactions() {
-      @Override
-      public <R> R read(String operation, RepositoryId repository, HandleCallback<R, SQLException> work) {
-        return JdbcPullRequestStore.this.read(operation, repository, work);
-      }
-
-      @Override
-      public <R> R write(String operation, RepositoryId repository, HandleCallback<R, SQLException> work) {
-        return JdbcPullRequestStore.this.write(operation, repository, work);
-      }
-
-      @Override
-      public <R> R writeOnce(String operation, RepositoryId repository, HandleCallback<R, SQLException> work) {
-        return JdbcPullRequestStore.this.write(operation, repository, false, work);
-      }
-    });
-    // the JDBC query timeout has whole-second granularity: round up so that no timeout becomes zero (= none)
-    long seconds = Math.max(1, (transactionTimeout.toMillis() + 999) / 1000);
-    jdbi.getConfig(SqlStatements.class).setQueryTimeout((int) Math.min(Integer.MAX_VALUE, seconds));
+    this.transactions = new JdbcTransactions(Jdbi.create(dataSource), dialect, transactionTimeout, password,
+        description);
+    this.reads = new PullRequestReads(transactions);
+    this.writer = new SyncBatchWriter(transactions, Clock.systemUTC());
+    this.quarantine = new JdbcQuarantine(transactions);
+    this.outbox = new JdbcOutbox(transactions);
+    this.discovery = new JdbcDiscoveryPages(transactions);
+    this.leases = new JdbcRepositoryLeases(transactions);
+    this.deliveries = new JdbcWebhookDeliveries(transactions);
   }
 
   /**
@@ -184,31 +139,11 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
     SqlDialect dialect = SqlDialect.ofJdbcUrl(settings.jdbcUrl());
     boolean migrate = migrateProperty(settings.properties());
     String maskedUrl = Redaction.maskUrl(settings.jdbcUrl());
-    HikariConfig config = new HikariConfig();
-    config.setPoolName(settings.name());
-    if (settings.meterRegistry() != null) {
-      // HikariCP recognises a Micrometer MeterRegistry by its class and removes its meters when the pool closes
-      config.setMetricRegistry(settings.meterRegistry());
-    }
-    config.setJdbcUrl(settings.jdbcUrl());
-    config.setUsername(settings.username());
-    config.setPassword(settings.password());
-    config.setMaximumPoolSize(settings.maxPoolSize());
-    config.setMinimumIdle(Math.min(2, settings.maxPoolSize()));
-    // waiting longer for a connection than a transaction may take would only hide an exhausted pool
-    long connectionTimeout = Math.max(250, Math.min(settings.transactionTimeout().toMillis(), 30_000));
-    config.setConnectionTimeout(connectionTimeout);
-    config.setValidationTimeout(Math.max(250, Math.min(5_000, connectionTimeout / 2)));
-    if (dialect == SqlDialect.POSTGRESQL) {
-      // lets the driver send a batch of inserts as multi-row statements: far fewer round trips in apply()
-      config.addDataSourceProperty("reWriteBatchedInserts", "true");
-      networkTimeouts(settings.transactionTimeout()).forEach(config::addDataSourceProperty);
-    }
     HikariDataSource pool;
     try {
-      pool = new HikariDataSource(config);
+      pool = HikariPools.open(settings, dialect);
     } catch (RuntimeException e) {
-      throw failure("open", null, maskedUrl, e, settings.password());
+      throw SqlFailures.failure("open", null, maskedUrl, e, settings.password());
     }
     String description = "JdbcPullRequestStore[dialect=" + dialect + ", url=" + maskedUrl
         + ", pool=owned(max=" + settings.maxPoolSize() + "), transactionTimeout=" + settings.transactionTimeout() + "]";
@@ -217,9 +152,6 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
     store.start(maskedUrl, migrate);
     return store;
   }
-
-  /** The {@link StoreSettings#properties()} key that turns schema migration off ({@code false}). */
-  public static final String MIGRATE = "migrate";
 
   private static boolean migrateProperty(Map<String, String> properties) {
     for (String key : properties.keySet()) {
@@ -270,7 +202,7 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
     try (Connection connection = dataSource.getConnection()) {
       product = connection.getMetaData().getDatabaseProductName();
     } catch (SQLException e) {
-      throw failure("open", null, "host data source", e, null);
+      throw SqlFailures.failure("open", null, "host data source", e, null);
     }
     SqlDialect dialect = SqlDialect.ofProductName(product);
     String description = "JdbcPullRequestStore[dialect=" + dialect + ", dataSource="
@@ -299,24 +231,9 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
     throw new IllegalArgumentException("no schema script for database '" + database + "': h2 or postgresql");
   }
 
-  /**
-   * The PostgreSQL driver's network timeouts, derived from the transaction timeout (the driver's defaults
-   * wait forever): a port that accepts but never speaks fails the connection within {@code connectTimeout}
-   * and {@code loginTimeout} (the transaction timeout, at most 30 s), and a network partition fails the
-   * statement waiting on it within {@code socketTimeout} (the transaction timeout), where the JDBC query
-   * timeout cannot help: its cancel request needs a new connection through the same partition. Settings
-   * the JDBC URL gives itself win over these.
-   */
-  static Map<String, String> networkTimeouts(Duration transactionTimeout) {
-    long seconds = Math.max(1, (transactionTimeout.toMillis() + 999) / 1000);
-    String connect = Long.toString(Math.min(seconds, 30));
-    return Map.of("connectTimeout", connect, "loginTimeout", connect, "socketTimeout", Long.toString(seconds),
-        "tcpKeepAlive", "true");
-  }
-
   private void start(String where, boolean migrate) {
     try {
-      SchemaMigrator migrator = new SchemaMigrator(jdbi, dialect);
+      SchemaMigrator migrator = new SchemaMigrator(transactions.jdbi(), dialect);
       if (migrate) {
         List<Integer> applied = migrator.migrate();
         LOG.info("Opened prmonitor store on {} ({}), schema migrations applied now: {}", where, dialect, applied);
@@ -332,430 +249,96 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
       if (e instanceof SchemaMigrator.SchemaMismatch mismatch) {
         // the migrator's own words say what is wrong and what to do; the SQL error below them would not
         throw new StoreException(Redaction.redact("cannot open the store on " + where + ": " + mismatch.getMessage(),
-            password), mismatch.getCause() == null ? null : failure("read schema", null, where, mismatch.getCause(),
-            password));
+            password), mismatch.getCause() == null ? null
+            : transactions.failure("read schema", where, mismatch.getCause()));
       }
-      throw failure("migrate schema", null, where, e, password);
+      throw transactions.failure("migrate schema", where, e);
     }
   }
 
   @Override
   public RepositoryState repositoryState(RepositoryId repository) {
-    Objects.requireNonNull(repository, "null repository");
-    return read("read repository state", repository, handle -> handle.createQuery("""
-            SELECT cursor_updated_at, cursor_etag, last_completed_at FROM prmonitor_repositories
-            WHERE owner = :owner AND name = :name""")
-        .bind("owner", repository.canonicalOwner())
-        .bind("name", repository.canonicalName())
-        .map((rs, ctx) -> new RepositoryState(repository,
-            new ListingCursor(SqlValues.instant(rs, "cursor_updated_at"), rs.getString("cursor_etag")),
-            SqlValues.instant(rs, "last_completed_at")))
-        .findOne()
-        .orElseGet(() -> RepositoryState.initial(repository)));
+    return reads.repositoryState(repository);
   }
 
   @Override
   public Map<Integer, PullRequest> pullRequests(RepositoryId repository, Collection<Integer> numbers) {
-    Objects.requireNonNull(repository, "null repository");
-    Objects.requireNonNull(numbers, "null numbers");
-    if (numbers.isEmpty()) {
-      return Map.of();
-    }
-    List<Integer> distinct = List.copyOf(new LinkedHashSet<>(numbers));
-    return read("read pull requests", repository, handle -> {
-      // one statement text for any number of numbers (an array parameter, not an IN list of that size),
-      // so the driver parses and plans it once per connection
-      Connection connection = handle.getConnection();
-      Map<Integer, PullRequest> found = new HashMap<>();
-      try (PreparedStatement query = connection.prepareStatement("SELECT " + PULL_REQUEST_COLUMNS
-          + " FROM prmonitor_pull_requests WHERE owner = ? AND name = ? AND number = ANY(?)")) {
-        query.setQueryTimeout(queryTimeoutSeconds());
-        for (int from = 0; from < distinct.size(); from += IN_LIST_CHUNK) {
-          List<Integer> chunk = distinct.subList(from, Math.min(distinct.size(), from + IN_LIST_CHUNK));
-          query.setString(1, repository.canonicalOwner());
-          query.setString(2, repository.canonicalName());
-          java.sql.Array numbersArray = connection.createArrayOf("INTEGER", chunk.toArray());
-          query.setArray(3, numbersArray);
-          try (ResultSet rs = query.executeQuery()) {
-            while (rs.next()) {
-              PullRequest pr = pullRequest(rs);
-              found.put(pr.number(), pr);
-            }
-          } finally {
-            numbersArray.free();
-          }
-        }
-      }
-      return found;
-    });
+    return reads.pullRequests(repository, numbers);
   }
 
   @Override
   public Map<Integer, PullRequestEnrichment> enrichments(RepositoryId repository, Collection<Integer> numbers) {
-    Objects.requireNonNull(repository, "null repository");
-    Objects.requireNonNull(numbers, "null numbers");
-    if (numbers.isEmpty()) {
-      return Map.of();
-    }
-    List<Integer> distinct = List.copyOf(new LinkedHashSet<>(numbers));
-    return read("read enrichments", repository, handle -> {
-      Connection connection = handle.getConnection();
-      Map<Integer, PullRequestEnrichment> found = new HashMap<>();
-      try (PreparedStatement query = connection.prepareStatement(EnrichmentSql.SELECT_BY_NUMBERS)) {
-        query.setQueryTimeout(queryTimeoutSeconds());
-        for (int from = 0; from < distinct.size(); from += IN_LIST_CHUNK) {
-          List<Integer> chunk = distinct.subList(from, Math.min(distinct.size(), from + IN_LIST_CHUNK));
-          query.setString(1, repository.canonicalOwner());
-          query.setString(2, repository.canonicalName());
-          java.sql.Array numbersArray = connection.createArrayOf("INTEGER", chunk.toArray());
-          query.setArray(3, numbersArray);
-          try (ResultSet rs = query.executeQuery()) {
-            while (rs.next()) {
-              PullRequestEnrichment enrichment = EnrichmentSql.read(rs);
-              found.put(enrichment.number(), enrichment);
-            }
-          } finally {
-            numbersArray.free();
-          }
-        }
-      }
-      return found;
-    });
+    return reads.enrichments(repository, numbers);
   }
 
   @Override
   public List<PullRequest> openPullRequests(RepositoryId repository) {
-    Objects.requireNonNull(repository, "null repository");
-    return pullRequestsOf("read open pull requests", repository, SELECT_OPEN_PULL_REQUESTS);
-  }
-
-  @Override
-  public boolean hasPullRequests(RepositoryId repository) {
-    Objects.requireNonNull(repository, "null repository");
-    return read("check for pull requests", repository, handle -> handle.createQuery(
-            "SELECT 1 FROM prmonitor_pull_requests WHERE owner = :owner AND name = :name LIMIT 1")
-        .bind("owner", repository.canonicalOwner())
-        .bind("name", repository.canonicalName())
-        .mapTo(Integer.class)
-        .findOne()
-        .isPresent());
-  }
-
-  @Override
-  public List<DiscoveryPage> discoveryPages(String selector) {
-    Objects.requireNonNull(selector, "null selector");
-    return read("read discovery pages", null, handle -> handle.createQuery(SELECT_DISCOVERY_PAGES)
-        .bind("selector", selector)
-        .map((rs, ctx) -> {
-          String next = rs.getString("next_url");
-          return new DiscoveryPage(URI.create(rs.getString("url")), rs.getString("etag"),
-              discoveredRepositories(rs.getString("repositories")), next == null ? null : URI.create(next));
-        })
-        .list());
-  }
-
-  @Override
-  public void saveDiscoveryPages(String selector, List<DiscoveryPage> pages) {
-    Objects.requireNonNull(selector, "null selector");
-    Objects.requireNonNull(pages, "null pages");
-    write("save discovery pages", null, handle -> {
-      handle.createUpdate(DELETE_DISCOVERY_PAGES)
-          .bind("selector", selector)
-          .execute();
-      int number = 0;
-      for (DiscoveryPage page : pages) {
-        StringBuilder lines = new StringBuilder();
-        for (RepositoryInfo info : page.repositories()) {
-          lines.append(info.id().fullName()).append('\t').append(info.archived() ? '1' : '0').append('\t')
-              .append(info.fork() ? '1' : '0').append('\n');
-        }
-        handle.createUpdate(INSERT_DISCOVERY_PAGE)
-            .bind("selector", selector)
-            .bind("page", ++number)
-            .bind("url", page.url().toString())
-            .bind("etag", page.etag())
-            .bind("next", page.next() == null ? null : page.next().toString())
-            .bind("repositories", lines.toString())
-            .execute();
-      }
-      return null;
-    });
-  }
-
-  private static List<RepositoryInfo> discoveredRepositories(String lines) {
-    List<RepositoryInfo> repositories = new ArrayList<>();
-    for (String line : lines.split("\n")) {
-      if (!line.isEmpty()) {
-        String[] fields = line.split("\t");
-        repositories.add(new RepositoryInfo(RepositoryId.parse(fields[0]), fields[1].equals("1"),
-            fields[2].equals("1")));
-      }
-    }
-    return repositories;
+    return reads.openPullRequests(repository);
   }
 
   @Override
   public List<PullRequest> allPullRequests(RepositoryId repository) {
-    Objects.requireNonNull(repository, "null repository");
-    return pullRequestsOf("read all pull requests", repository, SELECT_ALL_PULL_REQUESTS);
+    return reads.allPullRequests(repository);
   }
 
-  /** A repository's pull requests by one of the two queries above, ordered by number. */
-  private List<PullRequest> pullRequestsOf(String operation, RepositoryId repository, String query) {
-    return read(operation, repository, handle -> handle.createQuery(query)
-        .bind("owner", repository.canonicalOwner())
-        .bind("name", repository.canonicalName())
-        .map((rs, ctx) -> pullRequest(rs))
-        .list());
+  @Override
+  public boolean hasPullRequests(RepositoryId repository) {
+    return reads.hasPullRequests(repository);
+  }
+
+  @Override
+  public List<DiscoveryPage> discoveryPages(String selector) {
+    return discovery.discoveryPages(selector);
+  }
+
+  @Override
+  public void saveDiscoveryPages(String selector, List<DiscoveryPage> pages) {
+    discovery.saveDiscoveryPages(selector, pages);
   }
 
   @Override
   public void apply(SyncBatch batch) {
-    Objects.requireNonNull(batch, "null batch");
-    if (batch.isEmpty()) {
-      return;
-    }
-    RepositoryId repository = batch.repository();
-    Instant now = clock.instant();
-    // a stored updated_at this far ahead of our clock is a clock glitch: it must not block a later read
-    Instant trustedUntil = now.plus(PullRequestStore.FUTURE_MARGIN);
-    write("apply batch", repository, handle -> {
-      // Plain JDBC with positional parameters: JDBI's per-row named binding was a third of apply()'s time,
-      // and one fixed statement text per dialect is parsed once per connection by the driver's cache.
-      Connection connection = handle.getConnection();
-      int timeout = queryTimeoutSeconds();
-      if (!batch.upserts().isEmpty()) {
-        try (PreparedStatement upserts = connection.prepareStatement(dialect.upsertPullRequestPositional)) {
-          upserts.setQueryTimeout(timeout);
-          long pendingChars = 0;
-          int pendingRows = 0;
-          for (PullRequest pr : lastOfEachNumber(batch.upserts())) {
-            int i = 0;
-            upserts.setString(++i, repository.canonicalOwner());
-            upserts.setString(++i, repository.canonicalName());
-            upserts.setInt(++i, pr.number());
-            upserts.setLong(++i, pr.id());
-            upserts.setString(++i, SqlValues.encodeText(pr.title()));
-            upserts.setString(++i, SqlValues.encodeText(pr.body()));
-            upserts.setString(++i, pr.state().name());
-            upserts.setBoolean(++i, pr.draft());
-            upserts.setString(++i, SqlValues.encodeText(pr.author()));
-            upserts.setString(++i, SqlValues.encodeText(pr.headSha()));
-            upserts.setString(++i, SqlValues.encodeText(pr.headRef()));
-            upserts.setString(++i, SqlValues.encodeText(pr.baseRef()));
-            upserts.setString(++i, SqlValues.joinSet(pr.labels()));
-            upserts.setString(++i, SqlValues.joinSet(pr.assignees()));
-            upserts.setString(++i, SqlValues.joinSet(pr.requestedReviewers()));
-            SqlValues.setTimestamp(upserts, ++i, pr.createdAt());
-            SqlValues.setTimestamp(upserts, ++i, pr.updatedAt());
-            SqlValues.setTimestamp(upserts, ++i, pr.closedAt());
-            SqlValues.setTimestamp(upserts, ++i, pr.mergedAt());
-            SqlValues.setTimestamp(upserts, ++i, trustedUntil);
-            upserts.addBatch();
-            pendingRows++;
-            pendingChars += pr.title().length() + (pr.body() == null ? 0 : pr.body().length());
-            // the driver holds a batch's parameters (PostgreSQL's as UTF-8 bytes) until it is sent: send
-            // batches of large bodies early, so that a page of them is never copied whole
-            if (pendingChars >= MAX_BATCH_TEXT_CHARS) {
-              upserts.executeBatch();
-              pendingChars = 0;
-              pendingRows = 0;
-            }
-          }
-          if (pendingRows > 0) {
-            upserts.executeBatch();
-          }
-        }
-      }
-      if (!batch.enrichments().isEmpty()) {
-        try (PreparedStatement upserts = connection.prepareStatement(EnrichmentSql.upsert(dialect))) {
-          upserts.setQueryTimeout(timeout);
-          for (PullRequestEnrichment enrichment : batch.enrichments()) {
-            EnrichmentSql.bind(upserts, repository, enrichment);
-            upserts.addBatch();
-          }
-          upserts.executeBatch();
-        }
-      }
-      if (!batch.changes().isEmpty()) {
-        try (PreparedStatement inserts = connection.prepareStatement(dialect.insertChangeIfAbsentPositional)) {
-          inserts.setQueryTimeout(timeout);
-          for (PullRequestChange change : batch.changes()) {
-            int i = 0;
-            inserts.setString(++i, change.key());
-            inserts.setString(++i, repository.owner());
-            inserts.setString(++i, repository.name());
-            inserts.setInt(++i, change.number());
-            inserts.setString(++i, change.kind().name());
-            inserts.setString(++i, change.field());
-            inserts.setString(++i, SqlValues.encodeText(change.before()));
-            inserts.setString(++i, SqlValues.encodeText(change.after()));
-            SqlValues.setTimestamp(inserts, ++i, change.updatedAt());
-            SqlValues.setTimestamp(inserts, ++i, now);
-            if (dialect.insertChangeRepeatsKey) {
-              inserts.setString(++i, change.key());
-            }
-            inserts.addBatch();
-          }
-          inserts.executeBatch();
-        }
-      }
-      return null;
-    });
-  }
-
-  /**
-   * The snapshots to write, one per number: where a batch holds a number twice, the later occurrence wins,
-   * as if the snapshots were applied one after the other (a multi-row upsert cannot touch a row twice).
-   */
-  private static Collection<PullRequest> lastOfEachNumber(List<PullRequest> upserts) {
-    if (upserts.size() < 2) {
-      return upserts;
-    }
-    Map<Integer, PullRequest> byNumber = new LinkedHashMap<>();
-    for (PullRequest pr : upserts) {
-      byNumber.remove(pr.number());
-      byNumber.put(pr.number(), pr);
-    }
-    return byNumber.size() == upserts.size() ? upserts : byNumber.values();
-  }
-
-  @Override
-  public List<QuarantinedPullRequest> quarantined(RepositoryId repository) {
-    Objects.requireNonNull(repository, "null repository");
-    return read("read quarantine", repository, handle -> handle.createQuery("""
-            SELECT number, updated_at, reason, since, attempts FROM prmonitor_quarantine
-            WHERE owner = :owner AND name = :name ORDER BY number""")
-        .bind("owner", repository.canonicalOwner())
-        .bind("name", repository.canonicalName())
-        .map((rs, ctx) -> new QuarantinedPullRequest(rs.getInt("number"), SqlValues.instant(rs, "updated_at"),
-            SqlValues.decodeText(rs.getString("reason")), SqlValues.instant(rs, "since"), rs.getInt("attempts")))
-        .list());
-  }
-
-  @Override
-  public void quarantine(RepositoryId repository, Collection<QuarantinedPullRequest> entries) {
-    Objects.requireNonNull(repository, "null repository");
-    Objects.requireNonNull(entries, "null entries");
-    if (entries.isEmpty()) {
-      return;
-    }
-    write("record quarantine", repository, handle -> {
-      Map<Integer, QuarantinedPullRequest> byNumber = new LinkedHashMap<>();
-      entries.forEach(entry -> byNumber.put(entry.number(), entry));
-      var delete = handle.prepareBatch(
-          "DELETE FROM prmonitor_quarantine WHERE owner = :owner AND name = :name AND number = :number");
-      var insert = handle.prepareBatch("""
-          INSERT INTO prmonitor_quarantine (owner, name, number, updated_at, reason, since, attempts)
-          VALUES (:owner, :name, :number, :updatedAt, :reason, :since, :attempts)""");
-      for (QuarantinedPullRequest entry : byNumber.values()) {
-        delete.bind("owner", repository.canonicalOwner()).bind("name", repository.canonicalName())
-            .bind("number", entry.number()).add();
-        insert.bind("owner", repository.canonicalOwner()).bind("name", repository.canonicalName())
-            .bind("number", entry.number())
-            .bind("updatedAt", SqlValues.timestamp(entry.updatedAt()))
-            .bind("reason", SqlValues.encodeText(entry.reason()))
-            .bind("since", SqlValues.timestamp(entry.since()))
-            .bind("attempts", entry.attempts())
-            .add();
-      }
-      delete.execute();
-      insert.execute();
-      return null;
-    });
-  }
-
-  @Override
-  public void clearQuarantine(RepositoryId repository, Collection<Integer> numbers) {
-    Objects.requireNonNull(repository, "null repository");
-    Objects.requireNonNull(numbers, "null numbers");
-    if (numbers.isEmpty()) {
-      return;
-    }
-    write("clear quarantine", repository, handle -> {
-      var delete = handle.prepareBatch(
-          "DELETE FROM prmonitor_quarantine WHERE owner = :owner AND name = :name AND number = :number");
-      for (Integer number : new LinkedHashSet<>(numbers)) {
-        delete.bind("owner", repository.canonicalOwner()).bind("name", repository.canonicalName())
-            .bind("number", number).add();
-      }
-      delete.execute();
-      return null;
-    });
-  }
-
-  /** The JDBC query timeout of the statements run outside JDBI, as JDBI's are configured. */
-  private int queryTimeoutSeconds() {
-    return jdbi.getConfig(SqlStatements.class).getQueryTimeout();
+    writer.apply(batch);
   }
 
   @Override
   public void completePass(RepositoryId repository, ListingCursor cursor, Instant completedAt) {
-    Objects.requireNonNull(repository, "null repository");
-    Objects.requireNonNull(cursor, "null cursor");
-    Objects.requireNonNull(completedAt, "null completedAt");
-    write("complete pass", repository, handle -> handle.createUpdate(dialect.upsertRepositoryPass)
-        .bind("owner", repository.canonicalOwner())
-        .bind("name", repository.canonicalName())
-        .bind("cursorUpdatedAt", SqlValues.timestamp(cursor.updatedAt()))
-        .bind("cursorEtag", cursor.etag())
-        .bind("completedAt", SqlValues.timestamp(completedAt))
-        .execute());
+    writer.completePass(repository, cursor, completedAt);
+  }
+
+  @Override
+  public List<QuarantinedPullRequest> quarantined(RepositoryId repository) {
+    return quarantine.quarantined(repository);
+  }
+
+  @Override
+  public void quarantine(RepositoryId repository, Collection<QuarantinedPullRequest> entries) {
+    quarantine.quarantine(repository, entries);
+  }
+
+  @Override
+  public void clearQuarantine(RepositoryId repository, Collection<Integer> numbers) {
+    quarantine.clearQuarantine(repository, numbers);
   }
 
   @Override
   public List<OutboxEntry> pendingChanges(long afterSequence, int limit) {
-    if (limit <= 0) {
-      throw new IllegalArgumentException("limit must be positive: " + limit);
-    }
-    return read("read pending changes", null, handle -> handle.createQuery("SELECT " + OUTBOX_COLUMNS
-            + " FROM prmonitor_outbox WHERE delivered_at IS NULL AND seq > :after ORDER BY seq LIMIT :limit")
-        .bind("after", afterSequence)
-        .bind("limit", limit)
-        .map((rs, ctx) -> outboxEntry(rs))
-        .list());
+    return outbox.pendingChanges(afterSequence, limit);
   }
 
   @Override
   public void markDelivered(Collection<Long> sequences, Instant deliveredAt) {
-    Objects.requireNonNull(sequences, "null sequences");
-    Objects.requireNonNull(deliveredAt, "null deliveredAt");
-    updateBySequence("mark delivered", sequences, "UPDATE prmonitor_outbox SET delivered_at = :deliveredAt "
-        + "WHERE seq IN (<sequences>) AND delivered_at IS NULL", deliveredAt);
+    outbox.markDelivered(sequences, deliveredAt);
   }
 
   @Override
   public void recordFailedDelivery(Collection<Long> sequences) {
-    Objects.requireNonNull(sequences, "null sequences");
-    updateBySequence("record failed delivery", sequences,
-        "UPDATE prmonitor_outbox SET attempts = attempts + 1 WHERE seq IN (<sequences>)", null);
-  }
-
-  private void updateBySequence(String operation, Collection<Long> sequences, String sql, Instant deliveredAt) {
-    if (sequences.isEmpty()) {
-      return;
-    }
-    List<Long> distinct = List.copyOf(new LinkedHashSet<>(sequences));
-    write(operation, null, handle -> {
-      for (int from = 0; from < distinct.size(); from += IN_LIST_CHUNK) {
-        var update = handle.createUpdate(sql)
-            .bindList("sequences", distinct.subList(from, Math.min(distinct.size(), from + IN_LIST_CHUNK)));
-        if (deliveredAt != null) {
-          update.bind("deliveredAt", SqlValues.timestamp(deliveredAt));
-        }
-        update.execute();
-      }
-      return null;
-    });
+    outbox.recordFailedDelivery(sequences);
   }
 
   @Override
   public int purgeDelivered(Instant deliveredBefore) {
-    Objects.requireNonNull(deliveredBefore, "null deliveredBefore");
-    return write("purge delivered changes", null, handle -> handle.createUpdate(
-            "DELETE FROM prmonitor_outbox WHERE delivered_at < :before")
-        .bind("before", SqlValues.timestamp(deliveredBefore))
-        .execute());
+    return outbox.purgeDelivered(deliveredBefore);
   }
 
   @Override
@@ -775,7 +358,7 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
 
   @Override
   public void ping() {
-    read("ping", null, handle -> handle.createQuery("SELECT 1").mapTo(Integer.class).one());
+    transactions.read("ping", null, handle -> handle.createQuery("SELECT 1").mapTo(Integer.class).one());
   }
 
   @Override
@@ -813,46 +396,18 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
 
   @Override
   public boolean recordDelivery(String deliveryId, Instant receivedAt) {
-    WebhookDeliveries.checkDeliveryId(deliveryId);
-    Objects.requireNonNull(receivedAt, "null receivedAt");
-    // one statement in autocommit: no BEGIN, statement-timeout setting or COMMIT round trip, since a webhook's
-    // answer waits for it (the JDBC query timeout still bounds it)
-    // not retried: an insert whose commit's answer was lost may have happened, and a retry would then take
-    // its own row for another worker's and drop the event
-    return retryingOnce("record webhook delivery", null, false, () -> jdbi.withHandle(handle -> {
-      try {
-        // the primary key decides between racing workers: the loser's insert finds the row (PostgreSQL's
-        // ON CONFLICT) or fails with a unique violation (H2, whose NOT EXISTS cannot see an uncommitted row)
-        return handle.createUpdate(dialect == SqlDialect.POSTGRESQL
-                ? "INSERT INTO prmonitor_webhook_deliveries (delivery_id, received_at) VALUES (:id, :at) "
-                    + "ON CONFLICT (delivery_id) DO NOTHING"
-                : "INSERT INTO prmonitor_webhook_deliveries (delivery_id, received_at) SELECT :id, :at "
-                    + "WHERE NOT EXISTS (SELECT 1 FROM prmonitor_webhook_deliveries WHERE delivery_id = :id)")
-            .bind("id", deliveryId)
-            .bind("at", SqlValues.timestamp(receivedAt))
-            .execute() == 1;
-      } catch (JdbiException e) {
-        if (e.getCause() instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
-          return false;
-        }
-        throw e;
-      }
-    }));
+    return deliveries.recordDelivery(deliveryId, receivedAt);
   }
 
   @Override
   public int purgeDeliveries(Instant receivedBefore) {
-    Objects.requireNonNull(receivedBefore, "null receivedBefore");
-    return write("purge webhook deliveries", null, handle -> handle.createUpdate(
-            "DELETE FROM prmonitor_webhook_deliveries WHERE received_at < :before")
-        .bind("before", SqlValues.timestamp(receivedBefore))
-        .execute());
+    return deliveries.purgeDeliveries(receivedBefore);
   }
 
   /** Closes the pool if the store opened it; a host's data source stays open. Idempotent. */
   @Override
   public void close() {
-    if (closed.getAndSet(true)) {
+    if (!transactions.markClosed()) {
       return;
     }
     if (ownedPool != null) {
@@ -870,189 +425,5 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
   /** The dialect in use; for tests in this package. */
   SqlDialect dialect() {
     return dialect;
-  }
-
-  private <R> R read(String operation, RepositoryId repository, HandleCallback<R, SQLException> work) {
-    return retryingOnce(operation, repository, true, () -> jdbi.withHandle(work));
-  }
-
-  /** An idempotent write (running it twice leaves what running it once does): retried once, see below. */
-  private <R> R write(String operation, RepositoryId repository, HandleCallback<R, SQLException> work) {
-    return write(operation, repository, true, work);
-  }
-
-  private <R> R write(String operation, RepositoryId repository, boolean idempotent,
-      HandleCallback<R, SQLException> work) {
-    return retryingOnce(operation, repository, idempotent, () -> jdbi.inTransaction(handle -> {
-      limitStatements(handle);
-      return work.withHandle(handle);
-    }));
-  }
-
-  /**
-   * Runs an operation, and once more on a fresh connection if it failed quickly because its connection
-   * was broken (SQLState class {@code 08}, or {@code 57P01}-{@code 57P03}: terminated by an administrator,
-   * a crash, a restart). HikariCP skips its liveness check for a connection used within the last 500 ms,
-   * so a connection killed while idle in the pool can be handed out once; HikariCP evicts it on that
-   * failure, and the second attempt gets another. Only a quick failure is retried (within a quarter of the
-   * transaction timeout): a connection that failed after waiting (a partition, a socket timeout) would
-   * only make the caller wait twice. Only reads and idempotent writes: a commit whose answer was lost may
-   * have happened.
-   */
-  private <R> R retryingOnce(String operation, RepositoryId repository, boolean retryable,
-      Attempt<R> attempt) {
-    checkOpen();
-    long started = System.nanoTime();
-    try {
-      return attempt.run();
-    } catch (JdbiException | SQLException e) {
-      throwOutOfMemory(e);
-      long elapsed = System.nanoTime() - started;
-      if (!retryable || elapsed > transactionTimeout.toNanos() / 4 || !brokenConnection(e)) {
-        throw failure(operation, repository, description, e, password);
-      }
-      LOG.info("{} failed on a broken connection ({}); retrying once on a fresh one", operation,
-          sqlState(e));
-      try {
-        return attempt.run();
-      } catch (JdbiException | SQLException again) {
-        throwOutOfMemory(again);
-        again.addSuppressed(e);
-        throw failure(operation, repository, description, again, password);
-      }
-    }
-  }
-
-  @FunctionalInterface
-  private interface Attempt<R> {
-    R run() throws SQLException;
-  }
-
-  /** Whether a failure's SQLState says the connection itself broke. */
-  static boolean brokenConnection(Throwable e) {
-    String state = sqlState(e);
-    return state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
-        || state.equals("57P03"));
-  }
-
-  private static String sqlState(Throwable e) {
-    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
-      if (t instanceof SQLException sql && sql.getSQLState() != null) {
-        return sql.getSQLState();
-      }
-    }
-    return null;
-  }
-
-  /**
-   * Rethrows an {@link OutOfMemoryError} the driver wrapped (H2 turns one met inside the engine into an
-   * {@code SQLException}), so that it reaches the caller as itself, never as a store failure.
-   */
-  private static void throwOutOfMemory(Throwable e) {
-    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
-      if (t instanceof OutOfMemoryError oom) {
-        throw oom;
-      }
-    }
-  }
-
-  private void limitStatements(Handle handle) {
-    if (dialect.transactionStatementTimeout != null) {
-      handle.createQuery(dialect.transactionStatementTimeout)
-          .bind("timeout", String.valueOf(transactionTimeout.toMillis()))
-          .mapTo(String.class)
-          .one();
-    }
-  }
-
-  private void checkOpen() {
-    if (closed.get()) {
-      throw new IllegalStateException("store is closed: " + description);
-    }
-  }
-
-  private static PullRequest pullRequest(ResultSet rs) throws SQLException {
-    return new PullRequest(
-        rs.getLong("id"),
-        rs.getInt("number"),
-        SqlValues.decodeText(rs.getString("title")),
-        SqlValues.decodeText(rs.getString("body")),
-        PullRequestState.valueOf(rs.getString("state")),
-        rs.getBoolean("draft"),
-        SqlValues.decodeText(rs.getString("author")),
-        SqlValues.decodeText(rs.getString("head_sha")),
-        SqlValues.decodeText(rs.getString("head_ref")),
-        SqlValues.decodeText(rs.getString("base_ref")),
-        SqlValues.splitSet(rs.getString("labels")),
-        SqlValues.splitSet(rs.getString("assignees")),
-        SqlValues.splitSet(rs.getString("requested_reviewers")),
-        SqlValues.instant(rs, "created_at"),
-        SqlValues.instant(rs, "updated_at"),
-        SqlValues.instant(rs, "closed_at"),
-        SqlValues.instant(rs, "merged_at"));
-  }
-
-  private static OutboxEntry outboxEntry(ResultSet rs) throws SQLException {
-    PullRequestChange change = new PullRequestChange(
-        rs.getString("change_key"),
-        new RepositoryId(rs.getString("owner"), rs.getString("name")),
-        rs.getInt("number"),
-        ChangeKind.valueOf(rs.getString("kind")),
-        rs.getString("field"),
-        SqlValues.decodeText(rs.getString("before_value")),
-        SqlValues.decodeText(rs.getString("after_value")),
-        SqlValues.instant(rs, "updated_at"));
-    return new OutboxEntry(rs.getLong("seq"), change, rs.getInt("attempts"));
-  }
-
-  /**
-   * Wraps a failure in a {@link StoreException} whose message names the operation, the repository and the
-   * database's own explanation, with the password masked. If the password appears anywhere in the cause
-   * chain, the chain is replaced by a redacted copy so that no stack trace can print it.
-   */
-  private static StoreException failure(String operation, RepositoryId repository, String where, Throwable e,
-      String password) {
-    String reason = Redaction.redact(rootMessage(e), password);
-    if (reason.length() > MAX_CAUSE_MESSAGE) {
-      reason = reason.substring(0, MAX_CAUSE_MESSAGE) + "...";
-    }
-    String message = operation + " failed" + (repository == null ? "" : " for repository " + repository)
-        + " on " + Redaction.redact(where, password) + ": " + reason;
-    Throwable cause = Redaction.leaks(e, password) ? redactedCopy(e, password) : e;
-    return new StoreException(message, cause);
-  }
-
-  /** The message of the innermost SQL failure (the database's own words), else of the outermost. */
-  private static String rootMessage(Throwable e) {
-    Throwable chosen = e;
-    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
-      if (t instanceof SQLException) {
-        chosen = t;
-      }
-    }
-    String text = chosen.getMessage();
-    return chosen.getClass().getSimpleName() + (text == null ? "" : ": " + text.strip());
-  }
-
-  private static Throwable redactedCopy(Throwable e, String password) {
-    Function<Throwable, StoreException> copy = t -> {
-      StoreException redacted = new StoreException(t.getClass().getName() + ": "
-          + Redaction.redact(t.getMessage(), password));
-      redacted.setStackTrace(t.getStackTrace());
-      return redacted;
-    };
-    List<Throwable> chain = new ArrayList<>();
-    for (Throwable t = e; t != null && !chain.contains(t); t = t.getCause()) {
-      chain.add(t);
-    }
-    StoreException copied = null;
-    for (int i = chain.size() - 1; i >= 0; i--) {
-      StoreException next = copy.apply(chain.get(i));
-      if (copied != null) {
-        next.initCause(copied);
-      }
-      copied = next;
-    }
-    return copied;
   }
 }

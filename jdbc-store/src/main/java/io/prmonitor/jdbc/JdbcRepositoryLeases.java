@@ -5,7 +5,7 @@ import io.prmonitor.spi.RateLimitStatus;
 import io.prmonitor.spi.RepositoryId;
 import io.prmonitor.spi.RepositoryLeases;
 import io.prmonitor.spi.RepositoryState;
-import java.sql.SQLException;
+import io.prmonitor.spi.SharedRateLimits;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,12 +19,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.SqlStatement;
 
 /**
- * The SQL of repository leases and of the shared rate-limit board, for {@link JdbcPullRequestStore}.
+ * The {@link RepositoryLeases} and {@link SharedRateLimits} of a fleet sharing one database: the SQL of
+ * repository leases and of the shared rate-limit board, for {@link JdbcPullRequestStore}.
  *
  * <p>Claims differ per database. PostgreSQL selects the due, free rows oldest first with
  * {@code FOR UPDATE SKIP LOCKED}, so concurrent claimers (other JVMs) never wait on each other nor get the
@@ -39,7 +39,7 @@ import org.jdbi.v3.core.statement.SqlStatement;
  * (~1.8 s).
  * Thread-safe.
  */
-final class JdbcRepositoryLeases {
+final class JdbcRepositoryLeases implements RepositoryLeases, SharedRateLimits {
 
   /** How a worker id may look: anything printable, at most the column's 200 characters. */
   private static final int MAX_WORKER_LENGTH = 200;
@@ -74,19 +74,8 @@ final class JdbcRepositoryLeases {
   private static final String PG_COUNT_LEASED = COUNT_LEASED + PG_CANDIDATES;
   private static final String H2_COUNT_LEASED = COUNT_LEASED + H2_CANDIDATES;
 
-  /** Runs a unit of work in one transaction (writes) or on one handle (reads), wrapping failures. */
-  interface Transactions {
-    <R> R read(String operation, RepositoryId repository, HandleCallback<R, SQLException> work);
-
-    /** An idempotent write, retried once on a broken connection. */
-    <R> R write(String operation, RepositoryId repository, HandleCallback<R, SQLException> work);
-
-    /** A write that must not run twice (a claim whose commit may have happened), never retried. */
-    <R> R writeOnce(String operation, RepositoryId repository, HandleCallback<R, SQLException> work);
-  }
-
   private final SqlDialect dialect;
-  private final Transactions transactions;
+  private final JdbcTransactions transactions;
   private final String selectDue;
   private final String selectHeld;
   private final String renewHeld;
@@ -94,8 +83,8 @@ final class JdbcRepositoryLeases {
   /** Repositories known to have a row, so that registering the same fleet on every claim costs nothing. */
   private final Set<RepositoryId> registered = ConcurrentHashMap.newKeySet();
 
-  JdbcRepositoryLeases(SqlDialect dialect, Transactions transactions) {
-    this.dialect = dialect;
+  JdbcRepositoryLeases(JdbcTransactions transactions) {
+    this.dialect = transactions.dialect();
     this.transactions = transactions;
     boolean postgres = dialect == SqlDialect.POSTGRESQL;
     this.selectDue = postgres ? PG_SELECT_DUE : H2_SELECT_DUE;
@@ -104,16 +93,14 @@ final class JdbcRepositoryLeases {
     this.countLeased = postgres ? PG_COUNT_LEASED : H2_COUNT_LEASED;
   }
 
-  List<RepositoryState> claimDue(String worker, Collection<RepositoryId> candidates, Instant dueBefore,
+  @Override
+  public List<RepositoryState> claimDue(String worker, Collection<RepositoryId> candidates, Instant dueBefore,
       Instant now, Duration leaseDuration, int limit) {
     checkWorker(worker);
     Objects.requireNonNull(candidates, "null candidates");
     Objects.requireNonNull(dueBefore, "null dueBefore");
     Objects.requireNonNull(now, "null now");
-    Objects.requireNonNull(leaseDuration, "null leaseDuration");
-    if (leaseDuration.isNegative() || leaseDuration.isZero()) {
-      throw new IllegalArgumentException("leaseDuration must be positive: " + leaseDuration);
-    }
+    checkLeaseDuration(leaseDuration);
     if (limit <= 0) {
       throw new IllegalArgumentException("limit must be positive: " + limit);
     }
@@ -127,9 +114,7 @@ final class JdbcRepositoryLeases {
         dialect == SqlDialect.POSTGRESQL
             ? claimSkippingLocked(handle, worker, names, dueBefore, now, expiresAt, limit)
             : claimConditionally(handle, worker, names, dueBefore, now, expiresAt, limit));
-    // rows hold the canonical (lower-case) name: hand back the caller's spelling
-    Map<RepositoryId, RepositoryId> spelled = new HashMap<>();
-    candidates.forEach(candidate -> spelled.putIfAbsent(candidate, candidate));
+    Map<RepositoryId, RepositoryId> spelled = callerSpelling(candidates);
     return claimed.stream().map(state -> new RepositoryState(
         spelled.getOrDefault(state.repository(), state.repository()), state.cursor(), state.lastCompletedAt()))
         .toList();
@@ -186,15 +171,13 @@ final class JdbcRepositoryLeases {
         .list();
   }
 
-  Set<RepositoryId> renew(String worker, Collection<RepositoryId> repositories, Instant now,
+  @Override
+  public Set<RepositoryId> renew(String worker, Collection<RepositoryId> repositories, Instant now,
       Duration leaseDuration) {
     checkWorker(worker);
     Objects.requireNonNull(repositories, "null repositories");
     Objects.requireNonNull(now, "null now");
-    Objects.requireNonNull(leaseDuration, "null leaseDuration");
-    if (leaseDuration.isNegative() || leaseDuration.isZero()) {
-      throw new IllegalArgumentException("leaseDuration must be positive: " + leaseDuration);
-    }
+    checkLeaseDuration(leaseDuration);
     if (repositories.isEmpty()) {
       return Set.of();
     }
@@ -213,13 +196,13 @@ final class JdbcRepositoryLeases {
             .bindArray("names", String.class, (Object[]) names(held))
             .execute();
       }
-      Map<RepositoryId, RepositoryId> spelled = new HashMap<>();
-      repositories.forEach(repository -> spelled.putIfAbsent(repository, repository));
+      Map<RepositoryId, RepositoryId> spelled = callerSpelling(repositories);
       return held.stream().map(id -> spelled.getOrDefault(id, id)).collect(Collectors.toUnmodifiableSet());
     });
   }
 
-  void release(String worker, RepositoryId repository) {
+  @Override
+  public void release(String worker, RepositoryId repository) {
     checkWorker(worker);
     Objects.requireNonNull(repository, "null repository");
     transactions.write("release lease", repository, handle -> handle.createUpdate(
@@ -231,7 +214,8 @@ final class JdbcRepositoryLeases {
         .execute());
   }
 
-  RepositoryLeases.LeasedElsewhere leasedElsewhere(String worker, Collection<RepositoryId> candidates,
+  @Override
+  public RepositoryLeases.LeasedElsewhere leasedElsewhere(String worker, Collection<RepositoryId> candidates,
       Instant dueBefore, Instant now) {
     checkWorker(worker);
     Objects.requireNonNull(candidates, "null candidates");
@@ -253,7 +237,13 @@ final class JdbcRepositoryLeases {
         .one());
   }
 
-  void publishRateLimits(Collection<RateLimitStatus> statuses) {
+  /**
+   * Publishes each status unless the board holds a fresher one for its credential. Which is fresher is the
+   * rule of {@link RateLimitStatus} (a later reset wins, else the lower remaining), written here in SQL so
+   * that racing workers' updates are decided in the database.
+   */
+  @Override
+  public void publishRateLimits(Collection<RateLimitStatus> statuses) {
     Objects.requireNonNull(statuses, "null statuses");
     if (statuses.isEmpty()) {
       return;
@@ -287,7 +277,8 @@ final class JdbcRepositoryLeases {
     });
   }
 
-  List<RateLimitStatus> sharedRateLimits() {
+  @Override
+  public List<RateLimitStatus> sharedRateLimits() {
     return transactions.read("read shared rate limits", null, handle -> handle.createQuery(
             "SELECT credential, rate_limit, remaining, reset_at FROM prmonitor_rate_limits ORDER BY credential")
         .map((rs, ctx) -> new RateLimitStatus(rs.getString("credential"), rs.getInt("rate_limit"),
@@ -322,8 +313,22 @@ final class JdbcRepositoryLeases {
     registered.addAll(missing);
   }
 
+  /** Rows hold the canonical (lower-case) name: maps each to the caller's spelling, the first one given. */
+  private static Map<RepositoryId, RepositoryId> callerSpelling(Collection<RepositoryId> repositories) {
+    Map<RepositoryId, RepositoryId> spelled = new HashMap<>();
+    repositories.forEach(repository -> spelled.putIfAbsent(repository, repository));
+    return spelled;
+  }
+
   private static String[] names(Collection<RepositoryId> repositories) {
     return repositories.stream().map(RepositoryId::canonicalFullName).distinct().toArray(String[]::new);
+  }
+
+  private static void checkLeaseDuration(Duration leaseDuration) {
+    Objects.requireNonNull(leaseDuration, "null leaseDuration");
+    if (leaseDuration.isNegative() || leaseDuration.isZero()) {
+      throw new IllegalArgumentException("leaseDuration must be positive: " + leaseDuration);
+    }
   }
 
   private static void checkWorker(String worker) {

@@ -1,16 +1,11 @@
 package io.prmonitor.jdbc;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.zip.CRC32;
 import java.util.concurrent.locks.ReentrantLock;
 import io.prmonitor.spi.StoreException;
 import org.jdbi.v3.core.Handle;
@@ -19,11 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies the store's versioned schema migrations and records each applied version, with a checksum of its
- * statements, in {@code prmonitor_schema_version}. A version is the SQL file
- * {@code migration/V<n>__<description>.sql} beside this class, shared by all databases, followed by
- * {@code V<n>__<description>.<dialect>.sql} (for what differs, such as PostgreSQL's partial indexes); either
- * may be absent, not both.
+ * Applies the store's versioned schema migrations ({@link SchemaMigration}) and records each applied version,
+ * with a checksum of its statements, in {@code prmonitor_schema_version}.
  *
  * <p>It refuses, naming both versions, a schema that a newer prmonitor migrated past the versions this
  * code knows, and a recorded checksum that differs from the code's (a migration file edited after it was
@@ -42,9 +34,9 @@ final class SchemaMigrator {
   private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrator.class);
 
   /** The migrations in order; a new schema version is a new entry here and a new file. */
-  static final List<Migration> MIGRATIONS = List.of(new Migration(1, "baseline"), new Migration(2, "leases"),
-      new Migration(3, "robust_values"), new Migration(4, "discovery"), new Migration(5, "enrichment"),
-      new Migration(6, "webhook_deliveries"));
+  static final List<SchemaMigration> MIGRATIONS = List.of(new SchemaMigration(1, "baseline"),
+      new SchemaMigration(2, "leases"), new SchemaMigration(3, "robust_values"), new SchemaMigration(4, "discovery"),
+      new SchemaMigration(5, "enrichment"), new SchemaMigration(6, "webhook_deliveries"));
 
   private static final ReentrantLock IN_PROCESS = new ReentrantLock();
 
@@ -98,7 +90,7 @@ final class SchemaMigrator {
     Map<Integer, Applied> applied = applied(handle);
     refuseNewer(applied);
     List<Integer> appliedNow = new ArrayList<>();
-    for (Migration migration : MIGRATIONS) {
+    for (SchemaMigration migration : MIGRATIONS) {
       long checksum = migration.checksum(dialect);
       Applied recorded = applied.get(migration.version());
       if (recorded != null) {
@@ -150,7 +142,7 @@ final class SchemaMigrator {
       }
       refuseNewer(applied);
       List<String> missing = new ArrayList<>();
-      for (Migration migration : MIGRATIONS) {
+      for (SchemaMigration migration : MIGRATIONS) {
         Applied recorded = applied.get(migration.version());
         if (recorded == null) {
           missing.add("V" + migration.version() + " (" + migration.description() + ")");
@@ -175,7 +167,7 @@ final class SchemaMigrator {
     }
   }
 
-  private static void checkChecksum(Migration migration, Applied recorded, long checksum) {
+  private static void checkChecksum(SchemaMigration migration, Applied recorded, long checksum) {
     if (recorded.checksum() != checksum) {
       throw new SchemaMismatch("schema migration V" + migration.version() + " (" + migration.description()
           + ") was applied with checksum " + recorded.checksum() + " but this prmonitor's has checksum " + checksum
@@ -207,7 +199,7 @@ final class SchemaMigrator {
     script.append("-- prmonitor schema, versions 1 to ").append(latestVersion()).append(", for ")
         .append(dialect.name().toLowerCase(Locale.ROOT)).append('\n');
     script.append(CREATE_VERSION_TABLE.strip()).append(";\n");
-    for (Migration migration : MIGRATIONS) {
+    for (SchemaMigration migration : MIGRATIONS) {
       script.append("\n-- V").append(migration.version()).append(" (").append(migration.description()).append(")\n");
       for (String statement : migration.statements(dialect)) {
         script.append(statement).append(";\n");
@@ -234,66 +226,5 @@ final class SchemaMigrator {
 
   /** One row of the version table; {@code checksum} is null for versions recorded before checksums were kept. */
   private record Applied(int version, String description, Long checksum) {
-  }
-
-  /** One schema version: its shared SQL file and its dialect-specific one. */
-  record Migration(int version, String description) {
-
-    /** CRC-32 of the statements this migration runs on the dialect (comments and blank lines excluded). */
-    long checksum(SqlDialect dialect) {
-      CRC32 crc = new CRC32();
-      crc.update(String.join("\n;\n", statements(dialect)).getBytes(StandardCharsets.UTF_8));
-      return crc.getValue();
-    }
-
-    /**
-     * The statements of the shared file then the dialect's file, split at lines holding only ';', comment
-     * lines and blank statements dropped.
-     */
-    List<String> statements(SqlDialect dialect) {
-      String base = "migration/V" + version + "__" + description;
-      String shared = read(base + ".sql");
-      String specific = read(base + "." + dialect.name().toLowerCase(Locale.ROOT) + ".sql");
-      if (shared == null && specific == null) {
-        throw new IllegalStateException("missing schema migration resource " + base + ".sql");
-      }
-      List<String> statements = new ArrayList<>();
-      for (String text : new String[] {shared, specific}) {
-        if (text != null) {
-          statements.addAll(split(text));
-        }
-      }
-      return statements;
-    }
-
-    private static String read(String resource) {
-      try (InputStream in = SchemaMigrator.class.getResourceAsStream(resource)) {
-        return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read schema migration " + resource, e);
-      }
-    }
-
-    private static List<String> split(String text) {
-      List<String> statements = new ArrayList<>();
-      StringBuilder current = new StringBuilder();
-      for (String line : text.split("\n")) {
-        String trimmed = line.strip();
-        if (trimmed.equals(";")) {
-          addIfNotBlank(statements, current);
-          current.setLength(0);
-        } else if (!trimmed.startsWith("--")) {
-          current.append(line).append('\n');
-        }
-      }
-      addIfNotBlank(statements, current);
-      return statements;
-    }
-
-    private static void addIfNotBlank(List<String> statements, StringBuilder statement) {
-      if (!statement.toString().isBlank()) {
-        statements.add(statement.toString().strip());
-      }
-    }
   }
 }

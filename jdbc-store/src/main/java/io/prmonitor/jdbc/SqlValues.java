@@ -8,7 +8,10 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import org.jdbi.v3.core.argument.Argument;
 
@@ -16,6 +19,8 @@ import org.jdbi.v3.core.argument.Argument;
 final class SqlValues {
 
   private static final String SEPARATOR = String.valueOf(PullRequestChange.SET_SEPARATOR);
+  /** The most values bound into one {@code IN (...)} list or array; longer collections are queried in chunks. */
+  static final int IN_LIST_CHUNK = 1_000;
 
   private SqlValues() {
   }
@@ -186,5 +191,15 @@ final class SqlValues {
       names[i] = decodeText(names[i]);
     }
     return Arrays.asList(names);
+  }
+
+  /** The distinct values, in first-seen order, in chunks of at most {@link #IN_LIST_CHUNK}. */
+  static <T> List<List<T>> distinctChunks(Collection<T> values) {
+    List<T> distinct = List.copyOf(new LinkedHashSet<>(values));
+    List<List<T>> chunks = new ArrayList<>();
+    for (int from = 0; from < distinct.size(); from += IN_LIST_CHUNK) {
+      chunks.add(distinct.subList(from, Math.min(distinct.size(), from + IN_LIST_CHUNK)));
+    }
+    return chunks;
   }
 }

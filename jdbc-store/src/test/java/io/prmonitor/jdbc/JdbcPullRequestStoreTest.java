@@ -80,19 +80,19 @@ class JdbcPullRequestStoreTest {
 
   @Test
   void networkTimeouts_derivedFromTheTransactionTimeout() {
-    assertThat(JdbcPullRequestStore.networkTimeouts(Duration.ofSeconds(60))).containsEntry("socketTimeout", "60")
+    assertThat(HikariPools.networkTimeouts(Duration.ofSeconds(60))).containsEntry("socketTimeout", "60")
         .containsEntry("connectTimeout", "30").containsEntry("loginTimeout", "30");
-    assertThat(JdbcPullRequestStore.networkTimeouts(Duration.ofMillis(1_500))).containsEntry("socketTimeout", "2")
+    assertThat(HikariPools.networkTimeouts(Duration.ofMillis(1_500))).containsEntry("socketTimeout", "2")
         .containsEntry("connectTimeout", "2").containsEntry("loginTimeout", "2");
   }
 
   @Test
   void brokenConnection_byItsSqlState() {
-    assertThat(JdbcPullRequestStore.brokenConnection(new SQLException("I/O error", "08006"))).isTrue();
-    assertThat(JdbcPullRequestStore.brokenConnection(new RuntimeException(new SQLException("killed", "57P01"))))
+    assertThat(SqlFailures.brokenConnection(new SQLException("I/O error", "08006"))).isTrue();
+    assertThat(SqlFailures.brokenConnection(new RuntimeException(new SQLException("killed", "57P01"))))
         .isTrue();
-    assertThat(JdbcPullRequestStore.brokenConnection(new SQLException("duplicate key", "23505"))).isFalse();
-    assertThat(JdbcPullRequestStore.brokenConnection(new SQLException("canceled", "57014"))).isFalse();
+    assertThat(SqlFailures.brokenConnection(new SQLException("duplicate key", "23505"))).isFalse();
+    assertThat(SqlFailures.brokenConnection(new SQLException("canceled", "57014"))).isFalse();
   }
 
   @Test
@@ -109,7 +109,7 @@ class JdbcPullRequestStoreTest {
       try (Connection connection = DriverManager.getConnection(url, "sa", null);
           Statement statement = connection.createStatement();
           ResultSet rs = statement.executeQuery("SELECT version FROM prmonitor_schema_version ORDER BY version")) {
-        for (SchemaMigrator.Migration migration : SchemaMigrator.MIGRATIONS) {
+        for (SchemaMigration migration : SchemaMigrator.MIGRATIONS) {
           assertThat(rs.next()).isTrue();
           assertThat(rs.getInt(1)).isEqualTo(migration.version());
         }

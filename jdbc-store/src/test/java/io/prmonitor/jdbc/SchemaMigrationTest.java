@@ -181,7 +181,7 @@ class SchemaMigrationTest {
   @Test
   void schemaDocument_listsEveryMigration() throws java.io.IOException {
     String document = java.nio.file.Files.readString(java.nio.file.Path.of("SCHEMA.md"));
-    for (SchemaMigrator.Migration migration : SchemaMigrator.MIGRATIONS) {
+    for (SchemaMigration migration : SchemaMigrator.MIGRATIONS) {
       assertThat(document).as("jdbc-store/SCHEMA.md must describe every migration")
           .contains("`V" + migration.version() + "__" + migration.description() + "`");
     }

@@ -47,7 +47,7 @@ abstract class SchemaV3MigrationTest {
           CREATE TABLE prmonitor_schema_version (version INTEGER NOT NULL, description VARCHAR(200) NOT NULL,
             applied_at TIMESTAMP(6) WITH TIME ZONE NOT NULL, CONSTRAINT prmonitor_schema_version_pk
             PRIMARY KEY (version))""");
-      for (SchemaMigrator.Migration migration : SchemaMigrator.MIGRATIONS.subList(0, 2)) {
+      for (SchemaMigration migration : SchemaMigrator.MIGRATIONS.subList(0, 2)) {
         for (String sql : migration.statements(dialect())) {
           statement.execute(sql);
         }

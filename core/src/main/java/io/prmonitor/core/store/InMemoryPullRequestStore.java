@@ -22,10 +22,13 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 /**
  * A {@link PullRequestStore} that keeps everything in the heap and loses it when the process ends.
@@ -63,156 +66,92 @@ public final class InMemoryPullRequestStore implements PullRequestStore, Webhook
     }
   }
 
-  private void ensureOpen() {
-    if (closed.get()) {
-      throw new StoreException("in-memory store is closed");
-    }
-  }
-
   @Override
   public List<QuarantinedPullRequest> quarantined(RepositoryId repository) {
-    lock.readLock().lock();
-    try {
-      ensureOpen();
+    return read(() -> {
       TreeMap<Integer, QuarantinedPullRequest> entries = quarantine.get(repository);
       return entries == null ? List.of() : List.copyOf(entries.values());
-    } finally {
-      lock.readLock().unlock();
-    }
+    });
   }
 
   @Override
   public void quarantine(RepositoryId repository, Collection<QuarantinedPullRequest> entries) {
-    lock.writeLock().lock();
-    try {
-      ensureOpen();
+    write(() -> {
       TreeMap<Integer, QuarantinedPullRequest> kept = quarantine.computeIfAbsent(repository, r -> new TreeMap<>());
       for (QuarantinedPullRequest entry : entries) {
         kept.put(entry.number(), entry);
       }
-    } finally {
-      lock.writeLock().unlock();
-    }
+    });
   }
 
   @Override
   public void clearQuarantine(RepositoryId repository, Collection<Integer> numbers) {
-    lock.writeLock().lock();
-    try {
-      ensureOpen();
+    write(() -> {
       TreeMap<Integer, QuarantinedPullRequest> kept = quarantine.get(repository);
       if (kept != null) {
         numbers.forEach(kept::remove);
       }
-    } finally {
-      lock.writeLock().unlock();
-    }
+    });
   }
 
   @Override
   public RepositoryState repositoryState(RepositoryId repository) {
-    lock.readLock().lock();
-    try {
-      ensureOpen();
-      return repositories.getOrDefault(repository, RepositoryState.initial(repository));
-    } finally {
-      lock.readLock().unlock();
-    }
+    return read(() -> repositories.getOrDefault(repository, RepositoryState.initial(repository)));
   }
 
   @Override
   public Map<Integer, PullRequest> pullRequests(RepositoryId repository, Collection<Integer> numbers) {
-    lock.readLock().lock();
-    try {
-      ensureOpen();
-      TreeMap<Integer, PullRequest> stored = pullRequests.get(repository);
-      Map<Integer, PullRequest> found = new LinkedHashMap<>();
-      if (stored != null) {
-        for (Integer number : numbers) {
-          PullRequest pr = stored.get(number);
-          if (pr != null) {
-            found.put(number, pr);
-          }
-        }
-      }
-      return found;
-    } finally {
-      lock.readLock().unlock();
-    }
+    return read(() -> byNumbers(pullRequests.get(repository), numbers));
   }
 
   @Override
   public Map<Integer, PullRequestEnrichment> enrichments(RepositoryId repository, Collection<Integer> numbers) {
-    lock.readLock().lock();
-    try {
-      ensureOpen();
-      Map<Integer, PullRequestEnrichment> stored = enrichments.get(repository);
-      Map<Integer, PullRequestEnrichment> found = new LinkedHashMap<>();
-      if (stored != null) {
-        for (Integer number : numbers) {
-          PullRequestEnrichment enrichment = stored.get(number);
-          if (enrichment != null) {
-            found.put(number, enrichment);
-          }
+    return read(() -> byNumbers(enrichments.get(repository), numbers));
+  }
+
+  /** The stored values of the numbers that have one, in the order of the numbers. */
+  private static <T> Map<Integer, T> byNumbers(Map<Integer, T> stored, Collection<Integer> numbers) {
+    Map<Integer, T> found = new LinkedHashMap<>();
+    if (stored != null) {
+      for (Integer number : numbers) {
+        T value = stored.get(number);
+        if (value != null) {
+          found.put(number, value);
         }
       }
-      return found;
-    } finally {
-      lock.readLock().unlock();
     }
+    return found;
   }
 
   @Override
   public boolean hasPullRequests(RepositoryId repository) {
-    lock.readLock().lock();
-    try {
-      ensureOpen();
+    return read(() -> {
       TreeMap<Integer, PullRequest> stored = pullRequests.get(repository);
       return stored != null && !stored.isEmpty();
-    } finally {
-      lock.readLock().unlock();
-    }
+    });
   }
 
   @Override
   public List<PullRequest> allPullRequests(RepositoryId repository) {
-    lock.readLock().lock();
-    try {
-      ensureOpen();
+    return read(() -> {
       TreeMap<Integer, PullRequest> stored = pullRequests.get(repository);
       return stored == null ? List.of() : List.copyOf(stored.values());
-    } finally {
-      lock.readLock().unlock();
-    }
+    });
   }
 
   @Override
   public List<DiscoveryPage> discoveryPages(String selector) {
-    lock.readLock().lock();
-    try {
-      ensureOpen();
-      return discoveries.getOrDefault(selector, List.of());
-    } finally {
-      lock.readLock().unlock();
-    }
+    return read(() -> discoveries.getOrDefault(selector, List.of()));
   }
 
   @Override
   public void saveDiscoveryPages(String selector, List<DiscoveryPage> pages) {
-    lock.writeLock().lock();
-    try {
-      ensureOpen();
-      discoveries.put(selector, List.copyOf(pages));
-    } finally {
-      lock.writeLock().unlock();
-    }
+    write(() -> discoveries.put(selector, List.copyOf(pages)));
   }
 
   @Override
   public void apply(SyncBatch batch) {
-    lock.writeLock().lock();
-    try {
-      ensureOpen();
+    write(() -> {
       TreeMap<Integer, PullRequest> stored = pullRequests.computeIfAbsent(batch.repository(), r -> new TreeMap<>());
       Instant trustedUntil = Instant.now().plus(FUTURE_MARGIN);
       for (PullRequest pr : batch.upserts()) {
@@ -233,20 +172,12 @@ public final class InMemoryPullRequestStore implements PullRequestStore, Webhook
           outbox.put(sequence, new Entry(sequence, change));
         }
       }
-    } finally {
-      lock.writeLock().unlock();
-    }
+    });
   }
 
   @Override
   public void completePass(RepositoryId repository, ListingCursor cursor, Instant completedAt) {
-    lock.writeLock().lock();
-    try {
-      ensureOpen();
-      repositories.put(repository, new RepositoryState(repository, cursor, completedAt));
-    } finally {
-      lock.writeLock().unlock();
-    }
+    write(() -> repositories.put(repository, new RepositoryState(repository, cursor, completedAt)));
   }
 
   @Override
@@ -254,9 +185,7 @@ public final class InMemoryPullRequestStore implements PullRequestStore, Webhook
     if (limit <= 0) {
       throw new IllegalArgumentException("limit must be positive: " + limit);
     }
-    lock.readLock().lock();
-    try {
-      ensureOpen();
+    return read(() -> {
       List<OutboxEntry> pending = new ArrayList<>(Math.min(limit, 256));
       for (Entry entry : outbox.tailMap(afterSequence, false).values()) {
         if (entry.deliveredAt == null) {
@@ -267,48 +196,36 @@ public final class InMemoryPullRequestStore implements PullRequestStore, Webhook
         }
       }
       return pending;
-    } finally {
-      lock.readLock().unlock();
-    }
+    });
   }
 
   @Override
   public void markDelivered(Collection<Long> sequences, Instant deliveredAt) {
-    lock.writeLock().lock();
-    try {
-      ensureOpen();
+    write(() -> {
       for (Long sequence : sequences) {
         Entry entry = outbox.get(sequence);
         if (entry != null && entry.deliveredAt == null) {
           entry.deliveredAt = deliveredAt;
         }
       }
-    } finally {
-      lock.writeLock().unlock();
-    }
+    });
   }
 
   @Override
   public void recordFailedDelivery(Collection<Long> sequences) {
-    lock.writeLock().lock();
-    try {
-      ensureOpen();
+    write(() -> {
       for (Long sequence : sequences) {
         Entry entry = outbox.get(sequence);
         if (entry != null) {
           entry.attempts++;
         }
       }
-    } finally {
-      lock.writeLock().unlock();
-    }
+    });
   }
 
   @Override
   public int purgeDelivered(Instant deliveredBefore) {
-    lock.writeLock().lock();
-    try {
-      ensureOpen();
+    return write(() -> {
       int purged = 0;
       for (Iterator<Entry> it = outbox.values().iterator(); it.hasNext(); ) {
         Entry entry = it.next();
@@ -319,35 +236,23 @@ public final class InMemoryPullRequestStore implements PullRequestStore, Webhook
         }
       }
       return purged;
-    } finally {
-      lock.writeLock().unlock();
-    }
+    });
   }
 
   @Override
   public boolean recordDelivery(String deliveryId, Instant receivedAt) {
     WebhookDeliveries.checkDeliveryId(deliveryId);
-    java.util.Objects.requireNonNull(receivedAt, "null receivedAt");
-    lock.writeLock().lock();
-    try {
-      ensureOpen();
-      return deliveries.putIfAbsent(deliveryId, receivedAt) == null;
-    } finally {
-      lock.writeLock().unlock();
-    }
+    Objects.requireNonNull(receivedAt, "null receivedAt");
+    return write(() -> deliveries.putIfAbsent(deliveryId, receivedAt) == null);
   }
 
   @Override
   public int purgeDeliveries(Instant receivedBefore) {
-    lock.writeLock().lock();
-    try {
-      ensureOpen();
+    return write(() -> {
       int before = deliveries.size();
       deliveries.values().removeIf(at -> at.isBefore(receivedBefore));
       return before - deliveries.size();
-    } finally {
-      lock.writeLock().unlock();
-    }
+    });
   }
 
   /** This store itself: it records deliveries. */
@@ -364,5 +269,38 @@ public final class InMemoryPullRequestStore implements PullRequestStore, Webhook
   @Override
   public void close() {
     closed.set(true);
+  }
+
+  /** Runs a read under the read lock, once the store is known to be open. */
+  private <T> T read(Supplier<T> work) {
+    return locked(lock.readLock(), work);
+  }
+
+  /** Runs a write under the write lock, once the store is known to be open. */
+  private <T> T write(Supplier<T> work) {
+    return locked(lock.writeLock(), work);
+  }
+
+  private void write(Runnable work) {
+    write(() -> {
+      work.run();
+      return null;
+    });
+  }
+
+  private <T> T locked(Lock held, Supplier<T> work) {
+    held.lock();
+    try {
+      ensureOpen();
+      return work.get();
+    } finally {
+      held.unlock();
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed.get()) {
+      throw new StoreException("in-memory store is closed");
+    }
   }
 }

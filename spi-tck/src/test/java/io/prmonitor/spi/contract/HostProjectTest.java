@@ -83,8 +83,11 @@ class HostProjectTest {
     return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
   }
 
+  /** The tests of the kit: those PullRequestStoreContract declares and those of the area interfaces it implements. */
   private static int contractTests() {
-    return (int) Stream.of(PullRequestStoreContract.class.getDeclaredMethods())
+    return (int) Stream.concat(Stream.of(PullRequestStoreContract.class),
+            Stream.of(PullRequestStoreContract.class.getInterfaces()))
+        .flatMap(type -> Stream.of(type.getDeclaredMethods()))
         .filter(m -> m.isAnnotationPresent(Test.class)).count();
   }
 
