@@ -1,5 +1,36 @@
 package io.prmonitor;
 
+import static io.prmonitor.ProcessorConfigRules.checkCacheTtl;
+import static io.prmonitor.ProcessorConfigRules.checkDatabaseTransactionTimeout;
+import static io.prmonitor.ProcessorConfigRules.checkGithubBaseUrl;
+import static io.prmonitor.ProcessorConfigRules.checkGithubRequestTimeout;
+import static io.prmonitor.ProcessorConfigRules.checkGlob;
+import static io.prmonitor.ProcessorConfigRules.checkJdbcUrl;
+import static io.prmonitor.ProcessorConfigRules.checkLeaseDuration;
+import static io.prmonitor.ProcessorConfigRules.checkLogin;
+import static io.prmonitor.ProcessorConfigRules.checkMaxConcurrentPrsPerRepo;
+import static io.prmonitor.ProcessorConfigRules.checkMaxConcurrentRepositories;
+import static io.prmonitor.ProcessorConfigRules.checkMaxConcurrentRequests;
+import static io.prmonitor.ProcessorConfigRules.checkMonitorName;
+import static io.prmonitor.ProcessorConfigRules.checkOutboxRetention;
+import static io.prmonitor.ProcessorConfigRules.checkPassDeadline;
+import static io.prmonitor.ProcessorConfigRules.checkPassInterval;
+import static io.prmonitor.ProcessorConfigRules.checkProperties;
+import static io.prmonitor.ProcessorConfigRules.checkProperty;
+import static io.prmonitor.ProcessorConfigRules.checkProviderName;
+import static io.prmonitor.ProcessorConfigRules.checkRateLimitReserve;
+import static io.prmonitor.ProcessorConfigRules.checkRepositoryInterval;
+import static io.prmonitor.ProcessorConfigRules.checkRetryBackoffFactor;
+import static io.prmonitor.ProcessorConfigRules.checkRetryMaxAttempts;
+import static io.prmonitor.ProcessorConfigRules.checkSelection;
+import static io.prmonitor.ProcessorConfigRules.checkServerTimeBudget;
+import static io.prmonitor.ProcessorConfigRules.checkServerTimeWindow;
+import static io.prmonitor.ProcessorConfigRules.checkShutdownTimeout;
+import static io.prmonitor.ProcessorConfigRules.checkStoreLocation;
+import static io.prmonitor.ProcessorConfigRules.checkWorkerId;
+import static io.prmonitor.ProcessorConfigRules.generatedWorkerId;
+import static io.prmonitor.ProcessorConfigRules.maskUrl;
+
 import io.prmonitor.spi.EnrichmentMode;
 import io.prmonitor.spi.GitHubClientSettings;
 import io.prmonitor.spi.GitHubCredentials;
@@ -9,21 +40,24 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The immutable configuration of a {@link PRMonitor}: which repositories to watch, how to reach GitHub and
  * the store, and how hard to push.
  *
  * <p>Built with {@link #builder()}; every setter rejects a bad value at once with an
- * {@link IllegalArgumentException} that names the field and the value, and {@link Builder#build()} checks
- * the rules that span fields. {@code toString()} masks the credentials and the database password.
+ * {@link IllegalArgumentException} that names the field and the value, and the record's constructor applies
+ * the same rules again, with those that span fields, whoever calls it. Each rule is written once: the GitHub
+ * settings' in {@link GitHubClientSettings} (which the client provider receives), the transaction timeout's in
+ * {@code StoreSettings}, the others in {@code ProcessorConfigRules}. {@code toString()} masks the credentials
+ * and the database password.
+ *
+ * <p>Why this file is longer than 400 lines: it is the public configuration hosts compile against, one record
+ * component and one documented builder setter for each of some forty settings, kept in one type (and its
+ * nested {@link Builder}) for source compatibility; the rules and their messages live elsewhere, as above.
  *
  * @param repositories repositories watched by name
  * @param organizations organizations whose repositories are discovered and watched
@@ -147,10 +181,14 @@ public record ProcessorConfig(
   public static final Duration DEFAULT_REPOSITORY_INTERVAL = Duration.ZERO;
   public static final EnrichmentMode DEFAULT_ENRICHMENT = EnrichmentMode.OFF;
 
-  private static final Pattern MONITOR_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-  private static final Pattern PROVIDER_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-  private static final Pattern WORKER_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,200}");
-
+  /**
+   * Checks every value with the same rule as its builder setter ({@link ProcessorConfigRules}), and the rules
+   * that span settings.
+   *
+   * @throws IllegalArgumentException naming the setting and the bad value
+   * @throws IllegalStateException if no repository is named and none is to be discovered, a repository is
+   *     named twice, or the installation is to be discovered without GitHub App credentials
+   */
   public ProcessorConfig {
     repositories = List.copyOf(repositories);
     organizations = List.copyOf(organizations);
@@ -159,6 +197,44 @@ public record ProcessorConfig(
     exclude = List.copyOf(exclude);
     storeProperties = Collections.unmodifiableMap(new LinkedHashMap<>(storeProperties));
     githubClientProperties = Collections.unmodifiableMap(new LinkedHashMap<>(githubClientProperties));
+    organizations.forEach(login -> checkLogin("organizations", login));
+    users.forEach(login -> checkLogin("users", login));
+    include.forEach(glob -> checkGlob("include", glob));
+    exclude.forEach(glob -> checkGlob("exclude", glob));
+    checkGithubBaseUrl(githubBaseUrl);
+    Objects.requireNonNull(githubCredentials, "githubCredentials: null");
+    if (githubClientProvider != null) {
+      checkProviderName("githubClientProvider", githubClientProvider);
+    }
+    if (storeProvider != null) {
+      checkProviderName("storeProvider", storeProvider);
+    }
+    checkStoreLocation(jdbcUrl);
+    checkMaxConcurrentRepositories(maxConcurrentRepositories);
+    checkMaxConcurrentPrsPerRepo(maxConcurrentPrsPerRepo);
+    checkMaxConcurrentRequests(maxConcurrentRequests);
+    checkGithubRequestTimeout(githubRequestTimeout);
+    checkDatabaseTransactionTimeout(databaseTransactionTimeout);
+    checkCacheTtl(cacheTtl);
+    checkRetryMaxAttempts(retryMaxAttempts);
+    checkRetryBackoffFactor(retryBackoffFactor);
+    checkRateLimitReserve(rateLimitReserve);
+    checkServerTimeBudget(serverTimeBudget);
+    checkServerTimeWindow(serverTimeWindow);
+    checkPassInterval(passInterval);
+    checkPassDeadline(passDeadline);
+    checkShutdownTimeout(shutdownTimeout);
+    checkOutboxRetention(outboxRetention);
+    checkMonitorName(monitorName);
+    if (workerId != null) {
+      checkWorkerId(workerId);
+    }
+    checkLeaseDuration(leaseDuration);
+    checkRepositoryInterval(repositoryInterval);
+    checkProperties("storeProperty", storeProperties);
+    checkProperties("githubClientProperty", githubClientProperties);
+    Objects.requireNonNull(enrichment, "null enrichment");
+    checkSelection(repositories, organizations, users, discoverInstallation, githubCredentials);
   }
 
   /** A builder holding every default and no repositories. */
@@ -216,15 +292,6 @@ public record ProcessorConfig(
   /** Whether any repository comes from discovery rather than by name. */
   public boolean usesDiscovery() {
     return discoverInstallation || !organizations.isEmpty() || !users.isEmpty();
-  }
-
-  /** A URL with its password settings ({@code password=}, {@code //user:password@}) masked. */
-  static String maskUrl(String url) {
-    if (url == null) {
-      return null;
-    }
-    String masked = url.replaceAll("(?i)((?:password|passwd|pwd|sslpassword)=)[^&;]*", "$1****");
-    return masked.replaceAll("(//[^/:@]*:)[^@/]*@", "$1****@");
   }
 
   @Override
@@ -336,13 +403,13 @@ public record ProcessorConfig(
 
     /** Adds an organization whose repositories are discovered. */
     public Builder organization(String organization) {
-      organizations.add(login("organizations", organization));
+      organizations.add(checkLogin("organizations", organization));
       return this;
     }
 
     /** Adds a user whose repositories are discovered. */
     public Builder user(String user) {
-      users.add(login("users", user));
+      users.add(checkLogin("users", user));
       return this;
     }
 
@@ -354,13 +421,13 @@ public record ProcessorConfig(
 
     /** Adds an include glob over {@code owner/name} for discovered repositories. */
     public Builder include(String glob) {
-      include.add(glob("include", glob));
+      include.add(checkGlob("include", glob));
       return this;
     }
 
     /** Adds an exclude glob over {@code owner/name} for discovered repositories. */
     public Builder exclude(String glob) {
-      exclude.add(glob("exclude", glob));
+      exclude.add(checkGlob("exclude", glob));
       return this;
     }
 
@@ -378,23 +445,11 @@ public record ProcessorConfig(
 
     /**
      * The GitHub API root; default {@code https://api.github.com}. Plain {@code http://} is accepted for
-     * loopback hosts only (the simulator), so a token is never sent in clear over a network.
+     * loopback hosts only (the simulator), so a token is never sent in clear over a network; no query or
+     * fragment ({@link GitHubClientSettings#requireBaseUrl}).
      */
     public Builder githubBaseUrl(URI githubBaseUrl) {
-      Objects.requireNonNull(githubBaseUrl, "githubBaseUrl: null");
-      String scheme = githubBaseUrl.getScheme();
-      if (scheme == null || githubBaseUrl.getHost() == null) {
-        throw new IllegalArgumentException("githubBaseUrl must be an absolute http(s) URL: " + githubBaseUrl);
-      }
-      scheme = scheme.toLowerCase(Locale.ROOT);
-      if (scheme.equals("http") && !isLoopback(githubBaseUrl.getHost())) {
-        throw new IllegalArgumentException(
-            "githubBaseUrl: plain http is allowed for loopback hosts only: " + githubBaseUrl);
-      }
-      if (!scheme.equals("http") && !scheme.equals("https")) {
-        throw new IllegalArgumentException("githubBaseUrl must be an http(s) URL: " + githubBaseUrl);
-      }
-      this.githubBaseUrl = githubBaseUrl;
+      this.githubBaseUrl = checkGithubBaseUrl(githubBaseUrl);
       return this;
     }
 
@@ -424,13 +479,13 @@ public record ProcessorConfig(
 
     /** Selects the GitHub client provider by name; default: the only one on the class path. */
     public Builder githubClientProvider(String name) {
-      this.githubClientProvider = providerName("githubClientProvider", name);
+      this.githubClientProvider = checkProviderName("githubClientProvider", name);
       return this;
     }
 
     /** Selects the store provider by name; default: the only one on the class path. */
     public Builder storeProvider(String name) {
-      this.storeProvider = providerName("storeProvider", name);
+      this.storeProvider = checkProviderName("storeProvider", name);
       return this;
     }
 
@@ -440,10 +495,7 @@ public record ProcessorConfig(
      * {@link #jdbcUrl}: the two set the same field.
      */
     public Builder storeLocation(String location) {
-      if (location == null || location.isBlank()) {
-        throw new IllegalArgumentException("storeLocation must not be blank: '" + location + "'");
-      }
-      this.jdbcUrl = location;
+      this.jdbcUrl = checkStoreLocation(location);
       return this;
     }
 
@@ -453,23 +505,21 @@ public record ProcessorConfig(
      * managed outside prmonitor and only checked at start).
      */
     public Builder storeProperty(String key, String value) {
-      storeProperties.put(propertyKey("storeProperty", key), propertyValue("storeProperty", key, value));
+      checkProperty("storeProperty", key, value);
+      storeProperties.put(key, value);
       return this;
     }
 
     /** Sets one setting of the GitHub client provider's own, handed to it in {@code GitHubClientSettings.properties()}. */
     public Builder githubClientProperty(String key, String value) {
-      githubClientProperties.put(propertyKey("githubClientProperty", key),
-          propertyValue("githubClientProperty", key, value));
+      checkProperty("githubClientProperty", key, value);
+      githubClientProperties.put(key, value);
       return this;
     }
 
     /** The store's JDBC URL; default an H2 file database, {@code ./prmonitor-data/prmonitor}. */
     public Builder jdbcUrl(String jdbcUrl) {
-      if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:")) {
-        throw new IllegalArgumentException("jdbcUrl must start with 'jdbc:': " + maskUrl(jdbcUrl));
-      }
-      this.jdbcUrl = jdbcUrl;
+      this.jdbcUrl = checkJdbcUrl(jdbcUrl);
       return this;
     }
 
@@ -482,31 +532,31 @@ public record ProcessorConfig(
 
     /** Repositories synchronized at once, 1 to 1,000; default 10. */
     public Builder maxConcurrentRepositories(int value) {
-      this.maxConcurrentRepositories = range("maxConcurrentRepositories", value, 1, 1000);
+      this.maxConcurrentRepositories = checkMaxConcurrentRepositories(value);
       return this;
     }
 
     /** Per-pull-request requests in flight per repository, 1 to 100; default 50. */
     public Builder maxConcurrentPrsPerRepo(int value) {
-      this.maxConcurrentPrsPerRepo = range("maxConcurrentPrsPerRepo", value, 1, 100);
+      this.maxConcurrentPrsPerRepo = checkMaxConcurrentPrsPerRepo(value);
       return this;
     }
 
     /** GitHub requests in flight at once, 1 to 100 (GitHub's own limit); default 16. */
     public Builder maxConcurrentRequests(int value) {
-      this.maxConcurrentRequests = range("maxConcurrentRequests", value, 1, 100);
+      this.maxConcurrentRequests = checkMaxConcurrentRequests(value);
       return this;
     }
 
     /** The time limit of one GitHub request, 1 ms to 10 minutes; default 30 s. */
     public Builder githubRequestTimeout(Duration value) {
-      this.githubRequestTimeout = duration("githubRequestTimeout", value, Duration.ofMinutes(10));
+      this.githubRequestTimeout = checkGithubRequestTimeout(value);
       return this;
     }
 
     /** The time limit of one database transaction, 1 ms to 1 hour; default 60 s. */
     public Builder databaseTransactionTimeout(Duration value) {
-      this.databaseTransactionTimeout = duration("databaseTransactionTimeout", value, Duration.ofHours(1));
+      this.databaseTransactionTimeout = checkDatabaseTransactionTimeout(value);
       return this;
     }
 
@@ -518,28 +568,25 @@ public record ProcessorConfig(
 
     /** How long cached responses are kept, 1 ms to 1 day; default 300 s. */
     public Builder cacheTtl(Duration value) {
-      this.cacheTtl = duration("cacheTtl", value, Duration.ofDays(1));
+      this.cacheTtl = checkCacheTtl(value);
       return this;
     }
 
     /** How many times one GitHub request may be tried in all, 1 to 10; default 3. */
     public Builder retryMaxAttempts(int value) {
-      this.retryMaxAttempts = range("retryMaxAttempts", value, 1, 10);
+      this.retryMaxAttempts = checkRetryMaxAttempts(value);
       return this;
     }
 
     /** The factor between successive retry delays, 1.0 to 10.0; default 2.0. */
     public Builder retryBackoffFactor(double value) {
-      if (!(value >= 1.0 && value <= 10.0)) {
-        throw new IllegalArgumentException("retryBackoffFactor must be between 1.0 and 10.0: " + value);
-      }
-      this.retryBackoffFactor = value;
+      this.retryBackoffFactor = checkRetryBackoffFactor(value);
       return this;
     }
 
     /** Requests per credential never spent, 0 to 5,000; default 50. */
     public Builder rateLimitReserve(int value) {
-      this.rateLimitReserve = range("rateLimitReserve", value, 0, 5000);
+      this.rateLimitReserve = checkRateLimitReserve(value);
       return this;
     }
 
@@ -549,8 +596,8 @@ public record ProcessorConfig(
      * known to enforce none (the simulator without its budget, a benchmark of the engine alone).
      */
     public Builder serverTimeBudget(Duration budget, Duration window) {
-      this.serverTimeWindow = duration("serverTimeWindow", window, Duration.ofHours(1));
-      this.serverTimeBudget = budget == null ? null : duration("serverTimeBudget", budget, Duration.ofHours(10));
+      this.serverTimeWindow = checkServerTimeWindow(window);
+      this.serverTimeBudget = checkServerTimeBudget(budget);
       return this;
     }
 
@@ -562,35 +609,31 @@ public record ProcessorConfig(
 
     /** The time between scheduled pass starts, 1 ms to 1 day; default 5 minutes. */
     public Builder passInterval(Duration value) {
-      this.passInterval = duration("passInterval", value, Duration.ofDays(1));
+      this.passInterval = checkPassInterval(value);
       return this;
     }
 
     /** The longest a pass may run before deferring what is left, or null for none; default none. */
     public Builder passDeadline(Duration value) {
-      this.passDeadline = value == null ? null : duration("passDeadline", value, Duration.ofDays(1));
+      this.passDeadline = checkPassDeadline(value);
       return this;
     }
 
     /** How long {@code close()} lets in-flight work finish, 1 ms to 10 minutes; default 30 s. */
     public Builder shutdownTimeout(Duration value) {
-      this.shutdownTimeout = duration("shutdownTimeout", value, Duration.ofMinutes(10));
+      this.shutdownTimeout = checkShutdownTimeout(value);
       return this;
     }
 
     /** How long delivered changes stay in the outbox, 1 ms to 3,650 days; default 7 days. */
     public Builder outboxRetention(Duration value) {
-      this.outboxRetention = duration("outboxRetention", value, Duration.ofDays(3650));
+      this.outboxRetention = checkOutboxRetention(value);
       return this;
     }
 
     /** The {@code monitor} metric tag: 1 to 64 of letters, digits, '.', '_', '-'; default prmonitor. */
     public Builder monitorName(String value) {
-      if (value == null || !MONITOR_NAME.matcher(value).matches()) {
-        throw new IllegalArgumentException(
-            "monitorName must be 1 to 64 of letters, digits, '.', '_', '-': " + value);
-      }
-      this.monitorName = value;
+      this.monitorName = checkMonitorName(value);
       return this;
     }
 
@@ -612,11 +655,7 @@ public record ProcessorConfig(
      * and a random part when the configuration is built.
      */
     public Builder workerId(String value) {
-      if (value == null || !WORKER_ID.matcher(value).matches()) {
-        throw new IllegalArgumentException(
-            "workerId must be 1 to 200 of letters, digits, '.', '_', ':', '@', '-': " + value);
-      }
-      this.workerId = value;
+      this.workerId = checkWorkerId(value);
       return this;
     }
 
@@ -626,7 +665,7 @@ public record ProcessorConfig(
      * to four conditional requests per pull request) or {@link EnrichmentMode#OFF}; default OFF.
      */
     public Builder enrichment(EnrichmentMode value) {
-      this.enrichment = java.util.Objects.requireNonNull(value, "null enrichment");
+      this.enrichment = Objects.requireNonNull(value, "null enrichment");
       return this;
     }
 
@@ -638,10 +677,7 @@ public record ProcessorConfig(
 
     /** How long a repository lease lasts unless renewed, 100 ms to 1 hour; default 60 s. */
     public Builder leaseDuration(Duration value) {
-      this.leaseDuration = duration("leaseDuration", value, Duration.ofHours(1));
-      if (value.toMillis() < 100) {
-        throw new IllegalArgumentException("leaseDuration must be at least 100 ms: " + value);
-      }
+      this.leaseDuration = checkLeaseDuration(value);
       return this;
     }
 
@@ -650,41 +686,17 @@ public record ProcessorConfig(
      * every repository once per pass of the fleet.
      */
     public Builder repositoryInterval(Duration value) {
-      if (value == null) {
-        throw new IllegalArgumentException("repositoryInterval must not be null");
-      }
-      if (value.isNegative()) {
-        throw new IllegalArgumentException("repositoryInterval cannot be negative: " + value);
-      }
-      if (value.compareTo(Duration.ofDays(30)) > 0) {
-        throw new IllegalArgumentException("repositoryInterval must be at most " + Duration.ofDays(30) + ": " + value);
-      }
-      this.repositoryInterval = value;
+      this.repositoryInterval = checkRepositoryInterval(value);
       return this;
     }
 
     /**
      * Builds the configuration.
      *
-     * @throws IllegalStateException if no repository is named and none is to be discovered, or the same
-     *     repository is named twice
+     * @throws IllegalStateException if no repository is named and none is to be discovered, the same
+     *     repository is named twice, or the installation is to be discovered without GitHub App credentials
      */
     public ProcessorConfig build() {
-      if (repositories.isEmpty() && organizations.isEmpty() && users.isEmpty() && !discoverInstallation) {
-        throw new IllegalStateException(
-            "no repositories: name some with repositories(...) or discover them with organization(...), "
-                + "user(...) or discoverInstallation(true)");
-      }
-      var seen = new LinkedHashSet<RepositoryId>();
-      for (RepositoryId repository : repositories) {
-        if (!seen.add(repository)) {
-          throw new IllegalStateException("repositories: " + repository + " is listed twice");
-        }
-      }
-      if (discoverInstallation && !(githubCredentials instanceof GitHubCredentials.App)) {
-        throw new IllegalStateException(
-            "discoverInstallation needs GitHub App credentials, not " + githubCredentials.label());
-      }
       return new ProcessorConfig(repositories, organizations, users, discoverInstallation, include, exclude,
           includeArchived, includeForks, githubBaseUrl, githubCredentials, githubClientProvider,
           storeProvider, jdbcUrl, databaseUser, databasePassword, maxConcurrentRepositories,
@@ -693,87 +705,6 @@ public record ProcessorConfig(
           serverTimeWindow, emitOpenedOnBaseline, passInterval, passDeadline, shutdownTimeout, outboxRetention, monitorName,
           leases, workerId == null && leases ? generatedWorkerId() : workerId, leaseDuration, repositoryInterval,
           storeProperties, githubClientProperties, enrichment, enrichClosedHistory);
-    }
-
-    /** {@code host-pid-random}: unique per monitor, readable in the store's lease_owner column. */
-    private static String generatedWorkerId() {
-      String host;
-      try {
-        host = java.net.InetAddress.getLocalHost().getHostName();
-      } catch (java.io.IOException e) {
-        host = "host";
-      }
-      host = host.replaceAll("[^A-Za-z0-9._-]", "-");
-      host = host.substring(0, Math.min(host.length(), 100));
-      String random = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xffffffL);
-      return host + "-" + ProcessHandle.current().pid() + "-" + random;
-    }
-
-    private static int range(String field, int value, int min, int max) {
-      if (value < min || value > max) {
-        throw new IllegalArgumentException(field + " must be between " + min + " and " + max + ": " + value);
-      }
-      return value;
-    }
-
-    private static Duration duration(String field, Duration value, Duration max) {
-      if (value == null) {
-        throw new IllegalArgumentException(field + " must not be null");
-      }
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(field + " must be positive: " + value);
-      }
-      if (value.compareTo(max) > 0) {
-        throw new IllegalArgumentException(field + " must be at most " + max + ": " + value);
-      }
-      return value;
-    }
-
-    private static String login(String field, String login) {
-      try {
-        return new RepositoryId(Objects.requireNonNull(login, field + ": null"), "x").owner();
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(field + ": invalid login '" + login + "'", e);
-      }
-    }
-
-    private static String glob(String field, String glob) {
-      if (glob == null || glob.isBlank()) {
-        throw new IllegalArgumentException(field + " pattern must not be blank: '" + glob + "'");
-      }
-      try {
-        Globs.toRegex(glob);
-      } catch (PatternSyntaxException e) {
-        throw new IllegalArgumentException(field + " pattern is invalid: '" + glob + "'", e);
-      }
-      return glob;
-    }
-
-    private static String propertyKey(String field, String key) {
-      if (key == null || key.isBlank()) {
-        throw new IllegalArgumentException(field + " key must not be blank: '" + key + "'");
-      }
-      return key;
-    }
-
-    private static String propertyValue(String field, String key, String value) {
-      if (value == null) {
-        throw new IllegalArgumentException(field + " '" + key + "' must not be null");
-      }
-      return value;
-    }
-
-    private static String providerName(String field, String name) {
-      if (name == null || !PROVIDER_NAME.matcher(name).matches()) {
-        throw new IllegalArgumentException(field + " must be a provider name: '" + name + "'");
-      }
-      return name;
-    }
-
-    private static boolean isLoopback(String host) {
-      String h = host.toLowerCase(Locale.ROOT);
-      return h.equals("localhost") || h.equals("[::1]") || h.equals("::1")
-          || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     }
   }
 }
