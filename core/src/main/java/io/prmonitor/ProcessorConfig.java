@@ -1,33 +1,33 @@
 package io.prmonitor;
 
-import static io.prmonitor.ProcessorConfigRules.checkCacheTtl;
-import static io.prmonitor.ProcessorConfigRules.checkDatabaseTransactionTimeout;
-import static io.prmonitor.ProcessorConfigRules.checkGithubBaseUrl;
-import static io.prmonitor.ProcessorConfigRules.checkGithubRequestTimeout;
+import static io.prmonitor.ProcessorConfigRules.CACHE_TTL;
+import static io.prmonitor.ProcessorConfigRules.DATABASE_TRANSACTION_TIMEOUT;
+import static io.prmonitor.ProcessorConfigRules.GITHUB_BASE_URL;
+import static io.prmonitor.ProcessorConfigRules.GITHUB_REQUEST_TIMEOUT;
+import static io.prmonitor.ProcessorConfigRules.JDBC_URL;
+import static io.prmonitor.ProcessorConfigRules.LEASE_DURATION;
+import static io.prmonitor.ProcessorConfigRules.MAX_CONCURRENT_PRS_PER_REPO;
+import static io.prmonitor.ProcessorConfigRules.MAX_CONCURRENT_REPOSITORIES;
+import static io.prmonitor.ProcessorConfigRules.MAX_CONCURRENT_REQUESTS;
+import static io.prmonitor.ProcessorConfigRules.MONITOR_NAME;
+import static io.prmonitor.ProcessorConfigRules.OUTBOX_RETENTION;
+import static io.prmonitor.ProcessorConfigRules.PASS_DEADLINE;
+import static io.prmonitor.ProcessorConfigRules.PASS_INTERVAL;
+import static io.prmonitor.ProcessorConfigRules.RATE_LIMIT_RESERVE;
+import static io.prmonitor.ProcessorConfigRules.REPOSITORY_INTERVAL;
+import static io.prmonitor.ProcessorConfigRules.RETRY_BACKOFF_FACTOR;
+import static io.prmonitor.ProcessorConfigRules.RETRY_MAX_ATTEMPTS;
+import static io.prmonitor.ProcessorConfigRules.SERVER_TIME_BUDGET;
+import static io.prmonitor.ProcessorConfigRules.SERVER_TIME_WINDOW;
+import static io.prmonitor.ProcessorConfigRules.SHUTDOWN_TIMEOUT;
+import static io.prmonitor.ProcessorConfigRules.STORE_LOCATION;
+import static io.prmonitor.ProcessorConfigRules.WORKER_ID;
 import static io.prmonitor.ProcessorConfigRules.checkGlob;
-import static io.prmonitor.ProcessorConfigRules.checkJdbcUrl;
-import static io.prmonitor.ProcessorConfigRules.checkLeaseDuration;
 import static io.prmonitor.ProcessorConfigRules.checkLogin;
-import static io.prmonitor.ProcessorConfigRules.checkMaxConcurrentPrsPerRepo;
-import static io.prmonitor.ProcessorConfigRules.checkMaxConcurrentRepositories;
-import static io.prmonitor.ProcessorConfigRules.checkMaxConcurrentRequests;
-import static io.prmonitor.ProcessorConfigRules.checkMonitorName;
-import static io.prmonitor.ProcessorConfigRules.checkOutboxRetention;
-import static io.prmonitor.ProcessorConfigRules.checkPassDeadline;
-import static io.prmonitor.ProcessorConfigRules.checkPassInterval;
 import static io.prmonitor.ProcessorConfigRules.checkProperties;
 import static io.prmonitor.ProcessorConfigRules.checkProperty;
 import static io.prmonitor.ProcessorConfigRules.checkProviderName;
-import static io.prmonitor.ProcessorConfigRules.checkRateLimitReserve;
-import static io.prmonitor.ProcessorConfigRules.checkRepositoryInterval;
-import static io.prmonitor.ProcessorConfigRules.checkRetryBackoffFactor;
-import static io.prmonitor.ProcessorConfigRules.checkRetryMaxAttempts;
 import static io.prmonitor.ProcessorConfigRules.checkSelection;
-import static io.prmonitor.ProcessorConfigRules.checkServerTimeBudget;
-import static io.prmonitor.ProcessorConfigRules.checkServerTimeWindow;
-import static io.prmonitor.ProcessorConfigRules.checkShutdownTimeout;
-import static io.prmonitor.ProcessorConfigRules.checkStoreLocation;
-import static io.prmonitor.ProcessorConfigRules.checkWorkerId;
 import static io.prmonitor.ProcessorConfigRules.generatedWorkerId;
 import static io.prmonitor.ProcessorConfigRules.maskUrl;
 
@@ -52,7 +52,7 @@ import java.util.Objects;
  * {@link IllegalArgumentException} that names the field and the value, and the record's constructor applies
  * the same rules again, with those that span fields, whoever calls it. Each rule is written once: the GitHub
  * settings' in {@link GitHubClientSettings} (which the client provider receives), the transaction timeout's in
- * {@code StoreSettings}, the others in {@code ProcessorConfigRules}. {@code toString()} masks the credentials
+ * {@code StoreSettings}, the others in {@code ProcessorConfigRules}, grouped there as the settings are. {@code toString()} masks the credentials
  * and the database password.
  *
  * <p>Why this file is longer than 400 lines: it is the public configuration hosts compile against, one record
@@ -201,7 +201,7 @@ public record ProcessorConfig(
     users.forEach(login -> checkLogin("users", login));
     include.forEach(glob -> checkGlob("include", glob));
     exclude.forEach(glob -> checkGlob("exclude", glob));
-    checkGithubBaseUrl(githubBaseUrl);
+    GITHUB_BASE_URL.check(githubBaseUrl);
     Objects.requireNonNull(githubCredentials, "githubCredentials: null");
     if (githubClientProvider != null) {
       checkProviderName("githubClientProvider", githubClientProvider);
@@ -209,28 +209,28 @@ public record ProcessorConfig(
     if (storeProvider != null) {
       checkProviderName("storeProvider", storeProvider);
     }
-    checkStoreLocation(jdbcUrl);
-    checkMaxConcurrentRepositories(maxConcurrentRepositories);
-    checkMaxConcurrentPrsPerRepo(maxConcurrentPrsPerRepo);
-    checkMaxConcurrentRequests(maxConcurrentRequests);
-    checkGithubRequestTimeout(githubRequestTimeout);
-    checkDatabaseTransactionTimeout(databaseTransactionTimeout);
-    checkCacheTtl(cacheTtl);
-    checkRetryMaxAttempts(retryMaxAttempts);
-    checkRetryBackoffFactor(retryBackoffFactor);
-    checkRateLimitReserve(rateLimitReserve);
-    checkServerTimeBudget(serverTimeBudget);
-    checkServerTimeWindow(serverTimeWindow);
-    checkPassInterval(passInterval);
-    checkPassDeadline(passDeadline);
-    checkShutdownTimeout(shutdownTimeout);
-    checkOutboxRetention(outboxRetention);
-    checkMonitorName(monitorName);
+    STORE_LOCATION.check(jdbcUrl);
+    MAX_CONCURRENT_REPOSITORIES.check(maxConcurrentRepositories);
+    MAX_CONCURRENT_PRS_PER_REPO.check(maxConcurrentPrsPerRepo);
+    MAX_CONCURRENT_REQUESTS.check(maxConcurrentRequests);
+    GITHUB_REQUEST_TIMEOUT.check(githubRequestTimeout);
+    DATABASE_TRANSACTION_TIMEOUT.check(databaseTransactionTimeout);
+    CACHE_TTL.check(cacheTtl);
+    RETRY_MAX_ATTEMPTS.check(retryMaxAttempts);
+    RETRY_BACKOFF_FACTOR.check(retryBackoffFactor);
+    RATE_LIMIT_RESERVE.check(rateLimitReserve);
+    SERVER_TIME_BUDGET.check(serverTimeBudget);
+    SERVER_TIME_WINDOW.check(serverTimeWindow);
+    PASS_INTERVAL.check(passInterval);
+    PASS_DEADLINE.check(passDeadline);
+    SHUTDOWN_TIMEOUT.check(shutdownTimeout);
+    OUTBOX_RETENTION.check(outboxRetention);
+    MONITOR_NAME.check(monitorName);
     if (workerId != null) {
-      checkWorkerId(workerId);
+      WORKER_ID.check(workerId);
     }
-    checkLeaseDuration(leaseDuration);
-    checkRepositoryInterval(repositoryInterval);
+    LEASE_DURATION.check(leaseDuration);
+    REPOSITORY_INTERVAL.check(repositoryInterval);
     checkProperties("storeProperty", storeProperties);
     checkProperties("githubClientProperty", githubClientProperties);
     Objects.requireNonNull(enrichment, "null enrichment");
@@ -449,7 +449,7 @@ public record ProcessorConfig(
      * fragment ({@link GitHubClientSettings#requireBaseUrl}).
      */
     public Builder githubBaseUrl(URI githubBaseUrl) {
-      this.githubBaseUrl = checkGithubBaseUrl(githubBaseUrl);
+      this.githubBaseUrl = GITHUB_BASE_URL.check(githubBaseUrl);
       return this;
     }
 
@@ -495,7 +495,7 @@ public record ProcessorConfig(
      * {@link #jdbcUrl}: the two set the same field.
      */
     public Builder storeLocation(String location) {
-      this.jdbcUrl = checkStoreLocation(location);
+      this.jdbcUrl = STORE_LOCATION.check(location);
       return this;
     }
 
@@ -519,7 +519,7 @@ public record ProcessorConfig(
 
     /** The store's JDBC URL; default an H2 file database, {@code ./prmonitor-data/prmonitor}. */
     public Builder jdbcUrl(String jdbcUrl) {
-      this.jdbcUrl = checkJdbcUrl(jdbcUrl);
+      this.jdbcUrl = JDBC_URL.check(jdbcUrl);
       return this;
     }
 
@@ -532,31 +532,31 @@ public record ProcessorConfig(
 
     /** Repositories synchronized at once, 1 to 1,000; default 10. */
     public Builder maxConcurrentRepositories(int value) {
-      this.maxConcurrentRepositories = checkMaxConcurrentRepositories(value);
+      this.maxConcurrentRepositories = MAX_CONCURRENT_REPOSITORIES.check(value);
       return this;
     }
 
     /** Per-pull-request requests in flight per repository, 1 to 100; default 50. */
     public Builder maxConcurrentPrsPerRepo(int value) {
-      this.maxConcurrentPrsPerRepo = checkMaxConcurrentPrsPerRepo(value);
+      this.maxConcurrentPrsPerRepo = MAX_CONCURRENT_PRS_PER_REPO.check(value);
       return this;
     }
 
     /** GitHub requests in flight at once, 1 to 100 (GitHub's own limit); default 16. */
     public Builder maxConcurrentRequests(int value) {
-      this.maxConcurrentRequests = checkMaxConcurrentRequests(value);
+      this.maxConcurrentRequests = MAX_CONCURRENT_REQUESTS.check(value);
       return this;
     }
 
     /** The time limit of one GitHub request, 1 ms to 10 minutes; default 30 s. */
     public Builder githubRequestTimeout(Duration value) {
-      this.githubRequestTimeout = checkGithubRequestTimeout(value);
+      this.githubRequestTimeout = GITHUB_REQUEST_TIMEOUT.check(value);
       return this;
     }
 
     /** The time limit of one database transaction, 1 ms to 1 hour; default 60 s. */
     public Builder databaseTransactionTimeout(Duration value) {
-      this.databaseTransactionTimeout = checkDatabaseTransactionTimeout(value);
+      this.databaseTransactionTimeout = DATABASE_TRANSACTION_TIMEOUT.check(value);
       return this;
     }
 
@@ -568,25 +568,25 @@ public record ProcessorConfig(
 
     /** How long cached responses are kept, 1 ms to 1 day; default 300 s. */
     public Builder cacheTtl(Duration value) {
-      this.cacheTtl = checkCacheTtl(value);
+      this.cacheTtl = CACHE_TTL.check(value);
       return this;
     }
 
     /** How many times one GitHub request may be tried in all, 1 to 10; default 3. */
     public Builder retryMaxAttempts(int value) {
-      this.retryMaxAttempts = checkRetryMaxAttempts(value);
+      this.retryMaxAttempts = RETRY_MAX_ATTEMPTS.check(value);
       return this;
     }
 
     /** The factor between successive retry delays, 1.0 to 10.0; default 2.0. */
     public Builder retryBackoffFactor(double value) {
-      this.retryBackoffFactor = checkRetryBackoffFactor(value);
+      this.retryBackoffFactor = RETRY_BACKOFF_FACTOR.check(value);
       return this;
     }
 
     /** Requests per credential never spent, 0 to 5,000; default 50. */
     public Builder rateLimitReserve(int value) {
-      this.rateLimitReserve = checkRateLimitReserve(value);
+      this.rateLimitReserve = RATE_LIMIT_RESERVE.check(value);
       return this;
     }
 
@@ -596,8 +596,8 @@ public record ProcessorConfig(
      * known to enforce none (the simulator without its budget, a benchmark of the engine alone).
      */
     public Builder serverTimeBudget(Duration budget, Duration window) {
-      this.serverTimeWindow = checkServerTimeWindow(window);
-      this.serverTimeBudget = checkServerTimeBudget(budget);
+      this.serverTimeWindow = SERVER_TIME_WINDOW.check(window);
+      this.serverTimeBudget = SERVER_TIME_BUDGET.check(budget);
       return this;
     }
 
@@ -609,31 +609,31 @@ public record ProcessorConfig(
 
     /** The time between scheduled pass starts, 1 ms to 1 day; default 5 minutes. */
     public Builder passInterval(Duration value) {
-      this.passInterval = checkPassInterval(value);
+      this.passInterval = PASS_INTERVAL.check(value);
       return this;
     }
 
     /** The longest a pass may run before deferring what is left, or null for none; default none. */
     public Builder passDeadline(Duration value) {
-      this.passDeadline = checkPassDeadline(value);
+      this.passDeadline = PASS_DEADLINE.check(value);
       return this;
     }
 
     /** How long {@code close()} lets in-flight work finish, 1 ms to 10 minutes; default 30 s. */
     public Builder shutdownTimeout(Duration value) {
-      this.shutdownTimeout = checkShutdownTimeout(value);
+      this.shutdownTimeout = SHUTDOWN_TIMEOUT.check(value);
       return this;
     }
 
     /** How long delivered changes stay in the outbox, 1 ms to 3,650 days; default 7 days. */
     public Builder outboxRetention(Duration value) {
-      this.outboxRetention = checkOutboxRetention(value);
+      this.outboxRetention = OUTBOX_RETENTION.check(value);
       return this;
     }
 
     /** The {@code monitor} metric tag: 1 to 64 of letters, digits, '.', '_', '-'; default prmonitor. */
     public Builder monitorName(String value) {
-      this.monitorName = checkMonitorName(value);
+      this.monitorName = MONITOR_NAME.check(value);
       return this;
     }
 
@@ -655,7 +655,7 @@ public record ProcessorConfig(
      * and a random part when the configuration is built.
      */
     public Builder workerId(String value) {
-      this.workerId = checkWorkerId(value);
+      this.workerId = WORKER_ID.check(value);
       return this;
     }
 
@@ -677,7 +677,7 @@ public record ProcessorConfig(
 
     /** How long a repository lease lasts unless renewed, 100 ms to 1 hour; default 60 s. */
     public Builder leaseDuration(Duration value) {
-      this.leaseDuration = checkLeaseDuration(value);
+      this.leaseDuration = LEASE_DURATION.check(value);
       return this;
     }
 
@@ -686,7 +686,7 @@ public record ProcessorConfig(
      * every repository once per pass of the fleet.
      */
     public Builder repositoryInterval(Duration value) {
-      this.repositoryInterval = checkRepositoryInterval(value);
+      this.repositoryInterval = REPOSITORY_INTERVAL.check(value);
       return this;
     }
 

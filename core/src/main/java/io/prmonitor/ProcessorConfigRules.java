@@ -12,12 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * The rule of each {@link ProcessorConfig} setting, written once: the builder's setter applies it to a value
- * at once, and the record's constructor applies it again to whatever reaches it, builder or not.
+ * The rule of each {@link ProcessorConfig} setting, written once, grouped as the settings are (GitHub, the
+ * database and store, the schedule, the fleet, what to watch): the builder's setter applies it to a value at
+ * once, and the record's constructor applies it again to whatever reaches it, builder or not.
  *
  * <p>The GitHub settings follow the rules of {@link GitHubClientSettings} and the database's transaction
  * timeout that of {@link StoreSettings}, which the client and store providers receive: a value is refused with
@@ -26,56 +28,75 @@ import java.util.regex.PatternSyntaxException;
  */
 final class ProcessorConfigRules {
 
-  private static final Pattern MONITOR_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  private static final Pattern MONITOR_NAME_PATTERN = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Pattern PROVIDER_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-  private static final Pattern WORKER_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,200}");
+  private static final Pattern WORKER_ID_PATTERN = Pattern.compile("[A-Za-z0-9._:@-]{1,200}");
   private static final Duration MIN_LEASE_DURATION = Duration.ofMillis(100);
   private static final Duration MAX_REPOSITORY_INTERVAL = Duration.ofDays(30);
 
   private ProcessorConfigRules() {
   }
 
+  /**
+   * A setting's name and its rule.
+   *
+   * @param <T> the setting's type
+   */
+  record Rule<T>(String setting, BiFunction<String, T, T> rule) {
+
+    /** {@code value} if the rule accepts it; otherwise an {@link IllegalArgumentException} naming the setting. */
+    T check(T value) {
+      return rule.apply(setting, value);
+    }
+  }
+
   // GitHub and the database: the spi's rules, under ProcessorConfig's names
+  static final Rule<URI> GITHUB_BASE_URL = new Rule<>("githubBaseUrl", GitHubClientSettings::requireBaseUrl);
+  static final Rule<Duration> GITHUB_REQUEST_TIMEOUT =
+      new Rule<>("githubRequestTimeout", GitHubClientSettings::requireRequestTimeout);
+  static final Rule<Integer> MAX_CONCURRENT_REQUESTS =
+      new Rule<>("maxConcurrentRequests", GitHubClientSettings::requireMaxConcurrentRequests);
+  static final Rule<Integer> RETRY_MAX_ATTEMPTS =
+      new Rule<>("retryMaxAttempts", GitHubClientSettings::requireRetryMaxAttempts);
+  static final Rule<Double> RETRY_BACKOFF_FACTOR =
+      new Rule<>("retryBackoffFactor", GitHubClientSettings::requireRetryBackoffFactor);
+  static final Rule<Duration> CACHE_TTL = new Rule<>("cacheTtl", GitHubClientSettings::requireCacheTtl);
+  static final Rule<Integer> RATE_LIMIT_RESERVE =
+      new Rule<>("rateLimitReserve", GitHubClientSettings::requireRateLimitReserve);
+  static final Rule<Duration> SERVER_TIME_BUDGET =
+      new Rule<>("serverTimeBudget", GitHubClientSettings::requireServerTimeBudget);
+  static final Rule<Duration> SERVER_TIME_WINDOW =
+      new Rule<>("serverTimeWindow", GitHubClientSettings::requireServerTimeWindow);
+  static final Rule<Duration> DATABASE_TRANSACTION_TIMEOUT =
+      new Rule<>("databaseTransactionTimeout", StoreSettings::requireTransactionTimeout);
 
-  static URI checkGithubBaseUrl(URI value) {
-    return GitHubClientSettings.requireBaseUrl("githubBaseUrl", value);
-  }
+  // the schedule
+  static final Rule<Integer> MAX_CONCURRENT_REPOSITORIES =
+      new Rule<>("maxConcurrentRepositories", (setting, value) -> SettingChecks.inRange(setting, value, 1, 1000));
+  static final Rule<Integer> MAX_CONCURRENT_PRS_PER_REPO =
+      new Rule<>("maxConcurrentPrsPerRepo", (setting, value) -> SettingChecks.inRange(setting, value, 1, 100));
+  static final Rule<Duration> PASS_INTERVAL =
+      new Rule<>("passInterval", (setting, value) -> SettingChecks.positive(setting, value, Duration.ofDays(1)));
+  /** Null: no deadline. */
+  static final Rule<Duration> PASS_DEADLINE = new Rule<>("passDeadline",
+      (setting, value) -> value == null ? null : SettingChecks.positive(setting, value, Duration.ofDays(1)));
+  static final Rule<Duration> SHUTDOWN_TIMEOUT = new Rule<>("shutdownTimeout",
+      (setting, value) -> SettingChecks.positive(setting, value, Duration.ofMinutes(10)));
+  static final Rule<Duration> OUTBOX_RETENTION = new Rule<>("outboxRetention",
+      (setting, value) -> SettingChecks.positive(setting, value, Duration.ofDays(3650)));
+  static final Rule<String> MONITOR_NAME = new Rule<>("monitorName", (setting, value) -> matching(setting, value,
+      MONITOR_NAME_PATTERN, "1 to 64 of letters, digits, '.', '_', '-'"));
 
-  static Duration checkGithubRequestTimeout(Duration value) {
-    return GitHubClientSettings.requireRequestTimeout("githubRequestTimeout", value);
-  }
+  // the fleet
+  static final Rule<String> WORKER_ID = new Rule<>("workerId", (setting, value) -> matching(setting, value,
+      WORKER_ID_PATTERN, "1 to 200 of letters, digits, '.', '_', ':', '@', '-'"));
+  static final Rule<Duration> LEASE_DURATION = new Rule<>("leaseDuration", ProcessorConfigRules::leaseDuration);
+  static final Rule<Duration> REPOSITORY_INTERVAL =
+      new Rule<>("repositoryInterval", ProcessorConfigRules::repositoryInterval);
 
-  static int checkMaxConcurrentRequests(int value) {
-    return GitHubClientSettings.requireMaxConcurrentRequests("maxConcurrentRequests", value);
-  }
-
-  static int checkRetryMaxAttempts(int value) {
-    return GitHubClientSettings.requireRetryMaxAttempts("retryMaxAttempts", value);
-  }
-
-  static double checkRetryBackoffFactor(double value) {
-    return GitHubClientSettings.requireRetryBackoffFactor("retryBackoffFactor", value);
-  }
-
-  static Duration checkCacheTtl(Duration value) {
-    return GitHubClientSettings.requireCacheTtl("cacheTtl", value);
-  }
-
-  static int checkRateLimitReserve(int value) {
-    return GitHubClientSettings.requireRateLimitReserve("rateLimitReserve", value);
-  }
-
-  static Duration checkServerTimeBudget(Duration value) {
-    return GitHubClientSettings.requireServerTimeBudget("serverTimeBudget", value);
-  }
-
-  static Duration checkServerTimeWindow(Duration value) {
-    return GitHubClientSettings.requireServerTimeWindow("serverTimeWindow", value);
-  }
-
-  static Duration checkDatabaseTransactionTimeout(Duration value) {
-    return StoreSettings.requireTransactionTimeout("databaseTransactionTimeout", value);
-  }
+  // the store
+  static final Rule<String> JDBC_URL = new Rule<>("jdbcUrl", ProcessorConfigRules::jdbcUrl);
+  static final Rule<String> STORE_LOCATION = new Rule<>("storeLocation", ProcessorConfigRules::storeLocation);
 
   // what to watch
 
@@ -134,17 +155,17 @@ final class ProcessorConfigRules {
     return name;
   }
 
-  static String checkJdbcUrl(String jdbcUrl) {
+  private static String jdbcUrl(String setting, String jdbcUrl) {
     if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:")) {
-      throw new IllegalArgumentException("jdbcUrl must start with 'jdbc:': " + maskUrl(jdbcUrl));
+      throw new IllegalArgumentException(setting + " must start with 'jdbc:': " + maskUrl(jdbcUrl));
     }
     return jdbcUrl;
   }
 
   /** Where the store keeps its data: a JDBC URL, or any non-blank text another provider understands. */
-  static String checkStoreLocation(String location) {
+  private static String storeLocation(String setting, String location) {
     if (location == null || location.isBlank()) {
-      throw new IllegalArgumentException("storeLocation must not be blank: '" + location + "'");
+      throw new IllegalArgumentException(setting + " must not be blank: '" + location + "'");
     }
     return location;
   }
@@ -172,67 +193,30 @@ final class ProcessorConfigRules {
     return masked.replaceAll("(//[^/:@]*:)[^@/]*@", "$1****@");
   }
 
-  // the schedule
-
-  static int checkMaxConcurrentRepositories(int value) {
-    return SettingChecks.inRange("maxConcurrentRepositories", value, 1, 1000);
-  }
-
-  static int checkMaxConcurrentPrsPerRepo(int value) {
-    return SettingChecks.inRange("maxConcurrentPrsPerRepo", value, 1, 100);
-  }
-
-  static Duration checkPassInterval(Duration value) {
-    return SettingChecks.positive("passInterval", value, Duration.ofDays(1));
-  }
-
-  /** Null: no deadline. */
-  static Duration checkPassDeadline(Duration value) {
-    return value == null ? null : SettingChecks.positive("passDeadline", value, Duration.ofDays(1));
-  }
-
-  static Duration checkShutdownTimeout(Duration value) {
-    return SettingChecks.positive("shutdownTimeout", value, Duration.ofMinutes(10));
-  }
-
-  static Duration checkOutboxRetention(Duration value) {
-    return SettingChecks.positive("outboxRetention", value, Duration.ofDays(3650));
-  }
-
-  static String checkMonitorName(String value) {
-    if (value == null || !MONITOR_NAME.matcher(value).matches()) {
-      throw new IllegalArgumentException("monitorName must be 1 to 64 of letters, digits, '.', '_', '-': " + value);
+  private static String matching(String setting, String value, Pattern pattern, String what) {
+    if (value == null || !pattern.matcher(value).matches()) {
+      throw new IllegalArgumentException(setting + " must be " + what + ": " + value);
     }
     return value;
   }
 
-  // the fleet
-
-  static String checkWorkerId(String value) {
-    if (value == null || !WORKER_ID.matcher(value).matches()) {
-      throw new IllegalArgumentException(
-          "workerId must be 1 to 200 of letters, digits, '.', '_', ':', '@', '-': " + value);
-    }
-    return value;
-  }
-
-  static Duration checkLeaseDuration(Duration value) {
-    SettingChecks.positive("leaseDuration", value, Duration.ofHours(1));
+  private static Duration leaseDuration(String setting, Duration value) {
+    SettingChecks.positive(setting, value, Duration.ofHours(1));
     if (value.compareTo(MIN_LEASE_DURATION) < 0) {
-      throw new IllegalArgumentException("leaseDuration must be at least 100 ms: " + value);
+      throw new IllegalArgumentException(setting + " must be at least 100 ms: " + value);
     }
     return value;
   }
 
-  static Duration checkRepositoryInterval(Duration value) {
+  private static Duration repositoryInterval(String setting, Duration value) {
     if (value == null) {
-      throw new IllegalArgumentException("repositoryInterval must not be null");
+      throw new IllegalArgumentException(setting + " must not be null");
     }
     if (value.isNegative()) {
-      throw new IllegalArgumentException("repositoryInterval cannot be negative: " + value);
+      throw new IllegalArgumentException(setting + " cannot be negative: " + value);
     }
     if (value.compareTo(MAX_REPOSITORY_INTERVAL) > 0) {
-      throw new IllegalArgumentException("repositoryInterval must be at most " + MAX_REPOSITORY_INTERVAL + ": " + value);
+      throw new IllegalArgumentException(setting + " must be at most " + MAX_REPOSITORY_INTERVAL + ": " + value);
     }
     return value;
   }
