@@ -469,12 +469,20 @@ public record ProcessorConfig(
       return this;
     }
 
-    /** Authenticates with a personal access token. */
+    /**
+     * Authenticates with a personal access token; {@link GitHubCredentials.Token}'s rule applies (not blank,
+     * printable ASCII without spaces).
+     */
     public Builder githubToken(String token) {
-      if (token == null || token.isBlank()) {
-        throw new IllegalArgumentException("githubToken must not be blank");
+      if (token == null) {
+        throw new IllegalArgumentException("githubToken must not be null");
       }
-      return githubCredentials(new GitHubCredentials.Token(token));
+      try {
+        return githubCredentials(new GitHubCredentials.Token(token));
+      } catch (IllegalArgumentException e) {
+        // the token's message never shows the token
+        throw new IllegalArgumentException("githubToken: " + e.getMessage(), e);
+      }
     }
 
     /** Selects the GitHub client provider by name; default: the only one on the class path. */
