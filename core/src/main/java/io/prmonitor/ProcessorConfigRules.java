@@ -54,6 +54,8 @@ final class ProcessorConfigRules {
   static final Rule<URI> GITHUB_BASE_URL = new Rule<>("githubBaseUrl", GitHubClientSettings::requireBaseUrl);
   static final Rule<Duration> GITHUB_REQUEST_TIMEOUT =
       new Rule<>("githubRequestTimeout", GitHubClientSettings::requireRequestTimeout);
+  static final Rule<Integer> MAX_CONCURRENT_PRS_PER_REPO =
+      new Rule<>("maxConcurrentPrsPerRepo", GitHubClientSettings::requireMaxConcurrentPrsPerRepo);
   static final Rule<Integer> MAX_CONCURRENT_REQUESTS =
       new Rule<>("maxConcurrentRequests", GitHubClientSettings::requireMaxConcurrentRequests);
   static final Rule<Integer> RETRY_MAX_ATTEMPTS =
@@ -73,8 +75,6 @@ final class ProcessorConfigRules {
   // the schedule
   static final Rule<Integer> MAX_CONCURRENT_REPOSITORIES =
       new Rule<>("maxConcurrentRepositories", (setting, value) -> SettingChecks.inRange(setting, value, 1, 1000));
-  static final Rule<Integer> MAX_CONCURRENT_PRS_PER_REPO =
-      new Rule<>("maxConcurrentPrsPerRepo", (setting, value) -> SettingChecks.inRange(setting, value, 1, 100));
   static final Rule<Duration> PASS_INTERVAL =
       new Rule<>("passInterval", (setting, value) -> SettingChecks.positive(setting, value, Duration.ofDays(1)));
   /** Null: no deadline. */

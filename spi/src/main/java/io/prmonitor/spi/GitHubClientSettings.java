@@ -23,7 +23,7 @@ import java.util.Objects;
  * @param maxConcurrentRequests the cap on requests in flight across all threads (GitHub allows 100)
  * @param retryMaxAttempts how many times one request may be tried in all, the first try included
  * @param retryBackoffFactor the factor between successive retry delays
- * @param retryInitialDelay the delay before the first retry (jitter is added)
+ * @param retryInitialDelay the delay before the first retry (jitter is added); positive, at most 1 day
  * @param enableCaching whether per-pull-request responses are cached for conditional re-requests
  * @param cacheTtl how long a cached response is kept
  * @param rateLimitReserve requests per credential that are never spent; a request that would dip into
@@ -32,7 +32,8 @@ import java.util.Objects;
  *     {@code serverTimeWindow}; the client paces itself to stay under it. Null turns pacing off: only for servers known to enforce no such
  *     budget (a simulator, a benchmark of the engine alone); github.com and GitHub Enterprise Server do
  * @param serverTimeWindow the window of {@code serverTimeBudget}
- * @param secondaryLimitPause the least pause after a secondary limit without {@code Retry-After}
+ * @param secondaryLimitPause the least pause after a secondary limit without {@code Retry-After}; positive, at
+ *     most 1 day
  * @param clock the time source
  * @param listener receives request events for metrics
  * @param properties provider-specific settings, not interpreted by prmonitor
@@ -137,6 +138,14 @@ public record GitHubClientSettings(
 
   /** The rule of {@link #maxConcurrentRequests()}: 1 to 100, GitHub's own limit. */
   public static int requireMaxConcurrentRequests(String setting, int value) {
+    return SettingChecks.inRange(setting, value, 1, MAX_CONCURRENT_REQUESTS);
+  }
+
+  /**
+   * The rule of the bound on per-pull-request requests in flight at once per repository
+   * ({@code ProcessorConfig.maxConcurrentPrsPerRepo}): 1 to 100, GitHub's own limit on concurrent requests.
+   */
+  public static int requireMaxConcurrentPrsPerRepo(String setting, int value) {
     return SettingChecks.inRange(setting, value, 1, MAX_CONCURRENT_REQUESTS);
   }
 
