@@ -52,12 +52,16 @@ import java.util.Objects;
  * {@link IllegalArgumentException} that names the field and the value, and the record's constructor applies
  * the same rules again, with those that span fields, whoever calls it. Each rule is written once: the GitHub
  * settings' in {@link GitHubClientSettings} (which the client provider receives), the transaction timeout's in
- * {@code StoreSettings}, the others in {@code ProcessorConfigRules}, grouped there as the settings are. {@code toString()} masks the credentials
- * and the database password.
+ * {@code StoreSettings}, the others in {@code ProcessorConfigRules}, grouped there as the settings are
+ * (GitHub, database and store, schedule, fleet, what to watch). {@code toString()} masks the credentials and
+ * the database password.
  *
  * <p>Why this file is longer than 400 lines: it is the public configuration hosts compile against, one record
  * component and one documented builder setter for each of some forty settings, kept in one type (and its
- * nested {@link Builder}) for source compatibility; the rules and their messages live elsewhere, as above.
+ * nested {@link Builder}, which cannot move out without renaming {@code ProcessorConfig.Builder}) for source
+ * compatibility; the rules and their messages live elsewhere, as above. The record keeps its flat components
+ * rather than grouped records because its canonical constructor and its components are public too (the
+ * service's option table is checked against them by reflection).
  *
  * @param repositories repositories watched by name
  * @param organizations organizations whose repositories are discovered and watched
