@@ -1,5 +1,36 @@
 package io.prmonitor;
 
+import static io.prmonitor.ProcessorConfigRules.CACHE_TTL;
+import static io.prmonitor.ProcessorConfigRules.DATABASE_TRANSACTION_TIMEOUT;
+import static io.prmonitor.ProcessorConfigRules.GITHUB_BASE_URL;
+import static io.prmonitor.ProcessorConfigRules.GITHUB_REQUEST_TIMEOUT;
+import static io.prmonitor.ProcessorConfigRules.JDBC_URL;
+import static io.prmonitor.ProcessorConfigRules.LEASE_DURATION;
+import static io.prmonitor.ProcessorConfigRules.MAX_CONCURRENT_PRS_PER_REPO;
+import static io.prmonitor.ProcessorConfigRules.MAX_CONCURRENT_REPOSITORIES;
+import static io.prmonitor.ProcessorConfigRules.MAX_CONCURRENT_REQUESTS;
+import static io.prmonitor.ProcessorConfigRules.MONITOR_NAME;
+import static io.prmonitor.ProcessorConfigRules.OUTBOX_RETENTION;
+import static io.prmonitor.ProcessorConfigRules.PASS_DEADLINE;
+import static io.prmonitor.ProcessorConfigRules.PASS_INTERVAL;
+import static io.prmonitor.ProcessorConfigRules.RATE_LIMIT_RESERVE;
+import static io.prmonitor.ProcessorConfigRules.REPOSITORY_INTERVAL;
+import static io.prmonitor.ProcessorConfigRules.RETRY_BACKOFF_FACTOR;
+import static io.prmonitor.ProcessorConfigRules.RETRY_MAX_ATTEMPTS;
+import static io.prmonitor.ProcessorConfigRules.SERVER_TIME_BUDGET;
+import static io.prmonitor.ProcessorConfigRules.SERVER_TIME_WINDOW;
+import static io.prmonitor.ProcessorConfigRules.SHUTDOWN_TIMEOUT;
+import static io.prmonitor.ProcessorConfigRules.STORE_LOCATION;
+import static io.prmonitor.ProcessorConfigRules.WORKER_ID;
+import static io.prmonitor.ProcessorConfigRules.checkGlob;
+import static io.prmonitor.ProcessorConfigRules.checkLogin;
+import static io.prmonitor.ProcessorConfigRules.checkProperties;
+import static io.prmonitor.ProcessorConfigRules.checkProperty;
+import static io.prmonitor.ProcessorConfigRules.checkProviderName;
+import static io.prmonitor.ProcessorConfigRules.checkSelection;
+import static io.prmonitor.ProcessorConfigRules.generatedWorkerId;
+import static io.prmonitor.ProcessorConfigRules.maskUrl;
+
 import io.prmonitor.spi.EnrichmentMode;
 import io.prmonitor.spi.GitHubClientSettings;
 import io.prmonitor.spi.GitHubCredentials;
@@ -9,21 +40,28 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The immutable configuration of a {@link PRMonitor}: which repositories to watch, how to reach GitHub and
  * the store, and how hard to push.
  *
  * <p>Built with {@link #builder()}; every setter rejects a bad value at once with an
- * {@link IllegalArgumentException} that names the field and the value, and {@link Builder#build()} checks
- * the rules that span fields. {@code toString()} masks the credentials and the database password.
+ * {@link IllegalArgumentException} that names the field and the value, and the record's constructor applies
+ * the same rules again, with those that span fields, whoever calls it. Each rule is written once: the GitHub
+ * settings' in {@link GitHubClientSettings} (which the client provider receives), the transaction timeout's in
+ * {@code StoreSettings}, the others in {@code ProcessorConfigRules}, grouped there as the settings are
+ * (GitHub, database and store, schedule, fleet, what to watch). {@code toString()} masks the credentials and
+ * the database password.
+ *
+ * <p>Why this file is longer than 400 lines: it is the public configuration hosts compile against, one record
+ * component and one documented builder setter for each of some forty settings, kept in one type (and its
+ * nested {@link Builder}, which cannot move out without renaming {@code ProcessorConfig.Builder}) for source
+ * compatibility; the rules and their messages live elsewhere, as above. The record keeps its flat components
+ * rather than grouped records because its canonical constructor and its components are public too (the
+ * service's option table is checked against them by reflection).
  *
  * @param repositories repositories watched by name
  * @param organizations organizations whose repositories are discovered and watched
@@ -147,10 +185,14 @@ public record ProcessorConfig(
   public static final Duration DEFAULT_REPOSITORY_INTERVAL = Duration.ZERO;
   public static final EnrichmentMode DEFAULT_ENRICHMENT = EnrichmentMode.OFF;
 
-  private static final Pattern MONITOR_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-  private static final Pattern PROVIDER_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-  private static final Pattern WORKER_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,200}");
-
+  /**
+   * Checks every value with the same rule as its builder setter ({@link ProcessorConfigRules}), and the rules
+   * that span settings.
+   *
+   * @throws IllegalArgumentException naming the setting and the bad value
+   * @throws IllegalStateException if no repository is named and none is to be discovered, a repository is
+   *     named twice, or the installation is to be discovered without GitHub App credentials
+   */
   public ProcessorConfig {
     repositories = List.copyOf(repositories);
     organizations = List.copyOf(organizations);
@@ -159,6 +201,44 @@ public record ProcessorConfig(
     exclude = List.copyOf(exclude);
     storeProperties = Collections.unmodifiableMap(new LinkedHashMap<>(storeProperties));
     githubClientProperties = Collections.unmodifiableMap(new LinkedHashMap<>(githubClientProperties));
+    organizations.forEach(login -> checkLogin("organizations", login));
+    users.forEach(login -> checkLogin("users", login));
+    include.forEach(glob -> checkGlob("include", glob));
+    exclude.forEach(glob -> checkGlob("exclude", glob));
+    GITHUB_BASE_URL.check(githubBaseUrl);
+    Objects.requireNonNull(githubCredentials, "githubCredentials: null");
+    if (githubClientProvider != null) {
+      checkProviderName("githubClientProvider", githubClientProvider);
+    }
+    if (storeProvider != null) {
+      checkProviderName("storeProvider", storeProvider);
+    }
+    STORE_LOCATION.check(jdbcUrl);
+    MAX_CONCURRENT_REPOSITORIES.check(maxConcurrentRepositories);
+    MAX_CONCURRENT_PRS_PER_REPO.check(maxConcurrentPrsPerRepo);
+    MAX_CONCURRENT_REQUESTS.check(maxConcurrentRequests);
+    GITHUB_REQUEST_TIMEOUT.check(githubRequestTimeout);
+    DATABASE_TRANSACTION_TIMEOUT.check(databaseTransactionTimeout);
+    CACHE_TTL.check(cacheTtl);
+    RETRY_MAX_ATTEMPTS.check(retryMaxAttempts);
+    RETRY_BACKOFF_FACTOR.check(retryBackoffFactor);
+    RATE_LIMIT_RESERVE.check(rateLimitReserve);
+    SERVER_TIME_BUDGET.check(serverTimeBudget);
+    SERVER_TIME_WINDOW.check(serverTimeWindow);
+    PASS_INTERVAL.check(passInterval);
+    PASS_DEADLINE.check(passDeadline);
+    SHUTDOWN_TIMEOUT.check(shutdownTimeout);
+    OUTBOX_RETENTION.check(outboxRetention);
+    MONITOR_NAME.check(monitorName);
+    if (workerId != null) {
+      WORKER_ID.check(workerId);
+    }
+    LEASE_DURATION.check(leaseDuration);
+    REPOSITORY_INTERVAL.check(repositoryInterval);
+    checkProperties("storeProperty", storeProperties);
+    checkProperties("githubClientProperty", githubClientProperties);
+    Objects.requireNonNull(enrichment, "null enrichment");
+    checkSelection(repositories, organizations, users, discoverInstallation, githubCredentials);
   }
 
   /** A builder holding every default and no repositories. */
@@ -216,15 +296,6 @@ public record ProcessorConfig(
   /** Whether any repository comes from discovery rather than by name. */
   public boolean usesDiscovery() {
     return discoverInstallation || !organizations.isEmpty() || !users.isEmpty();
-  }
-
-  /** A URL with its password settings ({@code password=}, {@code //user:password@}) masked. */
-  static String maskUrl(String url) {
-    if (url == null) {
-      return null;
-    }
-    String masked = url.replaceAll("(?i)((?:password|passwd|pwd|sslpassword)=)[^&;]*", "$1****");
-    return masked.replaceAll("(//[^/:@]*:)[^@/]*@", "$1****@");
   }
 
   @Override
@@ -336,13 +407,13 @@ public record ProcessorConfig(
 
     /** Adds an organization whose repositories are discovered. */
     public Builder organization(String organization) {
-      organizations.add(login("organizations", organization));
+      organizations.add(checkLogin("organizations", organization));
       return this;
     }
 
     /** Adds a user whose repositories are discovered. */
     public Builder user(String user) {
-      users.add(login("users", user));
+      users.add(checkLogin("users", user));
       return this;
     }
 
@@ -354,13 +425,13 @@ public record ProcessorConfig(
 
     /** Adds an include glob over {@code owner/name} for discovered repositories. */
     public Builder include(String glob) {
-      include.add(glob("include", glob));
+      include.add(checkGlob("include", glob));
       return this;
     }
 
     /** Adds an exclude glob over {@code owner/name} for discovered repositories. */
     public Builder exclude(String glob) {
-      exclude.add(glob("exclude", glob));
+      exclude.add(checkGlob("exclude", glob));
       return this;
     }
 
@@ -378,23 +449,11 @@ public record ProcessorConfig(
 
     /**
      * The GitHub API root; default {@code https://api.github.com}. Plain {@code http://} is accepted for
-     * loopback hosts only (the simulator), so a token is never sent in clear over a network.
+     * loopback hosts only (the simulator), so a token is never sent in clear over a network; no query or
+     * fragment ({@link GitHubClientSettings#requireBaseUrl}).
      */
     public Builder githubBaseUrl(URI githubBaseUrl) {
-      Objects.requireNonNull(githubBaseUrl, "githubBaseUrl: null");
-      String scheme = githubBaseUrl.getScheme();
-      if (scheme == null || githubBaseUrl.getHost() == null) {
-        throw new IllegalArgumentException("githubBaseUrl must be an absolute http(s) URL: " + githubBaseUrl);
-      }
-      scheme = scheme.toLowerCase(Locale.ROOT);
-      if (scheme.equals("http") && !isLoopback(githubBaseUrl.getHost())) {
-        throw new IllegalArgumentException(
-            "githubBaseUrl: plain http is allowed for loopback hosts only: " + githubBaseUrl);
-      }
-      if (!scheme.equals("http") && !scheme.equals("https")) {
-        throw new IllegalArgumentException("githubBaseUrl must be an http(s) URL: " + githubBaseUrl);
-      }
-      this.githubBaseUrl = githubBaseUrl;
+      this.githubBaseUrl = GITHUB_BASE_URL.check(githubBaseUrl);
       return this;
     }
 
@@ -414,23 +473,31 @@ public record ProcessorConfig(
       return this;
     }
 
-    /** Authenticates with a personal access token. */
+    /**
+     * Authenticates with a personal access token; {@link GitHubCredentials.Token}'s rule applies (not blank,
+     * printable ASCII without spaces).
+     */
     public Builder githubToken(String token) {
-      if (token == null || token.isBlank()) {
-        throw new IllegalArgumentException("githubToken must not be blank");
+      if (token == null) {
+        throw new IllegalArgumentException("githubToken must not be null");
       }
-      return githubCredentials(new GitHubCredentials.Token(token));
+      try {
+        return githubCredentials(new GitHubCredentials.Token(token));
+      } catch (IllegalArgumentException e) {
+        // the token's message never shows the token
+        throw new IllegalArgumentException("githubToken: " + e.getMessage(), e);
+      }
     }
 
     /** Selects the GitHub client provider by name; default: the only one on the class path. */
     public Builder githubClientProvider(String name) {
-      this.githubClientProvider = providerName("githubClientProvider", name);
+      this.githubClientProvider = checkProviderName("githubClientProvider", name);
       return this;
     }
 
     /** Selects the store provider by name; default: the only one on the class path. */
     public Builder storeProvider(String name) {
-      this.storeProvider = providerName("storeProvider", name);
+      this.storeProvider = checkProviderName("storeProvider", name);
       return this;
     }
 
@@ -440,10 +507,7 @@ public record ProcessorConfig(
      * {@link #jdbcUrl}: the two set the same field.
      */
     public Builder storeLocation(String location) {
-      if (location == null || location.isBlank()) {
-        throw new IllegalArgumentException("storeLocation must not be blank: '" + location + "'");
-      }
-      this.jdbcUrl = location;
+      this.jdbcUrl = STORE_LOCATION.check(location);
       return this;
     }
 
@@ -453,23 +517,21 @@ public record ProcessorConfig(
      * managed outside prmonitor and only checked at start).
      */
     public Builder storeProperty(String key, String value) {
-      storeProperties.put(propertyKey("storeProperty", key), propertyValue("storeProperty", key, value));
+      checkProperty("storeProperty", key, value);
+      storeProperties.put(key, value);
       return this;
     }
 
     /** Sets one setting of the GitHub client provider's own, handed to it in {@code GitHubClientSettings.properties()}. */
     public Builder githubClientProperty(String key, String value) {
-      githubClientProperties.put(propertyKey("githubClientProperty", key),
-          propertyValue("githubClientProperty", key, value));
+      checkProperty("githubClientProperty", key, value);
+      githubClientProperties.put(key, value);
       return this;
     }
 
     /** The store's JDBC URL; default an H2 file database, {@code ./prmonitor-data/prmonitor}. */
     public Builder jdbcUrl(String jdbcUrl) {
-      if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:")) {
-        throw new IllegalArgumentException("jdbcUrl must start with 'jdbc:': " + maskUrl(jdbcUrl));
-      }
-      this.jdbcUrl = jdbcUrl;
+      this.jdbcUrl = JDBC_URL.check(jdbcUrl);
       return this;
     }
 
@@ -482,31 +544,31 @@ public record ProcessorConfig(
 
     /** Repositories synchronized at once, 1 to 1,000; default 10. */
     public Builder maxConcurrentRepositories(int value) {
-      this.maxConcurrentRepositories = range("maxConcurrentRepositories", value, 1, 1000);
+      this.maxConcurrentRepositories = MAX_CONCURRENT_REPOSITORIES.check(value);
       return this;
     }
 
     /** Per-pull-request requests in flight per repository, 1 to 100; default 50. */
     public Builder maxConcurrentPrsPerRepo(int value) {
-      this.maxConcurrentPrsPerRepo = range("maxConcurrentPrsPerRepo", value, 1, 100);
+      this.maxConcurrentPrsPerRepo = MAX_CONCURRENT_PRS_PER_REPO.check(value);
       return this;
     }
 
     /** GitHub requests in flight at once, 1 to 100 (GitHub's own limit); default 16. */
     public Builder maxConcurrentRequests(int value) {
-      this.maxConcurrentRequests = range("maxConcurrentRequests", value, 1, 100);
+      this.maxConcurrentRequests = MAX_CONCURRENT_REQUESTS.check(value);
       return this;
     }
 
     /** The time limit of one GitHub request, 1 ms to 10 minutes; default 30 s. */
     public Builder githubRequestTimeout(Duration value) {
-      this.githubRequestTimeout = duration("githubRequestTimeout", value, Duration.ofMinutes(10));
+      this.githubRequestTimeout = GITHUB_REQUEST_TIMEOUT.check(value);
       return this;
     }
 
     /** The time limit of one database transaction, 1 ms to 1 hour; default 60 s. */
     public Builder databaseTransactionTimeout(Duration value) {
-      this.databaseTransactionTimeout = duration("databaseTransactionTimeout", value, Duration.ofHours(1));
+      this.databaseTransactionTimeout = DATABASE_TRANSACTION_TIMEOUT.check(value);
       return this;
     }
 
@@ -518,28 +580,25 @@ public record ProcessorConfig(
 
     /** How long cached responses are kept, 1 ms to 1 day; default 300 s. */
     public Builder cacheTtl(Duration value) {
-      this.cacheTtl = duration("cacheTtl", value, Duration.ofDays(1));
+      this.cacheTtl = CACHE_TTL.check(value);
       return this;
     }
 
     /** How many times one GitHub request may be tried in all, 1 to 10; default 3. */
     public Builder retryMaxAttempts(int value) {
-      this.retryMaxAttempts = range("retryMaxAttempts", value, 1, 10);
+      this.retryMaxAttempts = RETRY_MAX_ATTEMPTS.check(value);
       return this;
     }
 
     /** The factor between successive retry delays, 1.0 to 10.0; default 2.0. */
     public Builder retryBackoffFactor(double value) {
-      if (!(value >= 1.0 && value <= 10.0)) {
-        throw new IllegalArgumentException("retryBackoffFactor must be between 1.0 and 10.0: " + value);
-      }
-      this.retryBackoffFactor = value;
+      this.retryBackoffFactor = RETRY_BACKOFF_FACTOR.check(value);
       return this;
     }
 
     /** Requests per credential never spent, 0 to 5,000; default 50. */
     public Builder rateLimitReserve(int value) {
-      this.rateLimitReserve = range("rateLimitReserve", value, 0, 5000);
+      this.rateLimitReserve = RATE_LIMIT_RESERVE.check(value);
       return this;
     }
 
@@ -549,8 +608,8 @@ public record ProcessorConfig(
      * known to enforce none (the simulator without its budget, a benchmark of the engine alone).
      */
     public Builder serverTimeBudget(Duration budget, Duration window) {
-      this.serverTimeWindow = duration("serverTimeWindow", window, Duration.ofHours(1));
-      this.serverTimeBudget = budget == null ? null : duration("serverTimeBudget", budget, Duration.ofHours(10));
+      this.serverTimeWindow = SERVER_TIME_WINDOW.check(window);
+      this.serverTimeBudget = SERVER_TIME_BUDGET.check(budget);
       return this;
     }
 
@@ -562,35 +621,31 @@ public record ProcessorConfig(
 
     /** The time between scheduled pass starts, 1 ms to 1 day; default 5 minutes. */
     public Builder passInterval(Duration value) {
-      this.passInterval = duration("passInterval", value, Duration.ofDays(1));
+      this.passInterval = PASS_INTERVAL.check(value);
       return this;
     }
 
     /** The longest a pass may run before deferring what is left, or null for none; default none. */
     public Builder passDeadline(Duration value) {
-      this.passDeadline = value == null ? null : duration("passDeadline", value, Duration.ofDays(1));
+      this.passDeadline = PASS_DEADLINE.check(value);
       return this;
     }
 
     /** How long {@code close()} lets in-flight work finish, 1 ms to 10 minutes; default 30 s. */
     public Builder shutdownTimeout(Duration value) {
-      this.shutdownTimeout = duration("shutdownTimeout", value, Duration.ofMinutes(10));
+      this.shutdownTimeout = SHUTDOWN_TIMEOUT.check(value);
       return this;
     }
 
     /** How long delivered changes stay in the outbox, 1 ms to 3,650 days; default 7 days. */
     public Builder outboxRetention(Duration value) {
-      this.outboxRetention = duration("outboxRetention", value, Duration.ofDays(3650));
+      this.outboxRetention = OUTBOX_RETENTION.check(value);
       return this;
     }
 
     /** The {@code monitor} metric tag: 1 to 64 of letters, digits, '.', '_', '-'; default prmonitor. */
     public Builder monitorName(String value) {
-      if (value == null || !MONITOR_NAME.matcher(value).matches()) {
-        throw new IllegalArgumentException(
-            "monitorName must be 1 to 64 of letters, digits, '.', '_', '-': " + value);
-      }
-      this.monitorName = value;
+      this.monitorName = MONITOR_NAME.check(value);
       return this;
     }
 
@@ -612,11 +667,7 @@ public record ProcessorConfig(
      * and a random part when the configuration is built.
      */
     public Builder workerId(String value) {
-      if (value == null || !WORKER_ID.matcher(value).matches()) {
-        throw new IllegalArgumentException(
-            "workerId must be 1 to 200 of letters, digits, '.', '_', ':', '@', '-': " + value);
-      }
-      this.workerId = value;
+      this.workerId = WORKER_ID.check(value);
       return this;
     }
 
@@ -626,7 +677,7 @@ public record ProcessorConfig(
      * to four conditional requests per pull request) or {@link EnrichmentMode#OFF}; default OFF.
      */
     public Builder enrichment(EnrichmentMode value) {
-      this.enrichment = java.util.Objects.requireNonNull(value, "null enrichment");
+      this.enrichment = Objects.requireNonNull(value, "null enrichment");
       return this;
     }
 
@@ -638,10 +689,7 @@ public record ProcessorConfig(
 
     /** How long a repository lease lasts unless renewed, 100 ms to 1 hour; default 60 s. */
     public Builder leaseDuration(Duration value) {
-      this.leaseDuration = duration("leaseDuration", value, Duration.ofHours(1));
-      if (value.toMillis() < 100) {
-        throw new IllegalArgumentException("leaseDuration must be at least 100 ms: " + value);
-      }
+      this.leaseDuration = LEASE_DURATION.check(value);
       return this;
     }
 
@@ -650,41 +698,17 @@ public record ProcessorConfig(
      * every repository once per pass of the fleet.
      */
     public Builder repositoryInterval(Duration value) {
-      if (value == null) {
-        throw new IllegalArgumentException("repositoryInterval must not be null");
-      }
-      if (value.isNegative()) {
-        throw new IllegalArgumentException("repositoryInterval cannot be negative: " + value);
-      }
-      if (value.compareTo(Duration.ofDays(30)) > 0) {
-        throw new IllegalArgumentException("repositoryInterval must be at most " + Duration.ofDays(30) + ": " + value);
-      }
-      this.repositoryInterval = value;
+      this.repositoryInterval = REPOSITORY_INTERVAL.check(value);
       return this;
     }
 
     /**
      * Builds the configuration.
      *
-     * @throws IllegalStateException if no repository is named and none is to be discovered, or the same
-     *     repository is named twice
+     * @throws IllegalStateException if no repository is named and none is to be discovered, the same
+     *     repository is named twice, or the installation is to be discovered without GitHub App credentials
      */
     public ProcessorConfig build() {
-      if (repositories.isEmpty() && organizations.isEmpty() && users.isEmpty() && !discoverInstallation) {
-        throw new IllegalStateException(
-            "no repositories: name some with repositories(...) or discover them with organization(...), "
-                + "user(...) or discoverInstallation(true)");
-      }
-      var seen = new LinkedHashSet<RepositoryId>();
-      for (RepositoryId repository : repositories) {
-        if (!seen.add(repository)) {
-          throw new IllegalStateException("repositories: " + repository + " is listed twice");
-        }
-      }
-      if (discoverInstallation && !(githubCredentials instanceof GitHubCredentials.App)) {
-        throw new IllegalStateException(
-            "discoverInstallation needs GitHub App credentials, not " + githubCredentials.label());
-      }
       return new ProcessorConfig(repositories, organizations, users, discoverInstallation, include, exclude,
           includeArchived, includeForks, githubBaseUrl, githubCredentials, githubClientProvider,
           storeProvider, jdbcUrl, databaseUser, databasePassword, maxConcurrentRepositories,
@@ -693,87 +717,6 @@ public record ProcessorConfig(
           serverTimeWindow, emitOpenedOnBaseline, passInterval, passDeadline, shutdownTimeout, outboxRetention, monitorName,
           leases, workerId == null && leases ? generatedWorkerId() : workerId, leaseDuration, repositoryInterval,
           storeProperties, githubClientProperties, enrichment, enrichClosedHistory);
-    }
-
-    /** {@code host-pid-random}: unique per monitor, readable in the store's lease_owner column. */
-    private static String generatedWorkerId() {
-      String host;
-      try {
-        host = java.net.InetAddress.getLocalHost().getHostName();
-      } catch (java.io.IOException e) {
-        host = "host";
-      }
-      host = host.replaceAll("[^A-Za-z0-9._-]", "-");
-      host = host.substring(0, Math.min(host.length(), 100));
-      String random = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xffffffL);
-      return host + "-" + ProcessHandle.current().pid() + "-" + random;
-    }
-
-    private static int range(String field, int value, int min, int max) {
-      if (value < min || value > max) {
-        throw new IllegalArgumentException(field + " must be between " + min + " and " + max + ": " + value);
-      }
-      return value;
-    }
-
-    private static Duration duration(String field, Duration value, Duration max) {
-      if (value == null) {
-        throw new IllegalArgumentException(field + " must not be null");
-      }
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(field + " must be positive: " + value);
-      }
-      if (value.compareTo(max) > 0) {
-        throw new IllegalArgumentException(field + " must be at most " + max + ": " + value);
-      }
-      return value;
-    }
-
-    private static String login(String field, String login) {
-      try {
-        return new RepositoryId(Objects.requireNonNull(login, field + ": null"), "x").owner();
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(field + ": invalid login '" + login + "'", e);
-      }
-    }
-
-    private static String glob(String field, String glob) {
-      if (glob == null || glob.isBlank()) {
-        throw new IllegalArgumentException(field + " pattern must not be blank: '" + glob + "'");
-      }
-      try {
-        Globs.toRegex(glob);
-      } catch (PatternSyntaxException e) {
-        throw new IllegalArgumentException(field + " pattern is invalid: '" + glob + "'", e);
-      }
-      return glob;
-    }
-
-    private static String propertyKey(String field, String key) {
-      if (key == null || key.isBlank()) {
-        throw new IllegalArgumentException(field + " key must not be blank: '" + key + "'");
-      }
-      return key;
-    }
-
-    private static String propertyValue(String field, String key, String value) {
-      if (value == null) {
-        throw new IllegalArgumentException(field + " '" + key + "' must not be null");
-      }
-      return value;
-    }
-
-    private static String providerName(String field, String name) {
-      if (name == null || !PROVIDER_NAME.matcher(name).matches()) {
-        throw new IllegalArgumentException(field + " must be a provider name: '" + name + "'");
-      }
-      return name;
-    }
-
-    private static boolean isLoopback(String host) {
-      String h = host.toLowerCase(Locale.ROOT);
-      return h.equals("localhost") || h.equals("[::1]") || h.equals("::1")
-          || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     }
   }
 }

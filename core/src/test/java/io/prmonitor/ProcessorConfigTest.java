@@ -292,4 +292,38 @@ class ProcessorConfigTest {
     assertThat(config.jdbcUrl()).isEqualTo("/data/store");
     assertThat(config.toBuilder().build()).isEqualTo(config);
   }
+
+  @Test
+  void constructor_appliesTheSetterRules_toValuesThatBypassTheBuilder() throws Throwable {
+    ProcessorConfig valid = builder().build();
+    rejected(() -> with(valid, "retryBackoffFactor", 11.0), "retryBackoffFactor", "11.0");
+    rejected(() -> with(valid, "maxConcurrentRepositories", 0), "maxConcurrentRepositories", "0");
+    rejected(() -> with(valid, "githubBaseUrl", URI.create("http://github.example.com")), "githubBaseUrl",
+        "http://github.example.com");
+    rejected(() -> with(valid, "databaseTransactionTimeout", Duration.ofHours(2)), "databaseTransactionTimeout",
+        "PT2H");
+    rejected(() -> with(valid, "workerId", "has space"), "workerId", "has space");
+    rejected(() -> with(valid, "include", java.util.List.of(" ")), "include", "' '");
+    rejected(() -> with(valid, "storeProperties", Map.of(" ", "x")), "storeProperty", "' '");
+    assertThatThrownBy(() -> with(valid, "repositories",
+        java.util.List.of(RepositoryId.parse("octo/one"), RepositoryId.parse("octo/one"))))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("octo/one is listed twice");
+    assertThat(with(valid, "retryBackoffFactor", 10.0).retryBackoffFactor()).isEqualTo(10.0);
+  }
+
+  /** {@code config} through its canonical constructor, with one component replaced. */
+  private static ProcessorConfig with(ProcessorConfig config, String component, Object value) throws Throwable {
+    var components = ProcessorConfig.class.getRecordComponents();
+    Object[] values = new Object[components.length];
+    Class<?>[] types = new Class<?>[components.length];
+    for (int i = 0; i < components.length; i++) {
+      types[i] = components[i].getType();
+      values[i] = components[i].getName().equals(component) ? value : components[i].getAccessor().invoke(config);
+    }
+    try {
+      return ProcessorConfig.class.getDeclaredConstructor(types).newInstance(values);
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
 }

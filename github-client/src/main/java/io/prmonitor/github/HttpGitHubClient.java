@@ -193,8 +193,7 @@ public final class HttpGitHubClient implements GitHubClient {
   /**
    * Creates a client.
    *
-   * @throws IllegalArgumentException if the base URL is plain {@code http://} to a non-loopback host,
-   *     a property value is invalid, or an app private key cannot be read
+   * @throws IllegalArgumentException if a property value is invalid, or an app private key cannot be read
    */
   public HttpGitHubClient(GitHubClientSettings settings) {
     this(settings, Ticker.SYSTEM, Sleeper.SYSTEM,
@@ -206,7 +205,7 @@ public final class HttpGitHubClient implements GitHubClient {
     if (settings.credentials() instanceof GitHubCredentials.Pool pool) {
       throw poolRefused(pool);
     }
-    this.baseUrl = checkBaseUrl(settings.baseUrl());
+    this.baseUrl = settings.baseUrl(); // GitHubClientSettings.requireBaseUrl checked it: http only to loopback
     String text = baseUrl.toString();
     this.base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
     this.credential = settings.credentials().label();
@@ -276,28 +275,6 @@ public final class HttpGitHubClient implements GitHubClient {
   private static IllegalArgumentException poolRefused(GitHubCredentials.Pool pool) {
     return new IllegalArgumentException(
         "HttpGitHubClient sends with one credential; a pool (" + pool.label() + ") needs a PooledGitHubClient");
-  }
-
-  private static URI checkBaseUrl(URI url) {
-    String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-    String host = url.getHost();
-    if (host == null) {
-      throw new IllegalArgumentException("baseUrl has no host: " + url);
-    }
-    if (scheme.equals("http") && !isLoopback(host)) {
-      throw new IllegalArgumentException(
-          "plain http:// is refused for a non-loopback host (tokens would travel unencrypted): " + url);
-    }
-    if (url.getRawQuery() != null || url.getRawFragment() != null) {
-      throw new IllegalArgumentException("baseUrl must not have a query or fragment: " + url);
-    }
-    return url;
-  }
-
-  static boolean isLoopback(String host) {
-    String h = host.toLowerCase(Locale.ROOT);
-    return h.equals("localhost") || h.equals("[::1]") || h.equals("::1")
-        || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
   }
 
   private static long longProperty(Map<String, String> properties, String name, long fallback, long min) {

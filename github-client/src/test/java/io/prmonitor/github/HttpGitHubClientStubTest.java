@@ -265,10 +265,9 @@ class HttpGitHubClientStubTest {
 
   @Test
   void constructor_plainHttpToRemoteHost_isRefused() {
-    GitHubClientSettings settings = GitHubClientSettings.builder()
-        .baseUrl(URI.create("http://github.example.com/api/v3")).build();
-
-    assertThatThrownBy(() -> new HttpGitHubClient(settings))
+    // refused by the settings' rule (GitHubClientSettings.requireBaseUrl), before any client exists
+    assertThatThrownBy(() -> new HttpGitHubClient(GitHubClientSettings.builder()
+        .baseUrl(URI.create("http://github.example.com/api/v3")).build()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("http://github.example.com/api/v3");
   }

@@ -1,11 +1,10 @@
 package io.prmonitor.simulator;
 
+import io.prmonitor.spi.LoopbackHost;
 import io.prmonitor.spi.PullRequestState;
 import io.prmonitor.spi.RepositoryId;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -116,13 +115,8 @@ public final class WebhookSender implements AutoCloseable {
     if (secret == null || secret.isBlank()) {
       throw new IllegalArgumentException("webhook secret must not be blank");
     }
-    try {
-      if (!"http".equals(url.getScheme()) || url.getHost() == null
-          || !InetAddress.getByName(url.getHost()).isLoopbackAddress()) {
-        throw new IllegalArgumentException("webhook URL must be http:// to a loopback address: " + url);
-      }
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("webhook URL host unknown: " + url, e);
+    if (!"http".equals(url.getScheme()) || !LoopbackHost.matches(url.getHost())) {
+      throw new IllegalArgumentException("webhook URL must be http:// to a loopback address: " + url);
     }
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     this.key256 = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");

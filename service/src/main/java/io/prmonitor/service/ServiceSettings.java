@@ -37,6 +37,12 @@ import java.util.function.BiConsumer;
  * {@code --db-password-file}, a GitHub App key from {@code --github-app-key-file}, webhook secrets from
  * {@code PRMONITOR_WEBHOOK_SECRET} or {@code --webhook-secret-file}.
  *
+ * <p>No library setting's rule is written here: an option hands its value to the library's setter, which
+ * applies the setting's one rule (for the GitHub settings that of {@code GitHubClientSettings}, for the others
+ * {@link ProcessorConfig}'s and {@link WebhookConfig}'s), and {@link Configuration} puts the flag in front of
+ * the message. This file is a little over 400 lines because {@link #OPTIONS} is one table of every option
+ * (about 120 lines), kept whole so that adding a setting stays one line.
+ *
  * @param config the library configuration
  * @param watch whether passes run on the library's schedule until the process is stopped
  * @param printChanges whether each delivered change is printed as a JSON line on standard output

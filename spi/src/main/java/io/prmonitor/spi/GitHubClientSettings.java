@@ -3,12 +3,18 @@ package io.prmonitor.spi;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Everything a {@link GitHubClientProvider} needs to create a client. Built with {@link #builder()};
- * each value is checked when set, and {@code toString()} masks the credentials.
+ * Everything a {@link GitHubClientProvider} needs to create a client. Built with {@link #builder()}; the
+ * constructor checks every value, and {@code toString()} masks the credentials.
+ *
+ * <p>This record is the one home of the rules of the GitHub settings ({@link #requireBaseUrl} and the other
+ * {@code require*} methods): {@code ProcessorConfig} applies the same methods to its {@code github*},
+ * {@code retry*}, {@code cacheTtl}, {@code rateLimitReserve} and {@code serverTime*} settings, so a value is
+ * refused, with the same words, whichever way it comes in.
  *
  * @param baseUrl the API root: {@code https://api.github.com}, {@code https://HOST/api/v3} for GitHub
  *     Enterprise Server, or a loopback {@code http://} URL of the simulator
@@ -17,7 +23,7 @@ import java.util.Objects;
  * @param maxConcurrentRequests the cap on requests in flight across all threads (GitHub allows 100)
  * @param retryMaxAttempts how many times one request may be tried in all, the first try included
  * @param retryBackoffFactor the factor between successive retry delays
- * @param retryInitialDelay the delay before the first retry (jitter is added)
+ * @param retryInitialDelay the delay before the first retry (jitter is added); positive, at most 1 day
  * @param enableCaching whether per-pull-request responses are cached for conditional re-requests
  * @param cacheTtl how long a cached response is kept
  * @param rateLimitReserve requests per credential that are never spent; a request that would dip into
@@ -26,7 +32,8 @@ import java.util.Objects;
  *     {@code serverTimeWindow}; the client paces itself to stay under it. Null turns pacing off: only for servers known to enforce no such
  *     budget (a simulator, a benchmark of the engine alone); github.com and GitHub Enterprise Server do
  * @param serverTimeWindow the window of {@code serverTimeBudget}
- * @param secondaryLimitPause the least pause after a secondary limit without {@code Retry-After}
+ * @param secondaryLimitPause the least pause after a secondary limit without {@code Retry-After}; positive, at
+ *     most 1 day
  * @param clock the time source
  * @param listener receives request events for metrics
  * @param properties provider-specific settings, not interpreted by prmonitor
@@ -61,43 +68,119 @@ public record GitHubClientSettings(
   public static final Duration DEFAULT_SERVER_TIME_WINDOW = Duration.ofSeconds(60);
   public static final Duration DEFAULT_SECONDARY_LIMIT_PAUSE = Duration.ofSeconds(60);
 
+  private static final Duration MAX_REQUEST_TIMEOUT = Duration.ofMinutes(10);
+  private static final int MAX_CONCURRENT_REQUESTS = 100;
+  private static final int MAX_RETRY_ATTEMPTS = 10;
+  private static final double MAX_RETRY_BACKOFF_FACTOR = 10.0;
+  private static final Duration MAX_CACHE_TTL = Duration.ofDays(1);
+  private static final int MAX_RATE_LIMIT_RESERVE = 5000;
+  private static final Duration MAX_SERVER_TIME_BUDGET = Duration.ofHours(10);
+  private static final Duration MAX_SERVER_TIME_WINDOW = Duration.ofHours(1);
+  /** Neither the first retry's delay nor the pause after a secondary limit is meant to last longer. */
+  private static final Duration MAX_PAUSE = Duration.ofDays(1);
+
+  /**
+   * Checks every value with the rules below, the ones {@code ProcessorConfig} applies to the same settings.
+   *
+   * @throws IllegalArgumentException naming the setting and the bad value
+   */
   public GitHubClientSettings {
-    Objects.requireNonNull(baseUrl, "null baseUrl");
+    requireBaseUrl("baseUrl", baseUrl);
     Objects.requireNonNull(credentials, "null credentials");
     Objects.requireNonNull(clock, "null clock");
     Objects.requireNonNull(listener, "null listener");
-    positive("requestTimeout", requestTimeout);
-    positive("retryInitialDelay", retryInitialDelay);
-    positive("cacheTtl", cacheTtl);
-    if (serverTimeBudget != null) {
-      positive("serverTimeBudget", serverTimeBudget);
-    }
-    positive("serverTimeWindow", serverTimeWindow);
-    positive("secondaryLimitPause", secondaryLimitPause);
-    if (maxConcurrentRequests < 1 || maxConcurrentRequests > 100) {
-      throw new IllegalArgumentException("maxConcurrentRequests must be between 1 and 100: " + maxConcurrentRequests);
-    }
-    if (retryMaxAttempts < 1) {
-      throw new IllegalArgumentException("retryMaxAttempts must be at least 1: " + retryMaxAttempts);
-    }
-    if (!(retryBackoffFactor >= 1.0) || Double.isInfinite(retryBackoffFactor)) {
-      throw new IllegalArgumentException("retryBackoffFactor must be a finite number >= 1.0: " + retryBackoffFactor);
-    }
-    if (rateLimitReserve < 0) {
-      throw new IllegalArgumentException("rateLimitReserve cannot be negative: " + rateLimitReserve);
-    }
-    String scheme = baseUrl.getScheme();
-    if (!"https".equalsIgnoreCase(scheme) && !"http".equalsIgnoreCase(scheme)) {
-      throw new IllegalArgumentException("baseUrl must be an http(s) URL: " + baseUrl);
-    }
+    Objects.requireNonNull(properties, "null properties");
+    requireRequestTimeout("requestTimeout", requestTimeout);
+    requireMaxConcurrentRequests("maxConcurrentRequests", maxConcurrentRequests);
+    requireRetryMaxAttempts("retryMaxAttempts", retryMaxAttempts);
+    requireRetryBackoffFactor("retryBackoffFactor", retryBackoffFactor);
+    SettingChecks.positive("retryInitialDelay", retryInitialDelay, MAX_PAUSE);
+    requireCacheTtl("cacheTtl", cacheTtl);
+    requireRateLimitReserve("rateLimitReserve", rateLimitReserve);
+    requireServerTimeBudget("serverTimeBudget", serverTimeBudget);
+    requireServerTimeWindow("serverTimeWindow", serverTimeWindow);
+    SettingChecks.positive("secondaryLimitPause", secondaryLimitPause, MAX_PAUSE);
     properties = Map.copyOf(properties);
   }
 
-  private static void positive(String name, Duration value) {
-    Objects.requireNonNull(value, () -> "null " + name);
-    if (value.isNegative() || value.isZero()) {
-      throw new IllegalArgumentException(name + " must be positive: " + value);
+  // The rules of the GitHub settings, each written once: this record's constructor and ProcessorConfig (its
+  // builder and its constructor) call them with the name their caller knows the setting by.
+
+  /**
+   * The rule of {@link #baseUrl()}: an absolute {@code https://} URL, or {@code http://} to a
+   * {@linkplain LoopbackHost loopback host} only (so that a token never travels in clear over a network),
+   * without query or fragment.
+   *
+   * @param setting the setting's name, for the message
+   * @return {@code url}
+   * @throws IllegalArgumentException naming the setting and the URL
+   */
+  public static URI requireBaseUrl(String setting, URI url) {
+    Objects.requireNonNull(url, () -> setting + ": null");
+    String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+    if (!(scheme.equals("https") || scheme.equals("http")) || url.getHost() == null) {
+      throw new IllegalArgumentException(setting + " must be an absolute http(s) URL: " + url);
     }
+    if (scheme.equals("http") && !LoopbackHost.matches(url.getHost())) {
+      throw new IllegalArgumentException(setting + ": plain http:// is refused for a non-loopback host (tokens "
+          + "would travel unencrypted): " + url);
+    }
+    if (url.getRawQuery() != null || url.getRawFragment() != null) {
+      throw new IllegalArgumentException(setting + " must not have a query or fragment: " + url);
+    }
+    return url;
+  }
+
+  /** The rule of {@link #requestTimeout()}: positive, at most 10 minutes. */
+  public static Duration requireRequestTimeout(String setting, Duration value) {
+    return SettingChecks.positive(setting, value, MAX_REQUEST_TIMEOUT);
+  }
+
+  /** The rule of {@link #maxConcurrentRequests()}: 1 to 100, GitHub's own limit. */
+  public static int requireMaxConcurrentRequests(String setting, int value) {
+    return SettingChecks.inRange(setting, value, 1, MAX_CONCURRENT_REQUESTS);
+  }
+
+  /**
+   * The rule of the bound on per-pull-request requests in flight at once per repository
+   * ({@code ProcessorConfig.maxConcurrentPrsPerRepo}): 1 to 100, GitHub's own limit on concurrent requests.
+   */
+  public static int requireMaxConcurrentPrsPerRepo(String setting, int value) {
+    return SettingChecks.inRange(setting, value, 1, MAX_CONCURRENT_REQUESTS);
+  }
+
+  /** The rule of {@link #retryMaxAttempts()}: 1 to 10 tries in all. */
+  public static int requireRetryMaxAttempts(String setting, int value) {
+    return SettingChecks.inRange(setting, value, 1, MAX_RETRY_ATTEMPTS);
+  }
+
+  /** The rule of {@link #retryBackoffFactor()}: 1.0 to 10.0 (not NaN). */
+  public static double requireRetryBackoffFactor(String setting, double value) {
+    if (!(value >= 1.0 && value <= MAX_RETRY_BACKOFF_FACTOR)) {
+      throw new IllegalArgumentException(setting + " must be between 1.0 and " + MAX_RETRY_BACKOFF_FACTOR + ": "
+          + value);
+    }
+    return value;
+  }
+
+  /** The rule of {@link #cacheTtl()}: positive, at most 1 day. */
+  public static Duration requireCacheTtl(String setting, Duration value) {
+    return SettingChecks.positive(setting, value, MAX_CACHE_TTL);
+  }
+
+  /** The rule of {@link #rateLimitReserve()}: 0 to 5,000 (a token's hourly budget). */
+  public static int requireRateLimitReserve(String setting, int value) {
+    return SettingChecks.inRange(setting, value, 0, MAX_RATE_LIMIT_RESERVE);
+  }
+
+  /** The rule of {@link #serverTimeBudget()}: null (pacing off), or positive and at most 10 hours. */
+  public static Duration requireServerTimeBudget(String setting, Duration value) {
+    return value == null ? null : SettingChecks.positive(setting, value, MAX_SERVER_TIME_BUDGET);
+  }
+
+  /** The rule of {@link #serverTimeWindow()}: positive, at most 1 hour. */
+  public static Duration requireServerTimeWindow(String setting, Duration value) {
+    return SettingChecks.positive(setting, value, MAX_SERVER_TIME_WINDOW);
   }
 
   /** A builder holding the defaults. */

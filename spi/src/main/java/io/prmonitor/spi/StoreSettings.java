@@ -35,18 +35,29 @@ public record StoreSettings(
   /** The name a store serving no named monitor uses. */
   public static final String DEFAULT_NAME = "prmonitor";
 
+  private static final Duration MAX_TRANSACTION_TIMEOUT = Duration.ofHours(1);
+
   public StoreSettings {
     Objects.requireNonNull(location, "null location");
-    Objects.requireNonNull(transactionTimeout, "null transactionTimeout");
     Objects.requireNonNull(properties, "null properties");
     Objects.requireNonNull(name, "null name");
     if (maxPoolSize < 1) {
       throw new IllegalArgumentException("maxPoolSize must be at least 1: " + maxPoolSize);
     }
-    if (transactionTimeout.isNegative() || transactionTimeout.isZero()) {
-      throw new IllegalArgumentException("transactionTimeout must be positive: " + transactionTimeout);
-    }
+    requireTransactionTimeout("transactionTimeout", transactionTimeout);
     properties = Map.copyOf(properties);
+  }
+
+  /**
+   * The rule of {@link #transactionTimeout()}, which {@code ProcessorConfig} applies to its
+   * {@code databaseTransactionTimeout} too: positive, at most 1 hour.
+   *
+   * @param setting the setting's name as the caller knows it, for the message
+   * @return {@code value}
+   * @throws IllegalArgumentException naming the setting and the bad value
+   */
+  public static Duration requireTransactionTimeout(String setting, Duration value) {
+    return SettingChecks.positive(setting, value, MAX_TRANSACTION_TIMEOUT);
   }
 
   /** Settings with the {@link #DEFAULT_NAME} and no meter registry. */
