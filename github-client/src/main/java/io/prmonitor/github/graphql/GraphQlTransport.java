@@ -1,9 +1,12 @@
 package io.prmonitor.github.graphql;
 
 import io.prmonitor.github.http.Bodies;
+import io.prmonitor.github.http.Exchange;
 import io.prmonitor.github.http.GitHubConnection;
 import io.prmonitor.github.http.MeteredInputStream;
+import io.prmonitor.github.http.ResponseHeaders;
 import io.prmonitor.github.json.GitHubJson;
+import io.prmonitor.github.ratelimit.SecondaryLimitGate;
 import io.prmonitor.github.ratelimit.ServerTimePacer;
 import io.prmonitor.github.ratelimit.Ticker;
 import io.prmonitor.github.rest.EnrichmentTally;
@@ -11,6 +14,7 @@ import io.prmonitor.spi.EnrichmentTarget;
 import io.prmonitor.spi.GitHubAuthenticationException;
 import io.prmonitor.spi.GitHubClientSettings;
 import io.prmonitor.spi.GitHubException;
+import io.prmonitor.spi.RateLimitExceededException;
 import io.prmonitor.spi.RepositoryId;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +28,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.zip.GZIPInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +58,8 @@ public final class GraphQlTransport {
   private final URI uri;
   private final GraphQlBudget budget;
   private final GraphQlBudget.PointsPerMinute minute;
-  private final ServerTimePacer pacer;
+  /** REST's pacer (it counts GraphQL's time too), then GraphQL's share; empty with pacing off. */
+  private final List<ServerTimePacer> pacers;
   private final AtomicInteger batch = new AtomicInteger(GraphQlEnrichment.MAX_BATCH);
   private final AtomicInteger successes = new AtomicInteger();
   /** The ticker's time of the last timeout; null before any. */
@@ -70,9 +74,9 @@ public final class GraphQlTransport {
     this.budget = new GraphQlBudget(settings.clock());
     this.minute = new GraphQlBudget.PointsPerMinute(GraphQlBudget.POINTS_PER_MINUTE, ticker, connection.sleeper());
     // GitHub lets GraphQL have 60 of the 90 s of server time per 60 s; REST's pacer counts GraphQL's time too
-    this.pacer = settings.serverTimeBudget() == null ? null
-        : new ServerTimePacer(settings.serverTimeBudget().multipliedBy(2).dividedBy(3), settings.serverTimeWindow(),
-            ticker, connection.sleeper());
+    this.pacers = settings.serverTimeBudget() == null ? List.of() : List.of(connection.pacer(),
+        new ServerTimePacer(settings.serverTimeBudget().multipliedBy(2).dividedBy(3), settings.serverTimeWindow(),
+            ticker, connection.sleeper()));
   }
 
   /** The batch size read next: halved on a timeout, doubled back after a run of successes. */
@@ -104,6 +108,10 @@ public final class GraphQlTransport {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new GitHubException("interrupted during POST " + GRAPHQL_ENDPOINT, 0, e);
+      } catch (RateLimitExceededException e) {
+        // a secondary-limit pause longer than the client waits: deferred as REST defers, REST is held back too
+        tally.deferRateLimited(targets.subList(at, targets.size()), e);
+        return List.of();
       }
       tally.query();
       if (outcome.answer() != null) {
@@ -166,116 +174,84 @@ public final class GraphQlTransport {
   }
 
   private Outcome exchange(RepositoryId repository, List<EnrichmentTarget> part) throws InterruptedException {
-    ServerTimePacer restPacer = connection.pacer();
     connection.permits().acquire();
     try {
-      connection.secondaryLimit().awaitOpen();
-      // after a 401 the token's requests are held back, GraphQL's too, until one probes it again
-      boolean probe = connection.isFixedToken()
-          && connection.rejection().admit(settings.requestTimeout().toNanos());
-      try {
-        minute.acquire();
-        if (restPacer != null) {
-          restPacer.acquire();
-        }
-        if (pacer != null) {
-          try {
-            pacer.acquire();
-          } catch (InterruptedException | RuntimeException e) {
-            if (restPacer != null) {
-              restPacer.cancel();
-            }
-            throw e;
-          }
-        }
-      } catch (InterruptedException | RuntimeException e) {
-        // a probe that is never sent must say so, or the token's requests would wait for its answer
-        if (probe) {
-          connection.rejection().unanswered();
-        }
-        throw e;
+      if (!connection.secondaryLimit().awaitOpen()) {
+        throw connection.secondaryLimitTooLong("POST " + GRAPHQL_ENDPOINT);
       }
-      long start = ticker.nanoTime();
-      int status = 0;
-      boolean answered = false;
-      MeteredInputStream wire = null;
+      minute.acquire();
+      // after a 401 the token's requests are held back, GraphQL's too, until one probes it again
+      Exchange exchange = connection.begin("POST", GRAPHQL_ENDPOINT, pacers);
       try {
         HttpRequest request = connection.requestTo(uri)
             .POST(HttpRequest.BodyPublishers.ofString(GraphQlEnrichment.requestBody(repository, part)))
             .header("Content-Type", "application/json")
             .header("Accept", "application/json")
             .build();
-        HttpResponse<InputStream> response = connection.http().send(request, HttpResponse.BodyHandlers.ofInputStream());
-        answered = true;
-        status = response.statusCode();
-        HttpHeaders headers = response.headers();
-        budget.observe(headers);
-        try (InputStream raw = response.body()) {
-          wire = new MeteredInputStream(raw, Long.MAX_VALUE);
-          boolean gzip = headers.firstValue("Content-Encoding").map(v -> v.trim().equalsIgnoreCase("gzip"))
-              .orElse(false);
-          InputStream body = new MeteredInputStream(gzip ? new GZIPInputStream(wire, 16 * 1024) : wire,
-              connection.maxBodyBytes());
-          if (status == 200) {
-            connection.secondaryLimit().succeeded();
-            GraphQlEnrichment.Answer answer = reader.read(body, part);
-            budget.observe(answer.remaining(), answer.resetAt());
-            return new Outcome(answer, false, false, null, status);
-          }
-          if (status == 502 || status == 504) {
-            body.readNBytes(Bodies.MAX_ERROR_BODY);
-            return new Outcome(null, true, false, "HTTP " + status + " (timeout)", status);
-          }
-          if (status >= 500) {
-            body.readNBytes(Bodies.MAX_ERROR_BODY);
-            return new Outcome(null, false, false, "HTTP " + status, status);
-          }
-          String message = Bodies.errorMessage(body);
-          if (status == 401) {
-            connection.authorization().invalidate();
-            GitHubAuthenticationException failure = new GitHubAuthenticationException("GitHub rejected the "
-                + "credentials " + connection.credential() + " (HTTP 401 from POST " + GRAPHQL_ENDPOINT + "): "
-                + message, status);
-            if (connection.isFixedToken()) {
-              connection.rejection().rejected(failure);
-            }
-            throw failure;
-          }
-          Duration retryAfter = io.prmonitor.github.http.ResponseHeaders.retryAfter(headers, settings.clock());
-          if ((status == 403 || status == 429) && (retryAfter != null
-              || message.toLowerCase(Locale.ROOT).contains("secondary rate limit"))) {
-            Duration pause = connection.secondaryLimit().trip(retryAfter);
-            connection.listener().onSecondaryLimit(connection.credential(), pause);
-            LOG.warn("secondary rate limit of {} (HTTP {} from POST {}): pausing every request for {} s",
-                connection.credential(), status, GRAPHQL_ENDPOINT, pause.toSeconds());
-            return new Outcome(null, false, true, "secondary rate limit", status);
-          }
-          throw new GitHubException("POST " + GRAPHQL_ENDPOINT + " failed with HTTP " + status + ": " + message,
-              status);
+        HttpResponse<InputStream> response = exchange.send(request);
+        budget.observe(response.headers());
+        try (MeteredInputStream wire = exchange.body(response)) {
+          return answer(response.statusCode(), response.headers(), wire, part);
         }
       } catch (HttpTimeoutException e) {
-        return new Outcome(null, true, false, "timeout", status);
+        return new Outcome(null, true, false, exchange.answered() ? "timeout reading the body" : "timeout",
+            exchange.status());
       } catch (IOException e) {
-        return new Outcome(null, false, false, (answered ? "body read failed: " : "connection failed: ")
-            + e.getClass().getSimpleName(), status);
+        return new Outcome(null, false, false, (exchange.answered() ? "body read failed: " : "connection failed: ")
+            + e.getClass().getSimpleName(), exchange.status());
       } finally {
-        Duration elapsed = Duration.ofNanos(ticker.nanoTime() - start);
-        if (restPacer != null) {
-          restPacer.release(elapsed);
-        }
-        if (pacer != null) {
-          pacer.release(elapsed);
-        }
-        if (probe && !answered) {
-          connection.rejection().unanswered();
-        } else if (answered && status != 401) {
-          connection.rejection().answered();
-        }
-        connection.listener().onResponse(GRAPHQL_ENDPOINT, status, answered && status != 304, elapsed,
-            wire == null ? 0 : wire.count());
+        exchange.settle();
+        exchange.report();
       }
     } finally {
       connection.permits().release();
     }
+  }
+
+  /** What an answer means: read, a timeout (502, 504), another 5xx, a secondary limit, or a typed failure. */
+  private Outcome answer(int status, HttpHeaders headers, MeteredInputStream wire, List<EnrichmentTarget> part)
+      throws IOException {
+    InputStream body = new MeteredInputStream(Bodies.decoded(headers, wire), connection.maxBodyBytes());
+    if (status == 200) {
+      connection.secondaryLimit().succeeded();
+      GraphQlEnrichment.Answer answer = reader.read(body, part);
+      budget.observe(answer.remaining(), answer.resetAt());
+      return new Outcome(answer, false, false, null, status);
+    }
+    if (status == 502 || status == 504) {
+      body.readNBytes(Bodies.MAX_ERROR_BODY);
+      return new Outcome(null, true, false, "HTTP " + status + " (timeout)", status);
+    }
+    if (status >= 500) {
+      body.readNBytes(Bodies.MAX_ERROR_BODY);
+      return new Outcome(null, false, false, "HTTP " + status, status);
+    }
+    String message = Bodies.errorMessage(body);
+    String credential = connection.credential();
+    if (status == 401) {
+      connection.authorization().invalidate();
+      GitHubAuthenticationException failure = new GitHubAuthenticationException("GitHub rejected the "
+          + "credentials " + credential + " (HTTP 401 from POST " + GRAPHQL_ENDPOINT + "): " + message, status);
+      if (connection.isFixedToken()) {
+        connection.rejection().rejected(failure);
+      }
+      throw failure;
+    }
+    Duration retryAfter = ResponseHeaders.retryAfter(headers, settings.clock());
+    if ((status == 403 || status == 429) && (retryAfter != null
+        || message.toLowerCase(Locale.ROOT).contains("secondary rate limit"))) {
+      Duration pause = connection.secondaryLimit().trip(retryAfter);
+      connection.listener().onSecondaryLimit(credential, pause);
+      if (pause.compareTo(SecondaryLimitGate.MAX_WAIT) > 0) {
+        LOG.warn("secondary rate limit of {} (HTTP {} from POST {}) asks for a pause of {} s; longer than {} s: "
+            + "deferring instead of waiting", credential, status, GRAPHQL_ENDPOINT, pause.toSeconds(),
+            SecondaryLimitGate.MAX_WAIT.toSeconds());
+        throw connection.secondaryLimitTooLong("POST " + GRAPHQL_ENDPOINT);
+      }
+      LOG.warn("secondary rate limit of {} (HTTP {} from POST {}): pausing every request for {} s", credential,
+          status, GRAPHQL_ENDPOINT, pause.toSeconds());
+      return new Outcome(null, false, true, "secondary rate limit", status);
+    }
+    throw new GitHubException("POST " + GRAPHQL_ENDPOINT + " failed with HTTP " + status + ": " + message, status);
   }
 }

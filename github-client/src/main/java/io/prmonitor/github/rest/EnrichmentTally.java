@@ -3,6 +3,7 @@ package io.prmonitor.github.rest;
 import io.prmonitor.spi.EnrichmentResult;
 import io.prmonitor.spi.EnrichmentTarget;
 import io.prmonitor.spi.PullRequestEnrichment;
+import io.prmonitor.spi.RateLimitExceededException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,6 +35,11 @@ public final class EnrichmentTally {
     if (!rest.isEmpty() && deferredReason == null) {
       deferredReason = reason;
     }
+  }
+
+  /** Defers {@code rest} because the credential's budget or a secondary limit refused a request. */
+  public void deferRateLimited(List<EnrichmentTarget> rest, RateLimitExceededException refusal) {
+    defer(rest, "rate limit budget exhausted until " + refusal.resetAt());
   }
 
   /** Adds pull requests read. */

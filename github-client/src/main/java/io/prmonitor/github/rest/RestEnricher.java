@@ -65,7 +65,7 @@ public final class RestEnricher {
           tally.read(List.of(read));
         }
       } catch (RateLimitExceededException e) {
-        tally.defer(targets.subList(i, targets.size()), "rate limit budget exhausted until " + e.resetAt());
+        tally.deferRateLimited(targets.subList(i, targets.size()), e);
         return;
       }
     }
