@@ -660,6 +660,7 @@ public final class PRMonitor implements AutoCloseable {
         .credentials(config.githubCredentials())
         .requestTimeout(config.githubRequestTimeout())
         .maxConcurrentRequests(config.maxConcurrentRequests())
+        .maxConcurrentPrsPerRepo(config.maxConcurrentPrsPerRepo())
         .retryMaxAttempts(config.retryMaxAttempts())
         .retryBackoffFactor(config.retryBackoffFactor())
         .enableCaching(config.enableCaching())

@@ -18,6 +18,7 @@ import io.prmonitor.github.ratelimit.Sleeper;
 import io.prmonitor.github.ratelimit.Ticker;
 import io.prmonitor.github.rest.EnrichmentTally;
 import io.prmonitor.github.rest.PullRequestDetailsFetcher;
+import io.prmonitor.github.rest.ResponseCache;
 import io.prmonitor.github.rest.RestEnricher;
 import io.prmonitor.spi.DiscoveryPage;
 import io.prmonitor.spi.EnrichmentMode;
@@ -158,8 +159,10 @@ public final class HttpGitHubClient implements GitHubClient {
     this.base = connection.base();
     this.executor = new RequestExecutor(connection);
     this.graphql = new GraphQlTransport(connection, json);
-    this.rest = new RestEnricher(executor, base, listener, json);
-    this.details = new PullRequestDetailsFetcher(executor, base, settings, json, cacheSize, ticker);
+    // the per-pull-request response cache, shared by REST enrichment and pullRequestDetails
+    ResponseCache cache = settings.enableCaching() ? new ResponseCache(settings, cacheSize, ticker) : null;
+    this.rest = new RestEnricher(executor, base, settings, json, cache);
+    this.details = new PullRequestDetailsFetcher(executor, base, listener, json, cache);
   }
 
   private static URI checkBaseUrl(URI url) {

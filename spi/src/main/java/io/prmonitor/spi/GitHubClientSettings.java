@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param credentials how to authenticate
  * @param requestTimeout the time limit of one HTTP exchange: connect, headers and the whole body
  * @param maxConcurrentRequests the cap on requests in flight across all threads (GitHub allows 100)
+ * @param maxConcurrentPrsPerRepo the cap on pull requests of one repository whose per-pull-request requests
+ *     (REST enrichment) are in flight at once, 1 to 100
  * @param retryMaxAttempts how many times one request may be tried in all, the first try included
  * @param retryBackoffFactor the factor between successive retry delays
  * @param retryInitialDelay the delay before the first retry (jitter is added)
@@ -36,6 +38,7 @@ public record GitHubClientSettings(
     GitHubCredentials credentials,
     Duration requestTimeout,
     int maxConcurrentRequests,
+    int maxConcurrentPrsPerRepo,
     int retryMaxAttempts,
     double retryBackoffFactor,
     Duration retryInitialDelay,
@@ -52,6 +55,7 @@ public record GitHubClientSettings(
   public static final URI DEFAULT_BASE_URL = URI.create("https://api.github.com");
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
   public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 16;
+  public static final int DEFAULT_MAX_CONCURRENT_PRS_PER_REPO = 50;
   public static final int DEFAULT_RETRY_MAX_ATTEMPTS = 3;
   public static final double DEFAULT_RETRY_BACKOFF_FACTOR = 2.0;
   public static final Duration DEFAULT_RETRY_INITIAL_DELAY = Duration.ofMillis(500);
@@ -76,6 +80,10 @@ public record GitHubClientSettings(
     positive("secondaryLimitPause", secondaryLimitPause);
     if (maxConcurrentRequests < 1 || maxConcurrentRequests > 100) {
       throw new IllegalArgumentException("maxConcurrentRequests must be between 1 and 100: " + maxConcurrentRequests);
+    }
+    if (maxConcurrentPrsPerRepo < 1 || maxConcurrentPrsPerRepo > 100) {
+      throw new IllegalArgumentException(
+          "maxConcurrentPrsPerRepo must be between 1 and 100: " + maxConcurrentPrsPerRepo);
     }
     if (retryMaxAttempts < 1) {
       throw new IllegalArgumentException("retryMaxAttempts must be at least 1: " + retryMaxAttempts);
@@ -109,7 +117,8 @@ public record GitHubClientSettings(
   public Builder toBuilder() {
     return new Builder()
         .baseUrl(baseUrl).credentials(credentials).requestTimeout(requestTimeout)
-        .maxConcurrentRequests(maxConcurrentRequests).retryMaxAttempts(retryMaxAttempts)
+        .maxConcurrentRequests(maxConcurrentRequests).maxConcurrentPrsPerRepo(maxConcurrentPrsPerRepo)
+        .retryMaxAttempts(retryMaxAttempts)
         .retryBackoffFactor(retryBackoffFactor).retryInitialDelay(retryInitialDelay)
         .enableCaching(enableCaching).cacheTtl(cacheTtl).rateLimitReserve(rateLimitReserve)
         .serverTimeBudget(serverTimeBudget, serverTimeWindow).secondaryLimitPause(secondaryLimitPause)
@@ -120,6 +129,7 @@ public record GitHubClientSettings(
   public String toString() {
     return "GitHubClientSettings[baseUrl=" + baseUrl + ", credentials=" + credentials.label()
         + ", requestTimeout=" + requestTimeout + ", maxConcurrentRequests=" + maxConcurrentRequests
+        + ", maxConcurrentPrsPerRepo=" + maxConcurrentPrsPerRepo
         + ", retryMaxAttempts=" + retryMaxAttempts + ", retryBackoffFactor=" + retryBackoffFactor
         + ", enableCaching=" + enableCaching + ", cacheTtl=" + cacheTtl
         + ", rateLimitReserve=" + rateLimitReserve + ", serverTimeBudget=" + serverTimeBudget
@@ -132,6 +142,7 @@ public record GitHubClientSettings(
     private GitHubCredentials credentials = new GitHubCredentials.Anonymous();
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private int maxConcurrentRequests = DEFAULT_MAX_CONCURRENT_REQUESTS;
+    private int maxConcurrentPrsPerRepo = DEFAULT_MAX_CONCURRENT_PRS_PER_REPO;
     private int retryMaxAttempts = DEFAULT_RETRY_MAX_ATTEMPTS;
     private double retryBackoffFactor = DEFAULT_RETRY_BACKOFF_FACTOR;
     private Duration retryInitialDelay = DEFAULT_RETRY_INITIAL_DELAY;
@@ -165,6 +176,11 @@ public record GitHubClientSettings(
 
     public Builder maxConcurrentRequests(int maxConcurrentRequests) {
       this.maxConcurrentRequests = maxConcurrentRequests;
+      return this;
+    }
+
+    public Builder maxConcurrentPrsPerRepo(int maxConcurrentPrsPerRepo) {
+      this.maxConcurrentPrsPerRepo = maxConcurrentPrsPerRepo;
       return this;
     }
 
@@ -227,7 +243,7 @@ public record GitHubClientSettings(
 
     public GitHubClientSettings build() {
       return new GitHubClientSettings(baseUrl, credentials, requestTimeout, maxConcurrentRequests,
-          retryMaxAttempts, retryBackoffFactor, retryInitialDelay, enableCaching, cacheTtl,
+          maxConcurrentPrsPerRepo, retryMaxAttempts, retryBackoffFactor, retryInitialDelay, enableCaching, cacheTtl,
           rateLimitReserve, serverTimeBudget, serverTimeWindow, secondaryLimitPause, clock, listener,
           properties);
     }
