@@ -6,7 +6,6 @@ import io.prmonitor.github.http.GitHubConnection;
 import io.prmonitor.github.http.MeteredInputStream;
 import io.prmonitor.github.http.ResponseHeaders;
 import io.prmonitor.github.json.GitHubJson;
-import io.prmonitor.github.ratelimit.SecondaryLimitGate;
 import io.prmonitor.github.ratelimit.ServerTimePacer;
 import io.prmonitor.github.ratelimit.Ticker;
 import io.prmonitor.github.rest.EnrichmentTally;
@@ -240,16 +239,7 @@ public final class GraphQlTransport {
     Duration retryAfter = ResponseHeaders.retryAfter(headers, settings.clock());
     if ((status == 403 || status == 429) && (retryAfter != null
         || message.toLowerCase(Locale.ROOT).contains("secondary rate limit"))) {
-      Duration pause = connection.secondaryLimit().trip(retryAfter);
-      connection.listener().onSecondaryLimit(credential, pause);
-      if (pause.compareTo(SecondaryLimitGate.MAX_WAIT) > 0) {
-        LOG.warn("secondary rate limit of {} (HTTP {} from POST {}) asks for a pause of {} s; longer than {} s: "
-            + "deferring instead of waiting", credential, status, GRAPHQL_ENDPOINT, pause.toSeconds(),
-            SecondaryLimitGate.MAX_WAIT.toSeconds());
-        throw connection.secondaryLimitTooLong("POST " + GRAPHQL_ENDPOINT);
-      }
-      LOG.warn("secondary rate limit of {} (HTTP {} from POST {}): pausing every request for {} s", credential,
-          status, GRAPHQL_ENDPOINT, pause.toSeconds());
+      connection.secondaryLimitAnswered("POST " + GRAPHQL_ENDPOINT, status, retryAfter);
       return new Outcome(null, false, true, "secondary rate limit", status);
     }
     throw new GitHubException("POST " + GRAPHQL_ENDPOINT + " failed with HTTP " + status + ": " + message, status);

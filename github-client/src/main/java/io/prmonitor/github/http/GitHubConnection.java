@@ -18,6 +18,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,8 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What every request of one credential to one GitHub API shares, REST and GraphQL alike: the JDK
@@ -42,6 +45,8 @@ public final class GitHubConnection implements AutoCloseable {
   public static final String API_VERSION = "2022-11-28";
   /** The {@code User-Agent} every request sends. */
   public static final String USER_AGENT = "prmonitor";
+
+  private static final Logger LOG = LoggerFactory.getLogger(GitHubConnection.class);
 
   private final GitHubClientSettings settings;
   private final URI baseUrl;
@@ -144,6 +149,27 @@ public final class GitHubConnection implements AutoCloseable {
     return new RateLimitExceededException("secondary rate limit of " + credential + " asks for a pause until "
         + until + ", longer than the " + SecondaryLimitGate.MAX_WAIT.toMinutes() + " minutes the client waits;"
         + " " + request + " not sent", 0, until);
+  }
+
+  /**
+   * Trips the secondary-limit gate after an answer that said so: every request of the credential pauses.
+   *
+   * @param request the method and route template, e.g. {@code POST /graphql}
+   * @param retryAfter the answer's {@code Retry-After}, or null
+   * @throws RateLimitExceededException if the pause is longer than {@link SecondaryLimitGate#MAX_WAIT}: the
+   *     caller defers instead of waiting
+   */
+  public void secondaryLimitAnswered(String request, int status, Duration retryAfter) {
+    Duration pause = secondaryLimit.trip(retryAfter);
+    listener().onSecondaryLimit(credential, pause);
+    if (pause.compareTo(SecondaryLimitGate.MAX_WAIT) > 0) {
+      LOG.warn("secondary rate limit of {} (HTTP {} from {}) asks for a pause of {} s; longer than {} s: "
+          + "deferring instead of waiting", credential, status, request, pause.toSeconds(),
+          SecondaryLimitGate.MAX_WAIT.toSeconds());
+      throw secondaryLimitTooLong(request);
+    }
+    LOG.warn("secondary rate limit of {} (HTTP {} from {}): pausing every request for {} s", credential, status,
+        request, pause.toSeconds());
   }
 
   /** Refuses to follow a link to another origin, where the credentials must not go. */

@@ -1,7 +1,6 @@
 package io.prmonitor.github.http;
 
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import io.prmonitor.github.ratelimit.SecondaryLimitGate;
 import io.prmonitor.spi.GitHubAuthenticationException;
 import io.prmonitor.spi.GitHubException;
 import io.prmonitor.spi.RateLimitExceededException;
@@ -15,8 +14,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Turns one REST answer into an {@link Outcome}: a parsed 200, a 304 or accepted 404, a redirect to follow
@@ -25,7 +22,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ResponseClassifier {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ResponseClassifier.class);
   private static final Duration DEFAULT_RESET_WAIT = Duration.ofSeconds(60);
 
   private final GitHubConnection connection;
@@ -110,16 +106,7 @@ final class ResponseClassifier {
     Duration retryAfter = ResponseHeaders.retryAfter(headers, connection.clock());
     String lower = message.toLowerCase(Locale.ROOT);
     if (retryAfter != null || lower.contains("secondary rate limit") || lower.contains("abuse")) {
-      Duration pause = connection.secondaryLimit().trip(retryAfter);
-      connection.listener().onSecondaryLimit(credential, pause);
-      if (pause.compareTo(SecondaryLimitGate.MAX_WAIT) > 0) {
-        LOG.warn("secondary rate limit of {} (HTTP {} from GET {}) asks for a pause of {} s; longer than {} s: "
-            + "deferring instead of waiting", credential, status, call.endpoint(), pause.toSeconds(),
-            SecondaryLimitGate.MAX_WAIT.toSeconds());
-        throw connection.secondaryLimitTooLong("GET " + call.endpoint());
-      }
-      LOG.warn("secondary rate limit of {} (HTTP {} from GET {}): pausing every request for {} s", credential,
-          status, call.endpoint(), pause.toSeconds());
+      connection.secondaryLimitAnswered("GET " + call.endpoint(), status, retryAfter);
       return new Outcome.Retry<>("secondary rate limit", status, null, true);
     }
     if (status == 429 || lower.contains("rate limit")) {
