@@ -43,6 +43,7 @@ final class Plugins {
         .credentials(config.githubCredentials())
         .requestTimeout(config.githubRequestTimeout())
         .maxConcurrentRequests(config.maxConcurrentRequests())
+        .maxConcurrentPrsPerRepo(config.maxConcurrentPrsPerRepo())
         .retryMaxAttempts(config.retryMaxAttempts())
         .retryBackoffFactor(config.retryBackoffFactor())
         .enableCaching(config.enableCaching())

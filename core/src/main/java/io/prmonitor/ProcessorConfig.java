@@ -82,9 +82,8 @@ import java.util.Objects;
  * @param databaseUser the database user, or null
  * @param databasePassword the database password, or null
  * @param maxConcurrentRepositories repositories synchronized at once
- * @param maxConcurrentPrsPerRepo the bound on per-pull-request requests (enrichment) in flight at once per
- *     repository; the processor of this release reads enrichment one request at a time per repository, so it
- *     bounds nothing today
+ * @param maxConcurrentPrsPerRepo the most pull requests of one repository whose REST enrichment requests are in
+ *     flight at once
  * @param maxConcurrentRequests GitHub requests in flight at once across the monitor
  * @param githubRequestTimeout the time limit of one GitHub request, body included
  * @param databaseTransactionTimeout the time limit of one database transaction; stores derive their network

@@ -3,6 +3,7 @@ package io.prmonitor.github;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.prmonitor.github.auth.CredentialRejection;
 import io.prmonitor.github.ratelimit.Backoff;
 import io.prmonitor.github.ratelimit.FakeTime;
 import io.prmonitor.github.ratelimit.SecondaryLimitGate;

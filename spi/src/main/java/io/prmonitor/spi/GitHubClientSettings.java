@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param credentials how to authenticate
  * @param requestTimeout the time limit of one HTTP exchange: connect, headers and the whole body
  * @param maxConcurrentRequests the cap on requests in flight across all threads (GitHub allows 100)
+ * @param maxConcurrentPrsPerRepo the cap on pull requests of one repository whose per-pull-request requests
+ *     (REST enrichment) are in flight at once, 1 to 100
  * @param retryMaxAttempts how many times one request may be tried in all, the first try included
  * @param retryBackoffFactor the factor between successive retry delays
  * @param retryInitialDelay the delay before the first retry (jitter is added); positive, at most 1 day
@@ -43,6 +45,7 @@ public record GitHubClientSettings(
     GitHubCredentials credentials,
     Duration requestTimeout,
     int maxConcurrentRequests,
+    int maxConcurrentPrsPerRepo,
     int retryMaxAttempts,
     double retryBackoffFactor,
     Duration retryInitialDelay,
@@ -59,6 +62,7 @@ public record GitHubClientSettings(
   public static final URI DEFAULT_BASE_URL = URI.create("https://api.github.com");
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
   public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 16;
+  public static final int DEFAULT_MAX_CONCURRENT_PRS_PER_REPO = 50;
   public static final int DEFAULT_RETRY_MAX_ATTEMPTS = 3;
   public static final double DEFAULT_RETRY_BACKOFF_FACTOR = 2.0;
   public static final Duration DEFAULT_RETRY_INITIAL_DELAY = Duration.ofMillis(500);
@@ -92,6 +96,7 @@ public record GitHubClientSettings(
     Objects.requireNonNull(properties, "null properties");
     requireRequestTimeout("requestTimeout", requestTimeout);
     requireMaxConcurrentRequests("maxConcurrentRequests", maxConcurrentRequests);
+    requireMaxConcurrentPrsPerRepo("maxConcurrentPrsPerRepo", maxConcurrentPrsPerRepo);
     requireRetryMaxAttempts("retryMaxAttempts", retryMaxAttempts);
     requireRetryBackoffFactor("retryBackoffFactor", retryBackoffFactor);
     SettingChecks.positive("retryInitialDelay", retryInitialDelay, MAX_PAUSE);
@@ -192,7 +197,8 @@ public record GitHubClientSettings(
   public Builder toBuilder() {
     return new Builder()
         .baseUrl(baseUrl).credentials(credentials).requestTimeout(requestTimeout)
-        .maxConcurrentRequests(maxConcurrentRequests).retryMaxAttempts(retryMaxAttempts)
+        .maxConcurrentRequests(maxConcurrentRequests).maxConcurrentPrsPerRepo(maxConcurrentPrsPerRepo)
+        .retryMaxAttempts(retryMaxAttempts)
         .retryBackoffFactor(retryBackoffFactor).retryInitialDelay(retryInitialDelay)
         .enableCaching(enableCaching).cacheTtl(cacheTtl).rateLimitReserve(rateLimitReserve)
         .serverTimeBudget(serverTimeBudget, serverTimeWindow).secondaryLimitPause(secondaryLimitPause)
@@ -203,6 +209,7 @@ public record GitHubClientSettings(
   public String toString() {
     return "GitHubClientSettings[baseUrl=" + baseUrl + ", credentials=" + credentials.label()
         + ", requestTimeout=" + requestTimeout + ", maxConcurrentRequests=" + maxConcurrentRequests
+        + ", maxConcurrentPrsPerRepo=" + maxConcurrentPrsPerRepo
         + ", retryMaxAttempts=" + retryMaxAttempts + ", retryBackoffFactor=" + retryBackoffFactor
         + ", enableCaching=" + enableCaching + ", cacheTtl=" + cacheTtl
         + ", rateLimitReserve=" + rateLimitReserve + ", serverTimeBudget=" + serverTimeBudget
@@ -215,6 +222,7 @@ public record GitHubClientSettings(
     private GitHubCredentials credentials = new GitHubCredentials.Anonymous();
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private int maxConcurrentRequests = DEFAULT_MAX_CONCURRENT_REQUESTS;
+    private int maxConcurrentPrsPerRepo = DEFAULT_MAX_CONCURRENT_PRS_PER_REPO;
     private int retryMaxAttempts = DEFAULT_RETRY_MAX_ATTEMPTS;
     private double retryBackoffFactor = DEFAULT_RETRY_BACKOFF_FACTOR;
     private Duration retryInitialDelay = DEFAULT_RETRY_INITIAL_DELAY;
@@ -248,6 +256,11 @@ public record GitHubClientSettings(
 
     public Builder maxConcurrentRequests(int maxConcurrentRequests) {
       this.maxConcurrentRequests = maxConcurrentRequests;
+      return this;
+    }
+
+    public Builder maxConcurrentPrsPerRepo(int maxConcurrentPrsPerRepo) {
+      this.maxConcurrentPrsPerRepo = maxConcurrentPrsPerRepo;
       return this;
     }
 
@@ -310,7 +323,7 @@ public record GitHubClientSettings(
 
     public GitHubClientSettings build() {
       return new GitHubClientSettings(baseUrl, credentials, requestTimeout, maxConcurrentRequests,
-          retryMaxAttempts, retryBackoffFactor, retryInitialDelay, enableCaching, cacheTtl,
+          maxConcurrentPrsPerRepo, retryMaxAttempts, retryBackoffFactor, retryInitialDelay, enableCaching, cacheTtl,
           rateLimitReserve, serverTimeBudget, serverTimeWindow, secondaryLimitPause, clock, listener,
           properties);
     }

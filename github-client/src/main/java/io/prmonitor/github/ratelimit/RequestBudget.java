@@ -102,8 +102,7 @@ public final class RequestBudget {
     try {
       inFlight = Math.max(0, inFlight - 1);
       if (observed != null) {
-        if (last == null || observed.resetAt().isAfter(last.resetAt())
-            || (observed.resetAt().equals(last.resetAt()) && observed.remaining() < last.remaining())) {
+        if (observed.supersedes(last)) {
           last = observed;
         }
       } else if (answered) {
@@ -124,8 +123,7 @@ public final class RequestBudget {
     Objects.requireNonNull(observed, "null observed");
     lock.lock();
     try {
-      if (last == null || observed.resetAt().isAfter(last.resetAt())
-          || (observed.resetAt().equals(last.resetAt()) && observed.remaining() < last.remaining())) {
+      if (observed.supersedes(last)) {
         last = observed;
         probeAnswered.signalAll();
       }

@@ -1,4 +1,4 @@
-package io.prmonitor.github;
+package io.prmonitor.github.http;
 
 import java.net.URI;
 import java.util.regex.Matcher;
@@ -11,9 +11,9 @@ import java.util.regex.Pattern;
  * @param next the {@code rel="next"} URL exactly as sent, or null
  * @param lastPage the {@code page} parameter of the {@code rel="last"} URL, or 0
  */
-record LinkHeader(URI next, int lastPage) {
+public record LinkHeader(URI next, int lastPage) {
 
-  static final LinkHeader NONE = new LinkHeader(null, 0);
+  public static final LinkHeader NONE = new LinkHeader(null, 0);
 
   private static final Pattern LINK = Pattern.compile("<([^>]*)>((?:\\s*;\\s*[^;,]*)*)");
   private static final Pattern REL = Pattern.compile("(?i)\\brel\\s*=\\s*(?:\"([^\"]*)\"|([^\\s;,]+))");
@@ -24,7 +24,7 @@ record LinkHeader(URI next, int lastPage) {
    *
    * @throws IllegalArgumentException if a {@code next} URL is not a valid URI
    */
-  static LinkHeader parse(String header) {
+  public static LinkHeader parse(String header) {
     if (header == null || header.isBlank()) {
       return NONE;
     }

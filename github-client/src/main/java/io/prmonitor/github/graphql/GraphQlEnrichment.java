@@ -1,4 +1,4 @@
-package io.prmonitor.github;
+package io.prmonitor.github.graphql;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -23,7 +23,7 @@ import java.util.TreeMap;
 /**
  * The GraphQL side of enrichment: the query for a batch of pull requests of one repository, its cost by
  * GitHub's rule, and the streaming read of the answer. Stateless; the transport (budget, pacing, batch size)
- * is {@link HttpGitHubClient}'s.
+ * is {@link GraphQlTransport}'s.
  *
  * <p>Each pull request is two aliases: {@code pN: pullRequest(number: N)} for mergeability, review decision,
  * {@code totalCommentsCount} and (in a full read) {@code latestReviews(first: 100)}, and {@code cN:

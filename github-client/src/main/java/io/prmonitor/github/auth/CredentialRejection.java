@@ -1,4 +1,4 @@
-package io.prmonitor.github;
+package io.prmonitor.github.auth;
 
 import io.prmonitor.github.ratelimit.Ticker;
 import io.prmonitor.spi.GitHubAuthenticationException;
@@ -17,12 +17,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * once by a transient fault (GitHub's own, a proxy's) is used again after the hold: no state here needs a
  * restart to clear. Thread-safe; no lock is held while a request is in flight.
  */
-final class CredentialRejection {
+public final class CredentialRejection {
 
   /** How long requests are held back after a first rejection. */
-  static final Duration FIRST_HOLD = Duration.ofMinutes(1);
+  public static final Duration FIRST_HOLD = Duration.ofMinutes(1);
   /** The longest hold, reached after seven consecutive rejections. */
-  static final Duration MAX_HOLD = Duration.ofHours(1);
+  public static final Duration MAX_HOLD = Duration.ofHours(1);
 
   private final Ticker ticker;
   private final ReentrantLock lock = new ReentrantLock();
@@ -32,7 +32,7 @@ final class CredentialRejection {
   private long heldUntil;
   private int consecutive;
 
-  CredentialRejection(Ticker ticker) {
+  public CredentialRejection(Ticker ticker) {
     this.ticker = Objects.requireNonNull(ticker, "null ticker");
   }
 
@@ -44,7 +44,7 @@ final class CredentialRejection {
    *     {@link #unanswered})
    * @throws GitHubAuthenticationException (unsent) while the hold lasts
    */
-  boolean admit(long maxWaitNanos) throws InterruptedException {
+  public boolean admit(long maxWaitNanos) throws InterruptedException {
     if (rejected == null && !probing) {
       return false;
     }
@@ -80,7 +80,7 @@ final class CredentialRejection {
    *
    * @return how long requests are now held back
    */
-  Duration rejected(GitHubAuthenticationException rejection) {
+  public Duration rejected(GitHubAuthenticationException rejection) {
     lock.lock();
     try {
       consecutive++;
@@ -99,7 +99,7 @@ final class CredentialRejection {
   }
 
   /** Records an answer other than {@code 401}: the credentials are good. */
-  void answered() {
+  public void answered() {
     if (rejected == null && !probing) {
       return;
     }
@@ -115,7 +115,7 @@ final class CredentialRejection {
   }
 
   /** Records that the probe got no answer (a connection failure): the next request probes. */
-  void unanswered() {
+  public void unanswered() {
     lock.lock();
     try {
       probing = false;

@@ -1,4 +1,4 @@
-package io.prmonitor.github;
+package io.prmonitor.github.http;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,21 +1,21 @@
-package io.prmonitor.github;
+package io.prmonitor.github.json;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import io.prmonitor.github.json.GitHubJson;
+import io.prmonitor.github.PullRequestDetails;
 import java.io.IOException;
 import java.io.InputStream;
 
 /** Reads {@link PullRequestDetails} from a full pull request, streaming, skipping every other field. */
-final class PullRequestDetailsReader {
+public final class PullRequestDetailsReader {
 
   private final GitHubJson json;
 
-  PullRequestDetailsReader(GitHubJson json) {
+  public PullRequestDetailsReader(GitHubJson json) {
     this.json = json;
   }
 
-  PullRequestDetails read(InputStream in) throws IOException {
+  public PullRequestDetails read(InputStream in) throws IOException {
     int[] counts = new int[7];
     Boolean[] flags = new Boolean[2];
     try (JsonParser p = json.parser(in)) {

@@ -1,14 +1,14 @@
-package io.prmonitor.github;
+package io.prmonitor.github.http;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
 /** Counts the bytes read through it and fails once more than a limit have been read. Not thread-safe. */
-final class MeteredInputStream extends FilterInputStream {
+public final class MeteredInputStream extends FilterInputStream {
 
   /** The body is larger than the client accepts; not worth retrying. */
-  static final class BodyTooLargeException extends IOException {
+  public static final class BodyTooLargeException extends IOException {
     BodyTooLargeException(long limit) {
       super("response body exceeds the limit of " + limit + " bytes");
     }
@@ -17,12 +17,12 @@ final class MeteredInputStream extends FilterInputStream {
   private final long limit;
   private long count;
 
-  MeteredInputStream(InputStream in, long limit) {
+  public MeteredInputStream(InputStream in, long limit) {
     super(in);
     this.limit = limit;
   }
 
-  long count() {
+  public long count() {
     return count;
   }
 

@@ -1,4 +1,4 @@
-package io.prmonitor.github;
+package io.prmonitor.github.rest;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;

@@ -1,4 +1,4 @@
-package io.prmonitor.github;
+package io.prmonitor.github.graphql;
 
 import io.prmonitor.github.ratelimit.Sleeper;
 import io.prmonitor.github.ratelimit.Ticker;

@@ -1,4 +1,4 @@
-package io.prmonitor.github;
+package io.prmonitor.github.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

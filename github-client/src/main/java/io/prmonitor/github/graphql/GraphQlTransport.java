@@ -1,0 +1,247 @@
+package io.prmonitor.github.graphql;
+
+import io.prmonitor.github.http.Bodies;
+import io.prmonitor.github.http.Exchange;
+import io.prmonitor.github.http.GitHubConnection;
+import io.prmonitor.github.http.MeteredInputStream;
+import io.prmonitor.github.http.ResponseHeaders;
+import io.prmonitor.github.json.GitHubJson;
+import io.prmonitor.github.ratelimit.ServerTimePacer;
+import io.prmonitor.github.ratelimit.Ticker;
+import io.prmonitor.github.rest.EnrichmentTally;
+import io.prmonitor.spi.EnrichmentTarget;
+import io.prmonitor.spi.GitHubAuthenticationException;
+import io.prmonitor.spi.GitHubClientSettings;
+import io.prmonitor.spi.GitHubException;
+import io.prmonitor.spi.RateLimitExceededException;
+import io.prmonitor.spi.RepositoryId;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Enrichment through GraphQL: one {@code POST /graphql} per batch of pull requests of a repository, paced under
+ * the GraphQL budget the answers report (never dipping into {@link GitHubClientSettings#rateLimitReserve()}
+ * points), GitHub's points per minute, and GraphQL's share of server time (60 of the 90 s per 60 s; the REST
+ * pacer counts GraphQL's time too).
+ *
+ * <p>The batch size adapts to what the server answers: a {@code 502}, {@code 504} or timeout (GitHub's answer
+ * past 10 s of server time, which costs points) halves it; after {@value #GROWTH_AFTER} successes it doubles
+ * back, but only once 15 minutes passed without a timeout (concurrent repositories would otherwise grow it
+ * back together and time out together again). What the budget cannot pay is handed back for REST.
+ * Thread-safe: the batch size is shared by every repository.
+ */
+public final class GraphQlTransport {
+
+  static final String GRAPHQL_ENDPOINT = "/graphql";
+  /** Successful GraphQL batches after which a shrunken batch size doubles again. */
+  private static final int GROWTH_AFTER = 50;
+  private static final long REGROWTH_AFTER_NANOS = Duration.ofMinutes(15).toNanos();
+  private static final Logger LOG = LoggerFactory.getLogger(GraphQlTransport.class);
+
+  private final GitHubConnection connection;
+  private final GitHubClientSettings settings;
+  private final Ticker ticker;
+  private final GraphQlEnrichment reader;
+  private final URI uri;
+  private final GraphQlBudget budget;
+  private final GraphQlBudget.PointsPerMinute minute;
+  /** REST's pacer (it counts GraphQL's time too), then GraphQL's share; empty with pacing off. */
+  private final List<ServerTimePacer> pacers;
+  private final AtomicInteger batch = new AtomicInteger(GraphQlEnrichment.MAX_BATCH);
+  private final AtomicInteger successes = new AtomicInteger();
+  /** The ticker's time of the last timeout; null before any. */
+  private final AtomicReference<Long> timedOutAt = new AtomicReference<>();
+
+  public GraphQlTransport(GitHubConnection connection, GitHubJson json) {
+    this.connection = connection;
+    this.settings = connection.settings();
+    this.ticker = connection.ticker();
+    this.reader = new GraphQlEnrichment(json);
+    this.uri = URI.create(GraphQlEnrichment.endpoint(connection.base()));
+    this.budget = new GraphQlBudget(settings.clock());
+    this.minute = new GraphQlBudget.PointsPerMinute(GraphQlBudget.POINTS_PER_MINUTE, ticker, connection.sleeper());
+    // GitHub lets GraphQL have 60 of the 90 s of server time per 60 s; REST's pacer counts GraphQL's time too
+    this.pacers = settings.serverTimeBudget() == null ? List.of() : List.of(connection.pacer(),
+        new ServerTimePacer(settings.serverTimeBudget().multipliedBy(2).dividedBy(3), settings.serverTimeWindow(),
+            ticker, connection.sleeper()));
+  }
+
+  /** The batch size read next: halved on a timeout, doubled back after a run of successes. */
+  public int batchSize() {
+    return batch.get();
+  }
+
+  /**
+   * Reads {@code targets} into {@code tally}, batch by batch.
+   *
+   * @return the targets the GraphQL budget cannot pay, from the first refused batch on; to be read through REST
+   */
+  public List<EnrichmentTarget> enrich(RepositoryId repository, List<EnrichmentTarget> targets, EnrichmentTally tally) {
+    int at = 0;
+    int failures = 0;
+    while (at < targets.size()) {
+      int size = Math.min(batch.get(), targets.size() - at);
+      List<EnrichmentTarget> part = targets.subList(at, at + size);
+      int cost = GraphQlEnrichment.cost(part);
+      String refusal = budget.refusal(cost, settings.rateLimitReserve());
+      if (refusal != null) {
+        LOG.debug("GraphQL budget cannot pay {} points for {}: {}; reading the rest through REST", cost,
+            repository, refusal);
+        return targets.subList(at, targets.size());
+      }
+      Outcome outcome;
+      try {
+        outcome = exchange(repository, part);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new GitHubException("interrupted during POST " + GRAPHQL_ENDPOINT, 0, e);
+      } catch (RateLimitExceededException e) {
+        // a secondary-limit pause longer than the client waits: deferred as REST defers, REST is held back too
+        tally.deferRateLimited(targets.subList(at, targets.size()), e);
+        return List.of();
+      }
+      tally.query();
+      if (outcome.answer() != null) {
+        GraphQlEnrichment.Answer answer = outcome.answer();
+        if (answer.rateLimited()) {
+          budget.exhausted();
+          continue;
+        }
+        for (int i = 0; i < answer.errorTypes().size(); i++) {
+          if (!answer.errorTypes().get(i).equals("NOT_FOUND")) {
+            throw new GitHubException("POST " + GRAPHQL_ENDPOINT + " answered an error for " + repository + ": "
+                + answer.errorTypes().get(i) + " " + Bodies.abbreviate(answer.errorMessages().get(i)), 200);
+          }
+        }
+        tally.read(answer.read().values());
+        tally.points(answer.cost() == null ? cost : answer.cost());
+        at += size;
+        failures = 0;
+        grow();
+        continue;
+      }
+      // a timeout (502, 504, or no answer in time) costs points on GitHub and says the batch was too big
+      failures++;
+      successes.set(0);
+      if (outcome.timeout()) {
+        timedOutAt.set(ticker.nanoTime());
+        tally.points(cost);
+        int smaller = Math.max(1, size / 2);
+        batch.getAndUpdate(b -> Math.min(b, smaller));
+      }
+      if (failures >= settings.retryMaxAttempts() && (size == 1 || !outcome.timeout())) {
+        throw new GitHubException("POST " + GRAPHQL_ENDPOINT + " for " + repository + " failed after " + failures
+            + " attempts: " + outcome.reason(), outcome.status());
+      }
+      Duration delay = outcome.secondaryLimit() || outcome.timeout() ? Duration.ZERO
+          : connection.backoff().delay(failures);
+      connection.listener().onRetry(GRAPHQL_ENDPOINT, outcome.reason(), failures + 1, delay);
+      try {
+        connection.sleeper().sleep(delay);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new GitHubException("interrupted during POST " + GRAPHQL_ENDPOINT, 0, e);
+      }
+    }
+    return List.of();
+  }
+
+  private void grow() {
+    Long last = timedOutAt.get();
+    boolean mayGrow = last == null || ticker.nanoTime() - last >= REGROWTH_AFTER_NANOS;
+    if (successes.incrementAndGet() >= GROWTH_AFTER && mayGrow && batch.get() < GraphQlEnrichment.MAX_BATCH) {
+      successes.set(0);
+      batch.getAndUpdate(b -> Math.min(GraphQlEnrichment.MAX_BATCH, b * 2));
+    }
+  }
+
+  /** One exchange: an answer, or why to try again (a timeout shrinks the batch). */
+  private record Outcome(GraphQlEnrichment.Answer answer, boolean timeout, boolean secondaryLimit, String reason,
+      int status) {
+  }
+
+  private Outcome exchange(RepositoryId repository, List<EnrichmentTarget> part) throws InterruptedException {
+    connection.permits().acquire();
+    try {
+      if (!connection.secondaryLimit().awaitOpen()) {
+        throw connection.secondaryLimitTooLong("POST " + GRAPHQL_ENDPOINT);
+      }
+      minute.acquire();
+      // after a 401 the token's requests are held back, GraphQL's too, until one probes it again
+      Exchange exchange = connection.begin("POST", GRAPHQL_ENDPOINT, pacers);
+      try {
+        HttpRequest request = connection.requestTo(uri)
+            .POST(HttpRequest.BodyPublishers.ofString(GraphQlEnrichment.requestBody(repository, part)))
+            .header("Content-Type", "application/json")
+            .header("Accept", "application/json")
+            .build();
+        HttpResponse<InputStream> response = exchange.send(request);
+        budget.observe(response.headers());
+        try (MeteredInputStream wire = exchange.body(response)) {
+          return answer(response.statusCode(), response.headers(), wire, part);
+        }
+      } catch (HttpTimeoutException e) {
+        return new Outcome(null, true, false, exchange.answered() ? "timeout reading the body" : "timeout",
+            exchange.status());
+      } catch (IOException e) {
+        return new Outcome(null, false, false, (exchange.answered() ? "body read failed: " : "connection failed: ")
+            + e.getClass().getSimpleName(), exchange.status());
+      } finally {
+        exchange.settle();
+        exchange.report();
+      }
+    } finally {
+      connection.permits().release();
+    }
+  }
+
+  /** What an answer means: read, a timeout (502, 504), another 5xx, a secondary limit, or a typed failure. */
+  private Outcome answer(int status, HttpHeaders headers, MeteredInputStream wire, List<EnrichmentTarget> part)
+      throws IOException {
+    InputStream body = new MeteredInputStream(Bodies.decoded(headers, wire), connection.maxBodyBytes());
+    if (status == 200) {
+      connection.secondaryLimit().succeeded();
+      GraphQlEnrichment.Answer answer = reader.read(body, part);
+      budget.observe(answer.remaining(), answer.resetAt());
+      return new Outcome(answer, false, false, null, status);
+    }
+    if (status == 502 || status == 504) {
+      body.readNBytes(Bodies.MAX_ERROR_BODY);
+      return new Outcome(null, true, false, "HTTP " + status + " (timeout)", status);
+    }
+    if (status >= 500) {
+      body.readNBytes(Bodies.MAX_ERROR_BODY);
+      return new Outcome(null, false, false, "HTTP " + status, status);
+    }
+    String message = Bodies.errorMessage(body);
+    String credential = connection.credential();
+    if (status == 401) {
+      connection.authorization().invalidate();
+      GitHubAuthenticationException failure = new GitHubAuthenticationException("GitHub rejected the "
+          + "credentials " + credential + " (HTTP 401 from POST " + GRAPHQL_ENDPOINT + "): " + message, status);
+      if (connection.isFixedToken()) {
+        connection.rejection().rejected(failure);
+      }
+      throw failure;
+    }
+    Duration retryAfter = ResponseHeaders.retryAfter(headers, settings.clock());
+    if ((status == 403 || status == 429) && (retryAfter != null
+        || message.toLowerCase(Locale.ROOT).contains("secondary rate limit"))) {
+      connection.secondaryLimitAnswered("POST " + GRAPHQL_ENDPOINT, status, retryAfter);
+      return new Outcome(null, false, true, "secondary rate limit", status);
+    }
+    throw new GitHubException("POST " + GRAPHQL_ENDPOINT + " failed with HTTP " + status + ": " + message, status);
+  }
+}

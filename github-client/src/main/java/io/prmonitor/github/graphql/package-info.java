@@ -1,0 +1,5 @@
+/**
+ * Internal: enrichment through GitHub's GraphQL API: the query builder and streaming reader, the GraphQL
+ * budget and points per minute, and the transport with its adaptive batch size. Not an API.
+ */
+package io.prmonitor.github.graphql;
