@@ -2,6 +2,7 @@ package io.prmonitor.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.prmonitor.spi.testing.MutableClock;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
