@@ -281,7 +281,7 @@ final class World {
   /** Told of every pull request opened or changed, under the write lock, after {@code updated_at} moved. */
   interface MutationListener {
     /** @param before the pull request as it was, or null when it was just opened */
-    void mutated(SimRepository repo, SimPullRequest pr, WebhookSender.Before before);
+    void mutated(SimRepository repo, SimPullRequest pr, WebhookPayload.Before before);
   }
 
   /** Set once by the simulator; null until then. */
@@ -294,7 +294,7 @@ final class World {
       repo = require(id);
       SimPullRequest pr = require(repo, number);
       MutationListener listener = mutationListener;
-      WebhookSender.Before before = listener == null ? null : WebhookSender.Before.of(pr);
+      WebhookPayload.Before before = listener == null ? null : WebhookPayload.Before.of(pr);
       if (!change.apply(pr)) {
         return;
       }
