@@ -26,35 +26,19 @@ final class PullRequestMutations {
 
   void editTitle(RepositoryId repository, int number, String title) {
     Objects.requireNonNull(title, "null title");
-    world.mutate(repository, number, pr -> {
-      if (pr.title.equals(title)) {
-        return false;
-      }
-      pr.title = title;
-      return true;
-    });
+    world.mutate(repository, number, pr -> change(pr.title, title, () -> pr.title = title));
   }
 
   void editBody(RepositoryId repository, int number, String body) {
-    world.mutate(repository, number, pr -> {
-      if (Objects.equals(pr.body(), body)) {
-        return false;
-      }
+    world.mutate(repository, number, pr -> change(pr.body(), body, () -> {
       pr.bodyGenerated = false;
       pr.body = body;
-      return true;
-    });
+    }));
   }
 
   void changeBase(RepositoryId repository, int number, String baseRef) {
     Objects.requireNonNull(baseRef, "null baseRef");
-    world.mutate(repository, number, pr -> {
-      if (pr.baseRef.equals(baseRef)) {
-        return false;
-      }
-      pr.baseRef = baseRef;
-      return true;
-    });
+    world.mutate(repository, number, pr -> change(pr.baseRef, baseRef, () -> pr.baseRef = baseRef));
   }
 
   void pushCommits(RepositoryId repository, int number) {
@@ -80,24 +64,17 @@ final class PullRequestMutations {
   }
 
   void convertToDraft(RepositoryId repository, int number) {
-    world.mutate(repository, number, pr -> {
-      requireOpen(repository, pr, "convert to draft");
-      if (pr.draft) {
-        return false;
-      }
-      pr.draft = true;
-      return true;
-    });
+    setDraft(repository, number, true, "convert to draft");
   }
 
   void markReadyForReview(RepositoryId repository, int number) {
+    setDraft(repository, number, false, "mark ready for review");
+  }
+
+  private void setDraft(RepositoryId repository, int number, boolean draft, String action) {
     world.mutate(repository, number, pr -> {
-      requireOpen(repository, pr, "mark ready for review");
-      if (!pr.draft) {
-        return false;
-      }
-      pr.draft = false;
-      return true;
+      requireOpen(repository, pr, action);
+      return change(pr.draft, draft, () -> pr.draft = draft);
     });
   }
 
@@ -248,6 +225,15 @@ final class PullRequestMutations {
       throw new IllegalStateException("cannot " + action + " " + pr.state.name().toLowerCase(Locale.ROOT)
           + " pull request " + repository + "#" + pr.number);
     }
+  }
+
+  /** Runs {@code set} unless the value is already {@code value}; a mutation's answer to "changed anything?". */
+  private static <T> boolean change(T current, T value, Runnable set) {
+    if (Objects.equals(current, value)) {
+      return false;
+    }
+    set.run();
+    return true;
   }
 
   private static boolean addTo(List<String> list, String value) {

@@ -35,29 +35,28 @@ final class ResourceRoutes {
   }
 
   Reply pull(SimRepository repo, int number) {
-    world.lock.readLock().lock();
-    try {
-      SimPullRequest pr = repo.pull(number);
-      if (pr == null) {
-        return Reply.error(404, "Not Found");
-      }
-      ByteSink out = new ByteSink(32_000);
-      payloads.full(out, repo, pr);
-      return Reply.withContentEtag(out.toByteArray());
-    } finally {
-      world.lock.readLock().unlock();
-    }
+    return pullResource(repo, number, 32_000, payloads::full);
   }
 
   Reply reviews(SimRepository repo, int number) {
+    return pullResource(repo, number, 4_000, payloads::reviews);
+  }
+
+  /** Writes one pull request's part of the REST API. */
+  private interface PullWriter {
+    void write(ByteSink out, SimRepository repo, SimPullRequest pr);
+  }
+
+  /** A resource of one pull request, written under the read lock; 404 for an unknown number. */
+  private Reply pullResource(SimRepository repo, int number, int capacity, PullWriter writer) {
     world.lock.readLock().lock();
     try {
       SimPullRequest pr = repo.pull(number);
       if (pr == null) {
         return Reply.error(404, "Not Found");
       }
-      ByteSink out = new ByteSink(4_000);
-      payloads.reviews(out, repo, pr);
+      ByteSink out = new ByteSink(capacity);
+      writer.write(out, repo, pr);
       return Reply.withContentEtag(out.toByteArray());
     } finally {
       world.lock.readLock().unlock();
