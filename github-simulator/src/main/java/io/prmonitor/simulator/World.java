@@ -22,6 +22,9 @@ import java.util.function.Consumer;
  * The simulated state of GitHub: repositories, their pull requests, users and teams, generated
  * deterministically from a seed and changed by mutations. Readers (request handlers) hold the read lock
  * while they snapshot or serialize; mutations take the write lock, so a response never shows half a mutation.
+ *
+ * <p>The drawing of the world is {@link PullRequestGenerator}'s; what stays here (a little over 400 lines) is the
+ * state and every method that takes its lock, kept together so that the locking can be read in one place.
  */
 final class World {
 
