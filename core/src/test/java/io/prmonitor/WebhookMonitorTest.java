@@ -11,6 +11,7 @@ import io.prmonitor.spi.ConfigurationException;
 import io.prmonitor.spi.PullRequestChange;
 import io.prmonitor.spi.RepositoryId;
 import io.prmonitor.spi.contract.ForwardingPullRequestStore;
+import io.prmonitor.spi.testing.MutableClock;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;

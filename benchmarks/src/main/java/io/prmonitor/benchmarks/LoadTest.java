@@ -15,17 +15,9 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,7 +25,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 /**
  * The load test: runs each scenario once against a GitHub simulator in a separate JVM and prints one JSON
@@ -106,111 +97,28 @@ import java.util.stream.Stream;
  */
 public final class LoadTest {
 
-  private static final String TOKEN = "loadtest-token-not-a-secret";
+  /** The token the simulator accepts and the monitors send. */
+  static final String TOKEN = "loadtest-token-not-a-secret";
+  private static final List<String> ALL_SCENARIOS = LoadTestOptions.ALL_SCENARIOS;
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<String> SCENARIOS = List.of("cold", "warm", "churn");
-  /** Every scenario, in the order they run; {@code ci} and {@code reread} only when asked for. */
-  private static final List<String> ALL_SCENARIOS = List.of("cold", "warm", "ci", "churn", "reread");
-  /** What the simulated pull requests hold: {@code ordinary}, or issue 13's {@code hostile} world. */
-  private static final List<String> CONTENTS = List.of("ordinary", "hostile");
 
   private LoadTest() {
-  }
-
-  /** A simulator and client setting: what a pass is measured against. */
-  enum Profile {
-    /** No latency, no budgets, no client pacing: the engine's own speed. */
-    ENGINE,
-    /**
-     * The engine's simulator (no latency, no budgets) with the client's default pacing on (90 s per 60 s):
-     * what the default runner's pacing costs where the server enforces no budget, against {@link #ENGINE}.
-     */
-    PACED,
-    /** GitHub's latency shape and budgets, client pacing on: the pacing's efficiency. */
-    GITHUB;
-
-    List<String> simulatorFlags(Options options, String content) {
-      int worldRepos = options.repos + options.warmupRepos(this);
-      // room for every page of the world gzipped whole (~200 KB each), so that which measured pages are
-      // precompressed never depends on how the start-up threads raced to the simulator's default bound
-      long pages = (long) worldRepos * ((options.prs + 99) / 100);
-      long precompressedMb = Math.max(512, pages * 256 / 1024);
-      List<String> flags = new ArrayList<>(List.of("--body-chars", Integer.toString(options.bodyChars),
-          "--repos", Integer.toString(worldRepos),
-          "--prs", Integer.toString(options.prs), "--seed", Long.toString(options.seed), "--token", TOKEN,
-          "--precompressed-mb", Long.toString(precompressedMb)));
-      if (content.equals("hostile")) {
-        // issue 13's world: 1.5% of titles between 257 and 1,200 characters, 10% hostile pull requests
-        flags.addAll(List.of("--long-titles", "0.015", "--hostile", "0.1"));
-      }
-      if (options.openPercent != null) {
-        flags.addAll(List.of("--open-percent", Integer.toString(options.openPercent)));
-      }
-      if (this == GITHUB) {
-        flags.addAll(List.of("--latency-ms", "50", "--per-kb-ms", "0.1", "--jitter-ms",
-            Long.toString(options.jitterMs), "--budget", "5000", "--server-time-budget-s", "90",
-            "--server-time-window-s", "60"));
-        // GitHub's 10 s GraphQL timeout, reached by a query of 84 pull requests or more at 120 ms each
-        flags.addAll(List.of("--graphql-ms-per-pr", Long.toString(options.graphqlMsPerPr), "--graphql-timeout-ms",
-            "10000"));
-      } else {
-        flags.addAll(List.of("--budget", Integer.toString(Integer.MAX_VALUE)));
-      }
-      return flags;
-    }
-
-    String label() {
-      return name().toLowerCase(Locale.ROOT);
-    }
-  }
-
-  /** The parsed command line. */
-  static final class Options {
-    List<String> scenarios = SCENARIOS;
-    List<String> contents = List.of("ordinary");
-    int bodyChars;
-    List<Profile> profiles = List.of(Profile.ENGINE, Profile.GITHUB);
-    List<String> stores = List.of("h2", "postgres");
-    int repos = 100;
-    int prs = 1000;
-    /** The repositories of the JIT warm-up; null for the profile's default. */
-    Integer warmupRepos;
-    long seed = 42;
-    long jitterMs = 20;
-    Integer concurrency;
-    Integer maxRequests;
-    List<String> simulatorJvm = List.of("-Xmx3g", "-XX:+UseParallelGC");
-    Path work = Path.of("target", "loadtest");
-    String pgUrl = "jdbc:postgresql://127.0.0.1:5432/test";
-    String pgUser = "postgres";
-    EnrichmentMode enrichment = EnrichmentMode.OFF;
-    /** The simulator's share of open pull requests; null for its default (35%). */
-    Integer openPercent;
-    long graphqlMsPerPr = 120;
-
-    /** The repositories warmed up over before a profile's measured passes. */
-    int warmupRepos(Profile profile) {
-      if (warmupRepos != null) {
-        return warmupRepos;
-      }
-      return profile != Profile.GITHUB ? repos : 0;
-    }
   }
 
   /** Runs the scenarios; see the class documentation for the arguments. */
   public static void main(String[] args) {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
         System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
-    Options options;
+    LoadTestOptions options;
     try {
-      options = parse(args);
+      options = LoadTestOptions.parse(args);
     } catch (IllegalArgumentException e) {
       System.err.println("loadtest: " + e.getMessage());
       System.exit(2);
       return;
     }
     try {
-      for (Profile profile : options.profiles) {
+      for (LoadTestProfile profile : options.profiles) {
         for (String store : options.stores) {
           for (String content : options.contents) {
             run(options, profile, store, content);
@@ -224,76 +132,9 @@ public final class LoadTest {
     }
   }
 
-  static Options parse(String[] args) {
-    Options o = new Options();
-    for (int i = 0; i < args.length; i++) {
-      String flag = args[i];
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException("missing value for " + flag);
-      }
-      String value = args[++i];
-      try {
-        switch (flag) {
-          case "--scenarios" -> o.scenarios = list(value, ALL_SCENARIOS, "scenario");
-          case "--contents" -> o.contents = list(value, CONTENTS, "content");
-          case "--body-chars" -> o.bodyChars = notNegative(flag, Integer.parseInt(value));
-          case "--enrichment" -> o.enrichment = EnrichmentMode.valueOf(list(value, List.of("graphql", "rest", "off"),
-              "enrichment").get(0).toUpperCase(Locale.ROOT));
-          case "--open-percent" -> o.openPercent = notNegative(flag, Integer.parseInt(value));
-          case "--graphql-ms-per-pr" -> o.graphqlMsPerPr = notNegative(flag, Integer.parseInt(value));
-          case "--profiles" -> o.profiles = list(value, List.of("engine", "paced", "github"), "profile").stream()
-              .map(p -> Profile.valueOf(p.toUpperCase(Locale.ROOT))).toList();
-          case "--stores" -> o.stores = list(value, List.of("h2", "postgres"), "store");
-          case "--repos" -> o.repos = positive(flag, Integer.parseInt(value));
-          case "--prs" -> o.prs = positive(flag, Integer.parseInt(value));
-          case "--warmup-repos" -> o.warmupRepos = notNegative(flag, Integer.parseInt(value));
-          case "--seed" -> o.seed = Long.parseLong(value);
-          case "--jitter-ms" -> o.jitterMs = Long.parseLong(value);
-          case "--concurrency" -> o.concurrency = positive(flag, Integer.parseInt(value));
-          case "--max-requests" -> o.maxRequests = positive(flag, Integer.parseInt(value));
-          case "--simulator-jvm" -> o.simulatorJvm = Arrays.stream(value.trim().split("\\s+"))
-              .filter(s -> !s.isEmpty()).toList();
-          case "--work" -> o.work = Path.of(value);
-          case "--pg-url" -> o.pgUrl = value;
-          case "--pg-user" -> o.pgUser = value;
-          default -> throw new IllegalArgumentException("unknown flag: " + flag);
-        }
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("bad value for " + flag + ": '" + value + "'");
-      }
-    }
-    return o;
-  }
-
-  private static List<String> list(String value, List<String> allowed, String what) {
-    List<String> items = Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-    for (String item : items) {
-      if (!allowed.contains(item)) {
-        throw new IllegalArgumentException("unknown " + what + " '" + item + "' (expected one of " + allowed + ")");
-      }
-    }
-    if (items.isEmpty()) {
-      throw new IllegalArgumentException("no " + what + " given");
-    }
-    return items;
-  }
-
-  private static int notNegative(String flag, int value) {
-    if (value < 0) {
-      throw new IllegalArgumentException(flag + " cannot be negative: " + value);
-    }
-    return value;
-  }
-
-  private static int positive(String flag, int value) {
-    if (value <= 0) {
-      throw new IllegalArgumentException(flag + " must be positive: " + value);
-    }
-    return value;
-  }
-
   /** One profile on one store: a fresh simulator, a fresh database, the scenarios in order. */
-  private static void run(Options options, Profile profile, String storeName, String content) throws Exception {
+  private static void run(LoadTestOptions options, LoadTestProfile profile, String storeName, String content)
+      throws Exception {
     try (SimulatorProcess simulator = SimulatorProcess.start(options.simulatorJvm,
         profile.simulatorFlags(options, content));
         TargetDatabase database = TargetDatabase.open(storeName, options)) {
@@ -342,7 +183,7 @@ public final class LoadTest {
           if (scenario.equals("ci")) {
             ciChanges(simulator, repositories, extra);
           }
-          if (profile == Profile.GITHUB && populated) {
+          if (profile == LoadTestProfile.GITHUB && populated) {
             drainServerTimeWindow();
           }
           measure(monitor, registry, simulator, options, profile, storeName, scenario, content, extra);
@@ -358,8 +199,8 @@ public final class LoadTest {
    * compiled code (the JIT compiles what is hot in the first seconds of a JVM, which a long-running host has
    * long done) while their simulator pages and database stay untouched.
    */
-  private static void warmUp(Options options, Profile profile, String storeName, SimulatorProcess simulator,
-      List<RepositoryId> warmup) throws Exception {
+  private static void warmUp(LoadTestOptions options, LoadTestProfile profile, String storeName,
+      SimulatorProcess simulator,       List<RepositoryId> warmup) throws Exception {
     try (TargetDatabase database = TargetDatabase.open(storeName, options);
         PRMonitor monitor = PRMonitor.builder().config(config(options, profile, simulator, warmup, database))
             .listener(change -> { }).build()) {
@@ -368,7 +209,7 @@ public final class LoadTest {
       monitor.run();
       monitor.run();
     }
-    if (profile == Profile.GITHUB) {
+    if (profile == LoadTestProfile.GITHUB) {
       drainServerTimeWindow();
     }
   }
@@ -381,7 +222,7 @@ public final class LoadTest {
     Thread.sleep(ProcessorConfig.DEFAULT_SERVER_TIME_WINDOW.toMillis());
   }
 
-  private static ProcessorConfig config(Options options, Profile profile, SimulatorProcess simulator,
+  private static ProcessorConfig config(LoadTestOptions options, LoadTestProfile profile, SimulatorProcess simulator,
       List<RepositoryId> repositories, TargetDatabase database) {
     ProcessorConfig.Builder config = ProcessorConfig.builder()
         .repositories(repositories)
@@ -389,7 +230,7 @@ public final class LoadTest {
         .githubToken(TOKEN)
         .jdbcUrl(database.jdbcUrl())
         .databaseCredentials(database.user(), null);
-    if (profile == Profile.ENGINE) {
+    if (profile == LoadTestProfile.ENGINE) {
       config.serverTimeBudget(null, ProcessorConfig.DEFAULT_SERVER_TIME_WINDOW);
     }
     if (options.concurrency != null) {
@@ -465,7 +306,8 @@ public final class LoadTest {
   }
 
   private static void measure(PRMonitor monitor, MeterRegistry registry, SimulatorProcess simulator,
-      Options options, Profile profile, String store, String scenario, String content, Map<String, Object> extra)
+      LoadTestOptions options, LoadTestProfile profile, String store, String scenario, String content,
+      Map<String, Object> extra)
       throws IOException {
     double clientBefore = totalMillis(registry, "prmonitor.github.requests");
     double storeBefore = totalMillis(registry, "prmonitor.store.transaction");
@@ -506,7 +348,7 @@ public final class LoadTest {
     line.put("changes", report.totalChanges());
     line.put("peakHeapMb", Math.round(peakHeap / (1024.0 * 1024.0) * 10) / 10.0);
     line.put("serverTimeMs", serverTimeMs);
-    line.put("floorMs", profile == Profile.GITHUB ? serverTimeMs * 60 / 90 : null);
+    line.put("floorMs", profile == LoadTestProfile.GITHUB ? serverTimeMs * 60 / 90 : null);
     line.put("complete", report.isComplete());
     line.put("failed", report.failed().size());
     line.put("quarantined", report.quarantined().size());
@@ -546,46 +388,4 @@ public final class LoadTest {
         .collect(Collectors.summingDouble(t -> t.totalTime(TimeUnit.MILLISECONDS)));
   }
 
-  /** The database a profile's store lives in, removed again on close. */
-  private record TargetDatabase(String jdbcUrl, String user, Runnable cleanup) implements AutoCloseable {
-
-    static TargetDatabase open(String store, Options options) throws IOException, SQLException {
-      if (store.equals("h2")) {
-        Path dir = options.work.resolve("h2-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
-        Files.createDirectories(dir);
-        return new TargetDatabase("jdbc:h2:file:" + dir.toAbsolutePath().resolve("prmonitor"), null,
-            () -> deleteTree(dir));
-      }
-      String schema = "prmonitor_loadtest_" + ProcessHandle.current().pid() + "_" + (System.nanoTime() % 1_000_000);
-      execute(options, "CREATE SCHEMA " + schema);
-      String separator = options.pgUrl.contains("?") ? "&" : "?";
-      return new TargetDatabase(options.pgUrl + separator + "currentSchema=" + schema, options.pgUser, () -> {
-        try {
-          execute(options, "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-        } catch (SQLException e) {
-          System.err.println("could not drop schema " + schema + ": " + e.getMessage());
-        }
-      });
-    }
-
-    private static void execute(Options options, String sql) throws SQLException {
-      try (Connection connection = DriverManager.getConnection(options.pgUrl, options.pgUser, null);
-          Statement statement = connection.createStatement()) {
-        statement.execute(sql);
-      }
-    }
-
-    private static void deleteTree(Path dir) {
-      try (Stream<Path> paths = Files.walk(dir)) {
-        paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      } catch (IOException e) {
-        System.err.println("could not delete " + dir + ": " + e.getMessage());
-      }
-    }
-
-    @Override
-    public void close() {
-      cleanup.run();
-    }
-  }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.prmonitor.MutableClock;
 import io.prmonitor.PRMonitor;
 import io.prmonitor.ProcessorConfig;
 import io.prmonitor.RunReport;
@@ -15,6 +14,7 @@ import io.prmonitor.spi.PullRequest;
 import io.prmonitor.spi.PullRequestChange;
 import io.prmonitor.spi.RepositoryId;
 import io.prmonitor.spi.SyncBatch;
+import io.prmonitor.spi.testing.MutableClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -173,30 +173,14 @@ final class ControlHandler implements HttpHandler {
     if (body.path("clear").asBoolean(false)) {
       faults.clear();
     }
-    if (body.has("serverErrorRate")) {
-      faults.serverErrorRate(body.get("serverErrorRate").asDouble());
-    }
-    if (body.has("connectionResetRate")) {
-      faults.connectionResetRate(body.get("connectionResetRate").asDouble());
-    }
-    if (body.has("truncatedBodyRate")) {
-      faults.truncatedBodyRate(body.get("truncatedBodyRate").asDouble());
-    }
-    if (body.has("malformedJsonRate")) {
-      faults.malformedJsonRate(body.get("malformedJsonRate").asDouble());
-    }
-    if (body.has("stallRate")) {
-      faults.stallRate(body.get("stallRate").asDouble());
-    }
-    if (body.has("secondaryLimitRate")) {
-      faults.secondaryLimitRate(body.get("secondaryLimitRate").asDouble());
-    }
-    if (body.has("stallMs")) {
-      faults.stallDuration(Duration.ofMillis(body.get("stallMs").asLong()));
-    }
-    if (body.has("secondaryLimitBurst")) {
-      faults.secondaryLimitBurst(body.get("secondaryLimitBurst").asInt());
-    }
+    ifPresent(body, "serverErrorRate", v -> faults.serverErrorRate(v.asDouble()));
+    ifPresent(body, "connectionResetRate", v -> faults.connectionResetRate(v.asDouble()));
+    ifPresent(body, "truncatedBodyRate", v -> faults.truncatedBodyRate(v.asDouble()));
+    ifPresent(body, "malformedJsonRate", v -> faults.malformedJsonRate(v.asDouble()));
+    ifPresent(body, "stallRate", v -> faults.stallRate(v.asDouble()));
+    ifPresent(body, "secondaryLimitRate", v -> faults.secondaryLimitRate(v.asDouble()));
+    ifPresent(body, "stallMs", v -> faults.stallDuration(Duration.ofMillis(v.asLong())));
+    ifPresent(body, "secondaryLimitBurst", v -> faults.secondaryLimitBurst(v.asInt()));
     body.path("rates").properties().forEach(e -> faults.rate(Fault.valueOf(e.getKey()), e.getValue().asDouble()));
     JsonNode next = body.get("failNext");
     if (next != null) {
@@ -229,27 +213,22 @@ final class ControlHandler implements HttpHandler {
   /** Registers the webhook (when {@code url} is given) and sets the knobs present in the body. */
   private void webhooks(JsonNode body) {
     WebhookSender sender = simulator.webhooks();
-    if (body.has("concurrency")) {
-      sender.concurrency(body.get("concurrency").asInt());
-    }
+    ifPresent(body, "concurrency", v -> sender.concurrency(v.asInt()));
     if (body.has("url")) {
       sender.register(java.net.URI.create(text(body, "url")), text(body, "secret"));
     }
-    if (body.has("seed")) {
-      sender.seed(body.get("seed").asLong());
-    }
-    if (body.has("dropRate")) {
-      sender.dropRate(body.get("dropRate").asDouble());
-    }
-    if (body.has("duplicateRate")) {
-      sender.duplicateRate(body.get("duplicateRate").asDouble());
-    }
-    if (body.has("reorderRate")) {
-      sender.reorderRate(body.get("reorderRate").asDouble());
-    }
-    if (body.has("delayRate")) {
-      sender.delayRate(body.get("delayRate").asDouble(),
-          java.time.Duration.ofMillis(body.path("maxDelayMs").asLong(2000)));
+    ifPresent(body, "seed", v -> sender.seed(v.asLong()));
+    ifPresent(body, "dropRate", v -> sender.dropRate(v.asDouble()));
+    ifPresent(body, "duplicateRate", v -> sender.duplicateRate(v.asDouble()));
+    ifPresent(body, "reorderRate", v -> sender.reorderRate(v.asDouble()));
+    ifPresent(body, "delayRate",
+        v -> sender.delayRate(v.asDouble(), Duration.ofMillis(body.path("maxDelayMs").asLong(2000))));
+  }
+
+  /** Hands the body's {@code field} to {@code setter} when the body has it. */
+  private static void ifPresent(JsonNode body, String field, java.util.function.Consumer<JsonNode> setter) {
+    if (body.has(field)) {
+      setter.accept(body.get(field));
     }
   }
 

@@ -3,7 +3,6 @@ package io.prmonitor.simulator;
 import com.sun.net.httpserver.HttpServer;
 import io.prmonitor.spi.PullRequest;
 import io.prmonitor.spi.PullRequestEnrichment;
-import io.prmonitor.spi.PullRequestState;
 import io.prmonitor.spi.RepositoryId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,6 +51,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: mutations, truth and stats may be called from any thread while requests are served.
  * {@link #close()} is idempotent.
+ *
+ * <p>This class is the simulator's whole public surface and nothing else, which is why it is long: each method is
+ * its Javadoc and a delegation (mutations to {@link PullRequestMutations}, serving to {@link ApiHandler}, state to
+ * {@link World}), and the {@link Builder} stays nested so that {@code GitHubSimulator.Builder} keeps compiling.
  */
 public final class GitHubSimulator implements AutoCloseable {
 
@@ -91,6 +93,7 @@ public final class GitHubSimulator implements AutoCloseable {
   private final AtomicBoolean isClosed = new AtomicBoolean();
   private final URI baseUrl;
   private final WebhookSender webhooks;
+  private final PullRequestMutations mutations;
 
   private GitHubSimulator(Settings settings) throws IOException {
     this.settings = settings;
@@ -107,8 +110,9 @@ public final class GitHubSimulator implements AutoCloseable {
     world.generate(settings.repositories(), settings.pullsPerRepository());
     this.webhooks = new WebhookSender(world);
     world.mutationListener = webhooks::mutated;
+    this.mutations = new PullRequestMutations(world);
     if (settings.gzipMode() == GzipMode.CACHED_DEFLATE) {
-      prewarm();
+      WorldPrecompressor.prewarm(world, precompressed);
     }
     this.faults = new Faults(settings.seed());
     this.rateLimits = new RateLimits(settings.clock(), settings.budget(), settings.serverTimeBudget(),
@@ -126,48 +130,6 @@ public final class GitHubSimulator implements AutoCloseable {
     server.start();
     LOG.info("GitHub simulator serving {} repositories x {} pull requests at {}", settings.repositories(),
         settings.pullsPerRepository(), baseUrl);
-  }
-
-  /**
-   * Compresses the initial world on every core, so that a pass over it costs the simulator no compression:
-   * every list item deflated on its own (kept while it is unchanged, to splice the pages of repositories that
-   * mutate), and every page of the listing clients use ({@code state=all&sort=updated&direction=desc&per_page=100})
-   * as one whole gzip stream, up to {@link Builder#precompressedPageBytes}. Each page is serialized once for both.
-   */
-  private void prewarm() {
-    long start = System.nanoTime();
-    Payloads payloads = new Payloads(world);
-    int perPage = ApiHandler.MAX_PER_PAGE;
-    world.lock.readLock().lock();
-    try {
-      world.repositories().parallelStream().forEach(repo -> {
-        ByteSink page = new ByteSink(2_400_000);
-        ByteSink zipped = new ByteSink(400_000);
-        int[] offsets = new int[perPage + 1];
-        SimPullRequest[] view = repo.view("all", "updated", false);
-        int lastPage = Math.max(1, (view.length + perPage - 1) / perPage);
-        for (int p = 1; p <= lastPage; p++) {
-          int from = Math.min(view.length, (p - 1) * perPage);
-          int to = Math.min(view.length, from + perPage);
-          page.reset();
-          PullPage.write(payloads, repo, view, from, to, page, offsets);
-          for (int k = 0; k < to - from; k++) {
-            SplicedGzip.itemDeflated(view[from + k], repo.templateVersion, page.array(), offsets[k],
-                PullPage.itemEnd(offsets, k, to - from));
-          }
-          if (!precompressed.full()) {
-            zipped.reset();
-            PageCache.gzip(page.array(), page.size(), zipped);
-            precompressed.offer(PullPage.etag(repo, view, from, to), zipped.toByteArray(), page.size());
-          }
-        }
-      });
-    } finally {
-      world.lock.readLock().unlock();
-    }
-    LOG.info("deflated every list item and precompressed {} pages ({} MB of gzip{}) in {} ms", precompressed.size(),
-        precompressed.bytes() / 1_000_000, precompressed.full() ? ", bound reached: the rest are spliced" : "",
-        (System.nanoTime() - start) / 1_000_000);
   }
 
   /** Returns a builder with the defaults documented on each of its methods. */
@@ -213,120 +175,72 @@ public final class GitHubSimulator implements AutoCloseable {
 
   /** Changes the title. */
   public void editTitle(RepositoryId repository, int number, String title) {
-    Objects.requireNonNull(title, "null title");
-    world.mutate(repository, number, pr -> {
-      if (pr.title.equals(title)) {
-        return false;
-      }
-      pr.title = title;
-      return true;
-    });
+    mutations.editTitle(repository, number, title);
   }
 
   /** Changes the body; null removes it. */
   public void editBody(RepositoryId repository, int number, String body) {
-    world.mutate(repository, number, pr -> {
-      if (Objects.equals(pr.body(), body)) {
-        return false;
-      }
-      pr.bodyGenerated = false;
-      pr.body = body;
-      return true;
-    });
+    mutations.editBody(repository, number, body);
   }
 
   /** Changes the base branch. */
   public void changeBase(RepositoryId repository, int number, String baseRef) {
-    Objects.requireNonNull(baseRef, "null baseRef");
-    world.mutate(repository, number, pr -> {
-      if (pr.baseRef.equals(baseRef)) {
-        return false;
-      }
-      pr.baseRef = baseRef;
-      return true;
-    });
+    mutations.changeBase(repository, number, baseRef);
   }
 
   /** Pushes commits to the head branch: a new head SHA and more commits, additions and deletions. */
   public void pushCommits(RepositoryId repository, int number) {
-    world.mutate(repository, number, pr -> {
-      java.util.SplittableRandom random = new java.util.SplittableRandom(pr.id * 31 + pr.revision);
-      pr.headSha = Texts.sha(random);
-      pr.commits += 1 + random.nextInt(3);
-      pr.additions += random.nextInt(200);
-      pr.deletions += random.nextInt(80);
-      pr.changedFiles += random.nextInt(3);
-      Activity.recompute(pr, world.now(), world.mergeableDelay);
-      return true;
-    });
+    mutations.pushCommits(repository, number);
   }
 
   /** Adds a label (created in the repository if new, with a null description). */
   public void addLabel(RepositoryId repository, int number, String label) {
-    requireText(label, "label");
-    world.mutate(repository, number, pr -> addTo(pr.labels, label));
+    mutations.addLabel(repository, number, label);
   }
 
   /** Removes a label. */
   public void removeLabel(RepositoryId repository, int number, String label) {
-    world.mutate(repository, number, pr -> pr.labels.remove(label));
+    mutations.removeLabel(repository, number, label);
   }
 
   /** Converts an open pull request to a draft. */
   public void convertToDraft(RepositoryId repository, int number) {
-    world.mutate(repository, number, pr -> {
-      requireOpen(repository, pr, "convert to draft");
-      if (pr.draft) {
-        return false;
-      }
-      pr.draft = true;
-      return true;
-    });
+    mutations.convertToDraft(repository, number);
   }
 
   /** Marks a draft ready for review. */
   public void markReadyForReview(RepositoryId repository, int number) {
-    world.mutate(repository, number, pr -> {
-      requireOpen(repository, pr, "mark ready for review");
-      if (!pr.draft) {
-        return false;
-      }
-      pr.draft = false;
-      return true;
-    });
+    mutations.markReadyForReview(repository, number);
   }
 
   /** Requests a review from a user. */
   public void requestReview(RepositoryId repository, int number, String login) {
-    requireText(login, "login");
-    world.mutate(repository, number, pr -> addTo(pr.reviewers, login));
+    mutations.requestReview(repository, number, login);
   }
 
   /** Removes a user's review request. */
   public void removeReviewRequest(RepositoryId repository, int number, String login) {
-    world.mutate(repository, number, pr -> pr.reviewers.remove(login));
+    mutations.removeReviewRequest(repository, number, login);
   }
 
   /** Requests a review from a team, which appears among {@code requested_teams} by its slug. */
   public void requestTeamReview(RepositoryId repository, int number, String teamSlug) {
-    requireText(teamSlug, "teamSlug");
-    world.mutate(repository, number, pr -> addTo(pr.teams, teamSlug));
+    mutations.requestTeamReview(repository, number, teamSlug);
   }
 
   /** Removes a team's review request. */
   public void removeTeamReviewRequest(RepositoryId repository, int number, String teamSlug) {
-    world.mutate(repository, number, pr -> pr.teams.remove(teamSlug));
+    mutations.removeTeamReviewRequest(repository, number, teamSlug);
   }
 
   /** Assigns a user. */
   public void assign(RepositoryId repository, int number, String login) {
-    requireText(login, "login");
-    world.mutate(repository, number, pr -> addTo(pr.assignees, login));
+    mutations.assign(repository, number, login);
   }
 
   /** Unassigns a user. */
   public void unassign(RepositoryId repository, int number, String login) {
-    world.mutate(repository, number, pr -> pr.assignees.remove(login));
+    mutations.unassign(repository, number, login);
   }
 
   /**
@@ -335,12 +249,7 @@ public final class GitHubSimulator implements AutoCloseable {
    * @throws IllegalStateException if it is not open
    */
   public void close(RepositoryId repository, int number) {
-    world.mutate(repository, number, pr -> {
-      requireOpen(repository, pr, "close");
-      pr.state = PullRequestState.CLOSED;
-      pr.closedAt = world.pendingTimestamp();
-      return true;
-    });
+    mutations.close(repository, number);
   }
 
   /**
@@ -349,18 +258,7 @@ public final class GitHubSimulator implements AutoCloseable {
    * @throws IllegalStateException if it is closed, merged or a draft
    */
   public void merge(RepositoryId repository, int number) {
-    world.mutate(repository, number, pr -> {
-      requireOpen(repository, pr, "merge");
-      if (pr.draft) {
-        throw new IllegalStateException("cannot merge draft pull request " + repository + "#" + pr.number);
-      }
-      pr.state = PullRequestState.MERGED;
-      pr.closedAt = world.pendingTimestamp();
-      pr.mergedAt = pr.closedAt;
-      pr.mergeCommitSha = Texts.sha(new java.util.SplittableRandom(pr.id ^ pr.revision));
-      pr.mergedBy = world.randomUser(pr.id);
-      return true;
-    });
+    mutations.merge(repository, number);
   }
 
   /**
@@ -369,15 +267,7 @@ public final class GitHubSimulator implements AutoCloseable {
    * @throws IllegalStateException if it is open or merged
    */
   public void reopen(RepositoryId repository, int number) {
-    world.mutate(repository, number, pr -> {
-      if (pr.state != PullRequestState.CLOSED) {
-        throw new IllegalStateException("cannot reopen " + pr.state.name().toLowerCase(java.util.Locale.ROOT)
-            + " pull request " + repository + "#" + pr.number);
-      }
-      pr.state = PullRequestState.OPEN;
-      pr.closedAt = null;
-      return true;
-    });
+    mutations.reopen(repository, number);
   }
 
   /**
@@ -385,17 +275,7 @@ public final class GitHubSimulator implements AutoCloseable {
    * it bumps {@code updated_at} and removes the reviewer from the requested reviewers.
    */
   public void submitReview(RepositoryId repository, int number, String login, io.prmonitor.spi.ReviewState state) {
-    requireText(login, "login");
-    Objects.requireNonNull(state, "null state");
-    if (state == io.prmonitor.spi.ReviewState.DISMISSED) {
-      throw new IllegalArgumentException("a review is submitted approved, changes requested or commented: " + state);
-    }
-    world.mutate(repository, number, pr -> {
-      pr.reviewList.add(new SimPullRequest.SimReview(pr.id * 10 + 1_000 + pr.reviewList.size(), login, state,
-          world.pendingTimestamp()));
-      pr.reviewers.remove(login);
-      return true;
-    });
+    mutations.submitReview(repository, number, login, state);
   }
 
   /**
@@ -404,27 +284,12 @@ public final class GitHubSimulator implements AutoCloseable {
    * @throws IllegalArgumentException if that reviewer has no such review
    */
   public void dismissReview(RepositoryId repository, int number, String login) {
-    world.mutate(repository, number, pr -> {
-      for (int i = pr.reviewList.size() - 1; i >= 0; i--) {
-        SimPullRequest.SimReview review = pr.reviewList.get(i);
-        if (review.login().equals(login) && (review.state() == io.prmonitor.spi.ReviewState.APPROVED
-            || review.state() == io.prmonitor.spi.ReviewState.CHANGES_REQUESTED)) {
-          pr.reviewList.set(i, new SimPullRequest.SimReview(review.id(), login,
-              io.prmonitor.spi.ReviewState.DISMISSED, review.submittedAt()));
-          return true;
-        }
-      }
-      throw new IllegalArgumentException("no approving or changes-requesting review by " + login + " on "
-          + repository + "#" + pr.number);
-    });
+    mutations.dismissReview(repository, number, login);
   }
 
   /** Adds a conversation comment; bumps {@code updated_at}. */
   public void addComment(RepositoryId repository, int number) {
-    world.mutate(repository, number, pr -> {
-      pr.comments++;
-      return true;
-    });
+    mutations.addComment(repository, number);
   }
 
   /**
@@ -434,19 +299,7 @@ public final class GitHubSimulator implements AutoCloseable {
    * completed. As on GitHub, {@code updated_at} and the list stay as they are.
    */
   public void setCheckRun(RepositoryId repository, int number, String name, String status, String conclusion) {
-    requireText(name, "name");
-    if (!Set.of("queued", "in_progress", "completed").contains(status)) {
-      throw new IllegalArgumentException("check run status must be queued, in_progress or completed: " + status);
-    }
-    if (status.equals("completed") != (conclusion != null)) {
-      throw new IllegalArgumentException("a conclusion is given exactly when completed: status=" + status
-          + ", conclusion=" + conclusion);
-    }
-    if (conclusion != null && !Set.of("success", "failure", "neutral", "cancelled", "skipped", "timed_out",
-        "action_required", "stale", "startup_failure").contains(conclusion)) {
-      throw new IllegalArgumentException("unknown check run conclusion: " + conclusion);
-    }
-    setCheck(repository, number, true, name, status, conclusion);
+    mutations.setCheckRun(repository, number, name, status, conclusion);
   }
 
   /**
@@ -454,30 +307,12 @@ public final class GitHubSimulator implements AutoCloseable {
    * {@code failure} or {@code error}. As on GitHub, {@code updated_at} and the list stay as they are.
    */
   public void setCommitStatus(RepositoryId repository, int number, String context, String state) {
-    requireText(context, "context");
-    if (!Set.of("pending", "success", "failure", "error").contains(state)) {
-      throw new IllegalArgumentException("commit status state must be pending, success, failure or error: "
-          + state);
-    }
-    setCheck(repository, number, false, context, state, null);
-  }
-
-  private void setCheck(RepositoryId repository, int number, boolean checkRun, String name, String status,
-      String conclusion) {
-    world.mutateQuietly(repository, number, pr -> {
-      if (!pr.headSha.equals(pr.ciSha)) {
-        pr.checks.clear();
-        pr.ciSha = pr.headSha;
-      }
-      pr.checks.removeIf(c -> c.checkRun() == checkRun && c.name().equals(name));
-      pr.checks.add(new SimPullRequest.SimCheck(checkRun, pr.id * 10 + 100 + pr.checks.size(), name, status,
-          conclusion));
-    });
+    mutations.setCommitStatus(repository, number, context, state);
   }
 
   /** Makes the head conflict with the base or not; {@code updated_at} stays, mergeability reads the new value. */
   public void setConflicting(RepositoryId repository, int number, boolean conflicting) {
-    world.mutateQuietly(repository, number, pr -> pr.conflicting = conflicting);
+    mutations.setConflicting(repository, number, conflicting);
   }
 
   /**
@@ -503,8 +338,7 @@ public final class GitHubSimulator implements AutoCloseable {
     if (page < 1) {
       throw new IllegalArgumentException("page must be positive: " + page);
     }
-    int index = indexOf(repository);
-    api.arm(new ApiHandler.HookKey(index, page), action);
+    api.arm(new PullListRoute.HookKey(world.indexOf(repository), page), action);
   }
 
   /**
@@ -629,32 +463,6 @@ public final class GitHubSimulator implements AutoCloseable {
     return world;
   }
 
-  private int indexOf(RepositoryId repository) {
-    return world.indexOf(repository);
-  }
-
-  private static void requireOpen(RepositoryId repository, SimPullRequest pr, String action) {
-    if (pr.state != PullRequestState.OPEN) {
-      throw new IllegalStateException("cannot " + action + " " + pr.state.name().toLowerCase(java.util.Locale.ROOT)
-          + " pull request " + repository + "#" + pr.number);
-    }
-  }
-
-  private static boolean addTo(List<String> list, String value) {
-    if (list.contains(value)) {
-      return false;
-    }
-    list.add(value);
-    return true;
-  }
-
-  private static void requireText(String value, String what) {
-    Objects.requireNonNull(value, "null " + what);
-    if (value.isBlank()) {
-      throw new IllegalArgumentException(what + " cannot be blank: '" + value + "'");
-    }
-  }
-
   /**
    * Configures and starts a {@link GitHubSimulator}. Not thread-safe; each option validates its value at
    * once and throws {@link IllegalArgumentException} naming it.
@@ -708,28 +516,19 @@ public final class GitHubSimulator implements AutoCloseable {
      * 100 x 1,000 world takes ~200 MB. 0 compresses no page whole; default 512 MiB. Ignored in other modes.
      */
     public Builder precompressedPageBytes(long bytes) {
-      if (bytes < 0) {
-        throw new IllegalArgumentException("precompressedPageBytes cannot be negative: " + bytes);
-      }
-      this.precompressedPageBytes = bytes;
+      this.precompressedPageBytes = notNegative(bytes, "precompressedPageBytes");
       return this;
     }
 
     /** Number of generated repositories, named {@code org-<i % 4>/repo-<i>}; default 10. */
     public Builder repositories(int count) {
-      if (count < 0) {
-        throw new IllegalArgumentException("repositories cannot be negative: " + count);
-      }
-      this.repositories = count;
+      this.repositories = notNegative(count, "repositories");
       return this;
     }
 
     /** Pull requests generated per repository, numbered from 1; default 100. */
     public Builder pullRequestsPerRepository(int count) {
-      if (count < 0 || count > 1_000_000) {
-        throw new IllegalArgumentException("pullRequestsPerRepository must be in [0, 1000000]: " + count);
-      }
-      this.pullsPerRepository = count;
+      this.pullsPerRepository = inRange(count, 0, 1_000_000, "pullRequestsPerRepository");
       return this;
     }
 
@@ -742,7 +541,7 @@ public final class GitHubSimulator implements AutoCloseable {
     /** Accepted tokens; with none (the default) any token, and no token, is accepted. */
     public Builder tokens(String... tokens) {
       for (String token : tokens) {
-        requireText(token, "token");
+        PullRequestMutations.requireText(token, "token");
         this.tokens.add(token);
       }
       return this;
@@ -750,10 +549,7 @@ public final class GitHubSimulator implements AutoCloseable {
 
     /** Primary budget per token per hour; {@code 304}s are free; default 5,000. */
     public Builder requestBudgetPerHour(int budget) {
-      if (budget < 0) {
-        throw new IllegalArgumentException("requestBudgetPerHour cannot be negative: " + budget);
-      }
-      this.budget = budget;
+      this.budget = notNegative(budget, "requestBudgetPerHour");
       return this;
     }
 
@@ -781,10 +577,7 @@ public final class GitHubSimulator implements AutoCloseable {
 
     /** Secondary limit on requests in flight per token (GitHub: 100); 0 disables; default 100. */
     public Builder maxConcurrentRequestsPerToken(int max) {
-      if (max < 0) {
-        throw new IllegalArgumentException("maxConcurrentRequestsPerToken cannot be negative: " + max);
-      }
-      this.maxConcurrent = max;
+      this.maxConcurrent = notNegative(max, "maxConcurrentRequestsPerToken");
       return this;
     }
 
@@ -796,10 +589,7 @@ public final class GitHubSimulator implements AutoCloseable {
 
     /** Port on 127.0.0.1; 0 (the default) picks a free one. */
     public Builder port(int port) {
-      if (port < 0 || port > 65_535) {
-        throw new IllegalArgumentException("port must be in [0, 65535]: " + port);
-      }
-      this.port = port;
+      this.port = inRange(port, 0, 65_535, "port");
       return this;
     }
 
@@ -820,20 +610,14 @@ public final class GitHubSimulator implements AutoCloseable {
 
     /** {@code Retry-After} of concurrency and burst secondary limits; default 60 s, as GitHub advises. */
     public Builder secondaryRetryAfter(Duration retryAfter) {
-      Objects.requireNonNull(retryAfter, "null retryAfter");
-      if (retryAfter.isNegative()) {
-        throw new IllegalArgumentException("secondaryRetryAfter cannot be negative: " + retryAfter);
-      }
-      this.secondaryRetryAfter = retryAfter;
+      this.secondaryRetryAfter = notNegative(Objects.requireNonNull(retryAfter, "null retryAfter"),
+          "secondaryRetryAfter");
       return this;
     }
 
     /** Bytes of serialized pages kept for reuse; 0 disables the cache; default 64 MiB. */
     public Builder pageCacheBytes(long bytes) {
-      if (bytes < 0) {
-        throw new IllegalArgumentException("pageCacheBytes cannot be negative: " + bytes);
-      }
-      this.pageCacheBytes = bytes;
+      this.pageCacheBytes = notNegative(bytes, "pageCacheBytes");
       return this;
     }
 
@@ -851,10 +635,7 @@ public final class GitHubSimulator implements AutoCloseable {
 
     /** Share of generated pull requests that are open, in percent, drafts among them; default 35. */
     public Builder openPullRequestPercent(int percent) {
-      if (percent < 0 || percent > 100) {
-        throw new IllegalArgumentException("openPullRequestPercent must be in [0, 100]: " + percent);
-      }
-      this.openPercent = percent;
+      this.openPercent = inRange(percent, 0, 100, "openPullRequestPercent");
       return this;
     }
 
@@ -863,20 +644,13 @@ public final class GitHubSimulator implements AutoCloseable {
      * the clock; default 0 (known at once).
      */
     public Builder mergeableDelay(Duration delay) {
-      Objects.requireNonNull(delay, "null delay");
-      if (delay.isNegative()) {
-        throw new IllegalArgumentException("mergeableDelay cannot be negative: " + delay);
-      }
-      this.mergeableDelay = delay;
+      this.mergeableDelay = notNegative(Objects.requireNonNull(delay, "null delay"), "mergeableDelay");
       return this;
     }
 
     /** GraphQL points per token per hour (GitHub: 5,000); default 5,000. */
     public Builder graphqlBudgetPerHour(int points) {
-      if (points < 0) {
-        throw new IllegalArgumentException("graphqlBudgetPerHour cannot be negative: " + points);
-      }
-      this.graphqlBudget = points;
+      this.graphqlBudget = notNegative(points, "graphqlBudgetPerHour");
       return this;
     }
 
@@ -885,10 +659,7 @@ public final class GitHubSimulator implements AutoCloseable {
      * disables; default 2,000.
      */
     public Builder graphqlPointsPerMinute(int points) {
-      if (points < 0) {
-        throw new IllegalArgumentException("graphqlPointsPerMinute cannot be negative: " + points);
-      }
-      this.graphqlPointsPerMinute = points;
+      this.graphqlPointsPerMinute = notNegative(points, "graphqlPointsPerMinute");
       return this;
     }
 
@@ -925,6 +696,31 @@ public final class GitHubSimulator implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot bind 127.0.0.1:" + port, e);
       }
+    }
+
+    private static int notNegative(int value, String name) {
+      return (int) notNegative((long) value, name);
+    }
+
+    private static long notNegative(long value, String name) {
+      if (value < 0) {
+        throw new IllegalArgumentException(name + " cannot be negative: " + value);
+      }
+      return value;
+    }
+
+    private static Duration notNegative(Duration value, String name) {
+      if (value.isNegative()) {
+        throw new IllegalArgumentException(name + " cannot be negative: " + value);
+      }
+      return value;
+    }
+
+    private static int inRange(int value, int min, int max, String name) {
+      if (value < min || value > max) {
+        throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "]: " + value);
+      }
+      return value;
     }
   }
 }

@@ -1,7 +1,6 @@
 package io.prmonitor.simulator;
 
 import io.prmonitor.spi.LoopbackHost;
-import io.prmonitor.spi.PullRequestState;
 import io.prmonitor.spi.RepositoryId;
 import java.io.IOException;
 import java.net.URI;
@@ -67,8 +66,7 @@ public final class WebhookSender implements AutoCloseable {
       long redelivered, long failed) {
   }
 
-  private final World world;
-  private final Payloads payloads;
+  private final WebhookPayload.Builder payloads;
   private final ReentrantLock lock = new ReentrantLock();
   private volatile ExecutorService sender = newSender(1);
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -101,8 +99,7 @@ public final class WebhookSender implements AutoCloseable {
   private volatile java.util.function.Consumer<Delivery> onCreated = d -> { };
 
   WebhookSender(World world) {
-    this.world = world;
-    this.payloads = new Payloads(world);
+    this.payloads = new WebhookPayload.Builder(world);
   }
 
   /**
@@ -244,109 +241,18 @@ public final class WebhookSender implements AutoCloseable {
     sender.execute(() -> post(delivery));
   }
 
-  /** Before-images of the fields whose change names a webhook action. */
-  record Before(String title, String body, String baseRef, String headSha, List<String> labels,
-      List<String> assignees, List<String> reviewers, List<String> teams, boolean draft, PullRequestState state) {
-    static Before of(SimPullRequest pr) {
-      return new Before(pr.title, pr.body(), pr.baseRef, pr.headSha, List.copyOf(pr.labels),
-          List.copyOf(pr.assignees), List.copyOf(pr.reviewers), List.copyOf(pr.teams), pr.draft, pr.state);
-    }
-  }
-
   /** Builds the delivery of a mutation (under the world's write lock) and queues it. */
-  void mutated(SimRepository repo, SimPullRequest pr, Before before) {
+  void mutated(SimRepository repo, SimPullRequest pr, WebhookPayload.Before before) {
     if (url == null) {
       return;
     }
-    ByteSink out = new ByteSink(32_000);
-    String action = action(out, repo, pr, before);
-    out.ascii(",\"number\":").num(pr.number).ascii(",\"pull_request\":");
-    payloads.full(out, repo, pr);
-    out.ascii(",\"repository\":").raw(repo.repoJson);
-    out.ascii(",\"sender\":").raw(world.user(pr.author == null ? Payloads.GHOST : pr.author)).ch('}');
-    Delivery delivery = new Delivery(UUID.randomUUID().toString(), "pull_request", action, repo.repositoryId,
-        pr.number, pr.updatedAt, out.toByteArray(), System.nanoTime());
+    WebhookPayload payload = payloads.of(repo, pr, before);
+    Delivery delivery = new Delivery(UUID.randomUUID().toString(), "pull_request", payload.action(),
+        repo.repositoryId, pr.number, pr.updatedAt, payload.body(), System.nanoTime());
     created.incrementAndGet();
     byId.put(delivery.id(), delivery);
     onCreated.accept(delivery);
     dispatch(delivery);
-  }
-
-  private String action(ByteSink out, SimRepository repo, SimPullRequest pr, Before before) {
-    String action;
-    StringBuilder extra = new StringBuilder();
-    if (before == null) {
-      action = "opened";
-    } else if (before.state() == PullRequestState.OPEN && pr.state != PullRequestState.OPEN) {
-      action = "closed";
-    } else if (before.state() != PullRequestState.OPEN && pr.state == PullRequestState.OPEN) {
-      action = "reopened";
-    } else if (!before.draft() && pr.draft) {
-      action = "converted_to_draft";
-    } else if (before.draft() && !pr.draft) {
-      action = "ready_for_review";
-    } else if (!Objects.equals(before.headSha(), pr.headSha)) {
-      action = "synchronize";
-      extra.append(",\"before\":\"").append(before.headSha()).append("\",\"after\":\"").append(pr.headSha)
-          .append('"');
-    } else if (!added(before.labels(), pr.labels).isEmpty() || !added(pr.labels, before.labels()).isEmpty()) {
-      boolean add = !added(before.labels(), pr.labels).isEmpty();
-      action = add ? "labeled" : "unlabeled";
-      String name = add ? added(before.labels(), pr.labels).get(0) : added(pr.labels, before.labels()).get(0);
-      extra.append(",\"label\":{\"name\":").append(jsonString(name)).append(",\"color\":\"ededed\"}");
-    } else if (!added(before.reviewers(), pr.reviewers).isEmpty() || !added(pr.reviewers, before.reviewers()).isEmpty()) {
-      boolean add = !added(before.reviewers(), pr.reviewers).isEmpty();
-      action = add ? "review_requested" : "review_request_removed";
-      String login = add ? added(before.reviewers(), pr.reviewers).get(0) : added(pr.reviewers, before.reviewers()).get(0);
-      extra.append(",\"requested_reviewer\":").append(new String(world.user(login), StandardCharsets.UTF_8));
-    } else if (!added(before.teams(), pr.teams).isEmpty() || !added(pr.teams, before.teams()).isEmpty()) {
-      boolean add = !added(before.teams(), pr.teams).isEmpty();
-      action = add ? "review_requested" : "review_request_removed";
-      String slug = add ? added(before.teams(), pr.teams).get(0) : added(pr.teams, before.teams()).get(0);
-      extra.append(",\"requested_team\":{\"name\":").append(jsonString(slug)).append(",\"slug\":")
-          .append(jsonString(slug)).append('}');
-    } else if (!added(before.assignees(), pr.assignees).isEmpty()
-        || !added(pr.assignees, before.assignees()).isEmpty()) {
-      boolean add = !added(before.assignees(), pr.assignees).isEmpty();
-      action = add ? "assigned" : "unassigned";
-      String login = add ? added(before.assignees(), pr.assignees).get(0)
-          : added(pr.assignees, before.assignees()).get(0);
-      extra.append(",\"assignee\":").append(new String(world.user(login), StandardCharsets.UTF_8));
-    } else {
-      action = "edited";
-      extra.append(",\"changes\":{");
-      String sep = "";
-      if (!Objects.equals(before.title(), pr.title)) {
-        extra.append("\"title\":{\"from\":").append(jsonString(before.title())).append('}');
-        sep = ",";
-      }
-      if (!Objects.equals(before.body(), pr.body())) {
-        extra.append(sep).append("\"body\":{\"from\":").append(jsonString(before.body())).append('}');
-        sep = ",";
-      }
-      if (!Objects.equals(before.baseRef(), pr.baseRef)) {
-        extra.append(sep).append("\"base\":{\"ref\":{\"from\":").append(jsonString(before.baseRef())).append("}}");
-      }
-      extra.append('}');
-    }
-    out.ascii("{\"action\":\"").ascii(action).ch('"');
-    out.raw(extra.toString().getBytes(StandardCharsets.UTF_8));
-    return action;
-  }
-
-  private static List<String> added(List<String> from, List<String> to) {
-    List<String> added = new ArrayList<>(to);
-    added.removeAll(from);
-    return added;
-  }
-
-  private static String jsonString(String s) {
-    if (s == null) {
-      return "null";
-    }
-    ByteSink sink = new ByteSink(s.length() + 16);
-    sink.str(s);
-    return new String(sink.toByteArray(), StandardCharsets.UTF_8);
   }
 
   private void dispatch(Delivery delivery) {

@@ -2,6 +2,7 @@ package io.prmonitor.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.prmonitor.spi.testing.MutableClock;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -12,7 +13,7 @@ import java.security.Signature;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +24,7 @@ class AppTokenTest {
   static final long INSTALLATION = 777;
   final MutableClock clock = new MutableClock(Instant.parse("2026-05-01T12:00:00Z"));
   KeyPair keys;
+  @AutoClose
   GitHubSimulator sim;
 
   @BeforeEach
@@ -32,11 +34,6 @@ class AppTokenTest {
     keys = generator.generateKeyPair();
     sim = GitHubSimulator.builder().repositories(1).pullRequestsPerRepository(2).tokens("static")
         .githubApp(APP_ID, keys.getPublic(), INSTALLATION).clock(clock).start();
-  }
-
-  @AfterEach
-  void stop() {
-    sim.close();
   }
 
   static String jwt(PrivateKey key, long appId, Instant iat, Instant exp) throws GeneralSecurityException {

@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.prmonitor.spi.RepositoryId;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Weak ETags on 200s, free 304s with empty bodies, and ETags that change with the content. */
 class ConditionalRequestTest {
 
+  @AutoClose
   GitHubSimulator sim;
   RepositoryId repo;
   String path;
@@ -20,11 +21,6 @@ class ConditionalRequestTest {
     sim = GitHubSimulator.builder().repositories(1).pullRequestsPerRepository(150).tokens("t").start();
     repo = sim.repositories().get(0);
     path = "/repos/" + repo.fullName() + "/pulls?state=all&sort=updated&direction=desc&per_page=100";
-  }
-
-  @AfterEach
-  void stop() {
-    sim.close();
   }
 
   @Test

@@ -5,13 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.prmonitor.spi.RepositoryId;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The /_sim control API drives a simulator over HTTP, as a load test in another process would. */
 class ControlApiTest {
 
+  @AutoClose
   GitHubSimulator sim;
   RepositoryId repo;
 
@@ -19,11 +20,6 @@ class ControlApiTest {
   void start() {
     sim = GitHubSimulator.builder().repositories(2).pullRequestsPerRepository(10).tokens("t").start();
     repo = sim.repositories().get(0);
-  }
-
-  @AfterEach
-  void stop() {
-    sim.close();
   }
 
   @Test

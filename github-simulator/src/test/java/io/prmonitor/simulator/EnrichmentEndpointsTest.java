@@ -11,10 +11,11 @@ import io.prmonitor.spi.PullRequestEnrichment;
 import io.prmonitor.spi.ReviewDecision;
 import io.prmonitor.spi.ReviewState;
 import io.prmonitor.spi.RepositoryId;
+import io.prmonitor.spi.testing.MutableClock;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
 class EnrichmentEndpointsTest {
 
   private final MutableClock clock = new MutableClock(Instant.parse("2026-01-05T10:00:00Z"));
+  @AutoClose
   private GitHubSimulator sim;
   private RepositoryId repo;
   private int number;
@@ -35,11 +37,6 @@ class EnrichmentEndpointsTest {
         .mergeableDelay(Duration.ofSeconds(5)).start();
     repo = sim.repositories().get(0);
     number = sim.openPullRequest(repo);
-  }
-
-  @AfterEach
-  void stop() {
-    sim.close();
   }
 
   private PullRequest truth() {

@@ -14,13 +14,14 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Each fault kind, scheduled for the next request, then a clean answer. */
 class FaultTest {
 
+  @AutoClose
   GitHubSimulator sim;
   String path;
 
@@ -28,11 +29,6 @@ class FaultTest {
   void start() {
     sim = GitHubSimulator.builder().repositories(1).pullRequestsPerRepository(60).start();
     path = "/repos/org-0/repo-0/pulls?state=all&per_page=50";
-  }
-
-  @AfterEach
-  void stop() {
-    sim.close();
   }
 
   private HttpResponse<byte[]> fetch() throws IOException, InterruptedException {

@@ -9,6 +9,7 @@ import io.prmonitor.spi.PullRequestEnrichment;
 import io.prmonitor.spi.PullRequestState;
 import io.prmonitor.spi.RepositoryId;
 import io.prmonitor.spi.ReviewState;
+import io.prmonitor.spi.testing.MutableClock;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;

@@ -5,13 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.prmonitor.spi.RepositoryId;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Hostile payloads for bad-input tests: broken items within a valid page, HTML, deep nesting. */
 class HostilePayloadTest {
 
+  @AutoClose
   GitHubSimulator sim;
   RepositoryId repo;
   String path;
@@ -21,11 +22,6 @@ class HostilePayloadTest {
     sim = GitHubSimulator.builder().repositories(1).pullRequestsPerRepository(20).start();
     repo = sim.repositories().get(0);
     path = "/repos/" + repo.fullName() + "/pulls?state=all&sort=created&direction=asc";
-  }
-
-  @AfterEach
-  void stop() {
-    sim.close();
   }
 
   @Test

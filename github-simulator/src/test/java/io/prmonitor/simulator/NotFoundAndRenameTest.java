@@ -4,23 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.prmonitor.spi.RepositoryId;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Unknown repositories answer 404 with GitHub's body; renamed ones 301 to their new location. */
 class NotFoundAndRenameTest {
 
+  @AutoClose
   GitHubSimulator sim;
 
   @BeforeEach
   void start() {
     sim = GitHubSimulator.builder().repositories(2).pullRequestsPerRepository(3).start();
-  }
-
-  @AfterEach
-  void stop() {
-    sim.close();
   }
 
   @Test

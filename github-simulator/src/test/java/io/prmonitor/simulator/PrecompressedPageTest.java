@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +29,7 @@ class PrecompressedPageTest {
   private static final String DEFAULT_LISTING = "/pulls?state=all&sort=updated&direction=desc&per_page=100";
   private static final Pattern NEXT = Pattern.compile("<([^>]+)>; rel=\"next\"");
 
+  @AutoClose
   GitHubSimulator sim;
   RepositoryId repo;
 
@@ -36,11 +37,6 @@ class PrecompressedPageTest {
   void start() {
     sim = world(GitHubSimulator.builder());
     repo = sim.repositories().get(1);
-  }
-
-  @AfterEach
-  void stop() {
-    sim.close();
   }
 
   private static GitHubSimulator world(GitHubSimulator.Builder builder) {

@@ -2,22 +2,19 @@ package io.prmonitor.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.prmonitor.spi.testing.MutableClock;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** The primary budget: X-RateLimit-* headers, exhaustion, 429 option, reset by the injected clock. */
 class RateLimitTest {
 
   final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00.250Z"));
+  @AutoClose
   GitHubSimulator sim;
-
-  @AfterEach
-  void stop() {
-    sim.close();
-  }
 
   private GitHubSimulator start(GitHubSimulator.Builder builder) {
     sim = builder.repositories(1).pullRequestsPerRepository(5).tokens("a", "b").clock(clock).start();

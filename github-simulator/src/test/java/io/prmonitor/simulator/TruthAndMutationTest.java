@@ -11,13 +11,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** truth() is exactly what the list payload says, and every mutation shows up in both. */
 class TruthAndMutationTest {
 
+  @AutoClose
   GitHubSimulator sim;
   RepositoryId repo;
 
@@ -25,11 +26,6 @@ class TruthAndMutationTest {
   void start() {
     sim = GitHubSimulator.builder().repositories(2).pullRequestsPerRepository(120).seed(3).start();
     repo = sim.repositories().get(0);
-  }
-
-  @AfterEach
-  void stop() {
-    sim.close();
   }
 
   /** The SPI mapping of a list item, as the simulator's brief defines it. */

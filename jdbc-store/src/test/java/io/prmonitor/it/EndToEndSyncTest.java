@@ -12,7 +12,6 @@ import io.prmonitor.spi.PullRequestChange;
 import io.prmonitor.spi.PullRequestState;
 import io.prmonitor.spi.PullRequestStore;
 import io.prmonitor.spi.RepositoryId;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -47,29 +46,12 @@ abstract class EndToEndSyncTest {
   }
 
   ProcessorConfig.Builder config() {
-    return ProcessorConfig.builder()
-        .repositories(simulator.repositories())
-        .githubBaseUrl(simulator.baseUrl())
-        .githubToken(TOKEN)
-        .jdbcUrl(target.jdbcUrl())
-        .databaseCredentials(target.user(), null)
-        .maxConcurrentRepositories(3)
-        // the simulator here enforces no server-time budget; pacing on response times measured while it
-        // shares this JVM's two cores would only slow the test
-        .serverTimeBudget(null, Duration.ofSeconds(60));
+    return SyncStack.config(simulator, TOKEN, target);
   }
 
   @AfterEach
-  void stop() {
-    if (monitor != null) {
-      monitor.close();
-    }
-    if (simulator != null) {
-      simulator.close();
-    }
-    if (target != null) {
-      target.close();
-    }
+  void stop() throws Exception {
+    SyncStack.closeInOrder(monitor, simulator, target);
   }
 
   void assertStoreEqualsTruth() {

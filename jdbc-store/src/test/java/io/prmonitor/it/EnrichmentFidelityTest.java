@@ -3,7 +3,6 @@ package io.prmonitor.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.prmonitor.PRMonitor;
-import io.prmonitor.ProcessorConfig;
 import io.prmonitor.RunReport;
 import io.prmonitor.simulator.GitHubSimulator;
 import io.prmonitor.spi.ChangeKind;
@@ -15,7 +14,6 @@ import io.prmonitor.spi.PullRequestEnrichment;
 import io.prmonitor.spi.RepositoryId;
 import io.prmonitor.spi.ReviewDecision;
 import io.prmonitor.spi.ReviewState;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -53,29 +51,13 @@ abstract class EnrichmentFidelityTest {
     simulator = GitHubSimulator.builder().repositories(REPOSITORIES).pullRequestsPerRepository(PULL_REQUESTS)
         .seed(17L).tokens(TOKEN).openPullRequestPercent(10).start();
     target = createTarget();
-    monitor = PRMonitor.builder().config(ProcessorConfig.builder()
-        .repositories(simulator.repositories())
-        .githubBaseUrl(simulator.baseUrl())
-        .githubToken(TOKEN)
-        .jdbcUrl(target.jdbcUrl())
-        .databaseCredentials(target.user(), null)
-        .maxConcurrentRepositories(3)
-        .serverTimeBudget(null, Duration.ofSeconds(60))
-        .enrichment(mode)
-        .build()).listener(received::add).build();
+    monitor = PRMonitor.builder().config(SyncStack.config(simulator, TOKEN, target).enrichment(mode).build())
+        .listener(received::add).build();
   }
 
   @AfterEach
-  void stop() {
-    if (monitor != null) {
-      monitor.close();
-    }
-    if (simulator != null) {
-      simulator.close();
-    }
-    if (target != null) {
-      target.close();
-    }
+  void stop() throws Exception {
+    SyncStack.closeInOrder(monitor, simulator, target);
   }
 
   @Test

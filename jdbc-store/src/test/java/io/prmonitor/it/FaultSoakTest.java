@@ -11,6 +11,7 @@ import io.prmonitor.simulator.SimulatorStats;
 import io.prmonitor.spi.PullRequest;
 import io.prmonitor.spi.PullRequestChange;
 import io.prmonitor.spi.RepositoryId;
+import io.prmonitor.spi.testing.MutableClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,13 +49,8 @@ class FaultSoakTest {
   private final List<PullRequestChange> received = Collections.synchronizedList(new ArrayList<>());
 
   @AfterEach
-  void stop() {
-    if (monitor != null) {
-      monitor.close();
-    }
-    if (simulator != null) {
-      simulator.close();
-    }
+  void stop() throws Exception {
+    SyncStack.closeInOrder(monitor, simulator);
   }
 
   @Test
@@ -70,7 +66,7 @@ class FaultSoakTest {
 
   private void soak(int repositories, int pullRequests, int mutationCount) {
     long startedNanos = System.nanoTime();
-    ShiftableClock clock = new ShiftableClock();
+    MutableClock clock = MutableClock.followingSystemClock();
     simulator = GitHubSimulator.builder().repositories(repositories).pullRequestsPerRepository(pullRequests)
         .seed(8L).tokens(TOKEN).clock(clock).secondaryRetryAfter(Duration.ofSeconds(1)).start();
     SimpleMeterRegistry registry = new SimpleMeterRegistry();

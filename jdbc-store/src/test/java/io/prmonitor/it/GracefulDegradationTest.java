@@ -44,13 +44,8 @@ class GracefulDegradationTest {
   private final List<PullRequestChange> received = Collections.synchronizedList(new ArrayList<>());
 
   @AfterEach
-  void stop() {
-    if (monitor != null) {
-      monitor.close();
-    }
-    if (simulator != null) {
-      simulator.close();
-    }
+  void stop() throws Exception {
+    SyncStack.closeInOrder(monitor, simulator);
   }
 
   @Test

@@ -47,13 +47,8 @@ class H2LeasedMonitorsTest {
   }
 
   @AfterEach
-  void stop() {
-    if (store != null) {
-      store.close();
-    }
-    if (simulator != null) {
-      simulator.close();
-    }
+  void stop() throws Exception {
+    SyncStack.closeInOrder(store, simulator);
   }
 
   PRMonitor monitor(String workerId) {

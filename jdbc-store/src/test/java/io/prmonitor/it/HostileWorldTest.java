@@ -3,7 +3,6 @@ package io.prmonitor.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.prmonitor.PRMonitor;
-import io.prmonitor.ProcessorConfig;
 import io.prmonitor.RunReport;
 import io.prmonitor.simulator.Content;
 import io.prmonitor.simulator.GitHubSimulator;
@@ -14,7 +13,6 @@ import io.prmonitor.spi.PullRequestChange;
 import io.prmonitor.spi.PullRequestStore;
 import io.prmonitor.spi.RepositoryId;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -49,29 +47,13 @@ abstract class HostileWorldTest {
     simulator = GitHubSimulator.builder().repositories(REPOSITORIES).pullRequestsPerRepository(PULL_REQUESTS)
         .seed(13L).tokens(TOKEN).content(Content.hostileWorld()).start();
     target = createTarget();
-    monitor = PRMonitor.builder().config(ProcessorConfig.builder()
-            .repositories(simulator.repositories())
-            .githubBaseUrl(simulator.baseUrl())
-            .githubToken(TOKEN)
-            .jdbcUrl(target.jdbcUrl())
-            .databaseCredentials(target.user(), null)
-            .maxConcurrentRepositories(3)
-            .serverTimeBudget(null, Duration.ofSeconds(60))
-            .build())
+    monitor = PRMonitor.builder().config(SyncStack.config(simulator, TOKEN, target).build())
         .listener(received::add).build();
   }
 
   @AfterEach
-  void stop() {
-    if (monitor != null) {
-      monitor.close();
-    }
-    if (simulator != null) {
-      simulator.close();
-    }
-    if (target != null) {
-      target.close();
-    }
+  void stop() throws Exception {
+    SyncStack.closeInOrder(monitor, simulator, target);
   }
 
   @Test

@@ -16,6 +16,7 @@ import io.prmonitor.spi.RepositoryState;
 import io.prmonitor.spi.StoreSettings;
 import io.prmonitor.spi.SyncBatch;
 import io.prmonitor.spi.contract.ForwardingPullRequestStore;
+import io.prmonitor.spi.testing.MutableClock;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -86,7 +87,7 @@ class LeaseFencingTest {
     RepositoryId repository = simulator.repositories().get(0);
     List<RepositoryId> fleet = List.of(repository);
     StallingStore stalling = new StallingStore(store, repository);
-    ShiftableClock successorClock = new ShiftableClock();
+    MutableClock successorClock = MutableClock.followingSystemClock();
     List<PullRequestChange> toA = Collections.synchronizedList(new ArrayList<>());
     List<PullRequestChange> toB = Collections.synchronizedList(new ArrayList<>());
     try (PRMonitor a = monitor("worker-a", stalling, Clock.systemUTC(), toA, fleet);

@@ -10,17 +10,15 @@ import io.prmonitor.spi.PullRequestStore;
 import io.prmonitor.spi.RepositoryId;
 import io.prmonitor.spi.StoreSettings;
 import io.prmonitor.spi.contract.ForwardingPullRequestStore;
+import io.prmonitor.spi.testing.MutableClock;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -65,7 +63,8 @@ public final class LeaseWorker {
         .<GitHubCredentials>map(GitHubCredentials.Token::new).toList();
     List<RepositoryId> repositories = Files.readAllLines(Path.of(args[4])).stream()
         .filter(line -> !line.isBlank()).map(RepositoryId::parse).toList();
-    OffsetClock clock = new OffsetClock();
+    // the system clock, moved past the repository interval each round
+    MutableClock clock = MutableClock.followingSystemClock();
     ProcessorConfig config = ProcessorConfig.builder()
         .repositories(repositories)
         .githubBaseUrl(baseUrl)
@@ -91,7 +90,7 @@ public final class LeaseWorker {
             continue;
           }
           String round = command[1];
-          clock.offset = Duration.ofSeconds(Long.parseLong(command[2]));
+          clock.setOffset(Duration.ofSeconds(Long.parseLong(command[2])));
           store.arm(Integer.parseInt(command[3]), () -> out.println("STALLED " + round + " "
               + String.join(",", store.completed())));
           RunReport report = monitor.run();
@@ -99,26 +98,6 @@ public final class LeaseWorker {
           out.println("DONE " + round + " " + String.join(",", store.takeCompleted()));
         }
       }
-    }
-  }
-
-  /** The system clock moved forward by an offset the test sets per round. */
-  static final class OffsetClock extends Clock {
-    volatile Duration offset = Duration.ZERO;
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException("fixed to UTC");
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.now().plus(offset);
     }
   }
 

@@ -46,13 +46,8 @@ class LifecycleLeakTest {
   }
 
   @AfterEach
-  void stop() {
-    if (simulator != null) {
-      simulator.close();
-    }
-    if (target != null) {
-      target.close();
-    }
+  void stop() throws Exception {
+    SyncStack.closeInOrder(simulator, target);
   }
 
   private RunReport cycle() {

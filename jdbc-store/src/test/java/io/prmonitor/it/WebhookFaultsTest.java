@@ -46,16 +46,8 @@ class WebhookFaultsTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   @AfterEach
-  void stop() {
-    if (monitor != null) {
-      monitor.close();
-    }
-    if (store != null) {
-      store.close();
-    }
-    if (simulator != null) {
-      simulator.close();
-    }
+  void stop() throws Exception {
+    SyncStack.closeInOrder(monitor, store, simulator);
   }
 
   private double count(String meter, String outcome) {

@@ -5,7 +5,6 @@ import static io.prmonitor.core.webhook.Deliveries.headers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.prmonitor.MutableClock;
 import io.prmonitor.WebhookConfig;
 import io.prmonitor.WebhookReceiver;
 import io.prmonitor.WebhookResponse;
@@ -14,6 +13,7 @@ import io.prmonitor.core.store.InMemoryPullRequestStore;
 import io.prmonitor.spi.RepositoryId;
 import io.prmonitor.spi.StoreException;
 import io.prmonitor.spi.WebhookDeliveries;
+import io.prmonitor.spi.testing.MutableClock;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
