@@ -10,7 +10,6 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 
-import io.prmonitor.MutableClock;
 import io.prmonitor.StaticGitHubClient;
 import io.prmonitor.core.detect.ChangeDetector;
 import io.prmonitor.core.store.InMemoryPullRequestStore;
@@ -20,6 +19,7 @@ import io.prmonitor.spi.PageRequest;
 import io.prmonitor.spi.PullRequestPage;
 import io.prmonitor.spi.RateLimitExceededException;
 import io.prmonitor.spi.RepositoryId;
+import io.prmonitor.spi.testing.MutableClock;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
