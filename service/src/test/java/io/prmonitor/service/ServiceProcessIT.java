@@ -90,6 +90,9 @@ class ServiceProcessIT {
         "PRMONITOR_SHUTDOWN_TIMEOUT", SHUTDOWN_TIMEOUT.toSeconds() + "s"));
     firstReport = ServiceProcess.JSON.readTree(
         service.awaitOut(line -> line.startsWith("{\"pass\":1,"), Duration.ofSeconds(90)));
+    // the pass's log line goes to stderr before its report reaches stdout, but the two streams are read by
+    // threads of their own: wait for the log line too before the tests read the logs
+    service.awaitErr(line -> line.contains("pass 1 finished: "), Duration.ofSeconds(30));
     String listening = service.jsonLogs().stream().map(log -> log.path("formattedMessage").asText())
         .filter(m -> m.contains("/health")).findFirst()
         .orElseThrow(() -> new AssertionError("no log line says where it listens\n" + service.transcript()));
