@@ -185,7 +185,7 @@ public final class PRMonitor implements AutoCloseable {
       this.webhookStats = new WebhookStats(clock);
       RepositoryLeases leases = config.leases() && rawStore instanceof RepositoryLeases l ? l : null;
       this.targetedReads = new TargetedReads(synchronizer, store, leases, config.workerId(), config.leaseDuration(),
-          this::deliverAfterRead, EnrichmentHook.NONE, metrics, clock, webhookConfig.debounce(),
+          this::deliverAfterRead, enricher == null ? EnrichmentHook.NONE : enricher::refresh, metrics, clock, webhookConfig.debounce(),
           config.maxConcurrentRepositories(), config.monitorName());
       this.webhookReceiver = new GitHubWebhookReceiver(webhookConfig, deliveryLog, this::watchedRepository,
           targetedReads::request, webhookStats, metrics, clock);
@@ -404,7 +404,7 @@ public final class PRMonitor implements AutoCloseable {
       notifyProgressListeners(listener -> listener.onPassStart(pass, repositories));
       RepositoryQueue queue = repositoryQueue(repositories);
       if (enricher != null) {
-        enricher.restReserve(repositories.size());
+        enricher.startPass(repositories.size());
       }
       List<RepositoryOutcome> outcomes;
       OutboxDispatcher.Round round;
@@ -413,6 +413,10 @@ public final class PRMonitor implements AutoCloseable {
           metrics.repository(outcome);
           progress.record(outcome);
         });
+        if (enricher != null) {
+          // the CI reads gathered across repositories: read before delivery, so their changes go out in this pass
+          outcomes = enricher.finishPass(outcomes, metrics::changes);
+        }
         // with leases, a monitor delivers the changes of the repositories it holds, before it lets them go:
         // each change reaches the listeners of one monitor of the fleet
         round = deliver(queue instanceof LeasedRepositoryQueue leased ? leased.held()::contains : null);

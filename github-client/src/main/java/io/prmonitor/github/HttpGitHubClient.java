@@ -17,6 +17,7 @@ import io.prmonitor.github.ratelimit.ServerTimePacer;
 import io.prmonitor.github.ratelimit.Sleeper;
 import io.prmonitor.github.ratelimit.Ticker;
 import io.prmonitor.spi.ChecksState;
+import io.prmonitor.spi.CombinedEnrichmentResult;
 import io.prmonitor.spi.DiscoveryPage;
 import io.prmonitor.spi.EnrichmentMode;
 import io.prmonitor.spi.EnrichmentResult;
@@ -55,6 +56,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -486,16 +488,57 @@ public final class HttpGitHubClient implements GitHubClient {
     if (mode == EnrichmentMode.REST) {
       restEnrich(repository, targets, tally);
     } else {
-      graphqlEnrich(repository, targets, tally);
+      List<GraphQlEnrichment.Item> unpaid = graphqlEnrich(GraphQlEnrichment.items(repository, targets), tally);
+      tally.graphqlRead.forEach(read -> tally.read.add(read.enrichment()));
+      restEnrich(repository, unpaid.stream().map(GraphQlEnrichment.Item::target).toList(), tally);
     }
     return new EnrichmentResult(tally.read, tally.deferred, tally.deferredReason, tally.requests,
         tally.notModified, tally.queries, tally.points);
+  }
+
+  /**
+   * Reads the enrichment of several repositories' pull requests: with {@link EnrichmentMode#GRAPHQL} their
+   * pull requests share queries (a {@code repository} alias each; a checks-only query costs 1 point whatever
+   * it holds, so the CI reads of a fleet cost one point per batch, not one per repository), batched, paced and
+   * shrunk on timeouts as {@link #enrich(RepositoryId, List, EnrichmentMode, int)} does; what the GraphQL
+   * budget cannot pay is read through REST, repository by repository. {@link EnrichmentMode#REST} reads each
+   * repository on its own.
+   */
+  @Override
+  public CombinedEnrichmentResult enrich(Map<RepositoryId, List<EnrichmentTarget>> targets, EnrichmentMode mode,
+      int restReserve) {
+    Objects.requireNonNull(targets, "null targets");
+    Objects.requireNonNull(mode, "null mode");
+    if (mode != EnrichmentMode.GRAPHQL) {
+      return GitHubClient.super.enrich(targets, mode, restReserve);
+    }
+    requireOpen();
+    if (restReserve < 0) {
+      throw new IllegalArgumentException("restReserve cannot be negative: " + restReserve);
+    }
+    List<GraphQlEnrichment.Item> items = new ArrayList<>();
+    targets.forEach((repository, list) -> items.addAll(GraphQlEnrichment.items(repository, list)));
+    Tally shared = new Tally(restReserve);
+    Map<RepositoryId, List<EnrichmentTarget>> unpaid = GraphQlEnrichment.byRepository(graphqlEnrich(items, shared));
+    Map<RepositoryId, List<PullRequestEnrichment>> read = new HashMap<>();
+    shared.graphqlRead.forEach(r -> read.computeIfAbsent(r.repository(), k -> new ArrayList<>()).add(r.enrichment()));
+    Map<RepositoryId, EnrichmentResult> byRepository = new LinkedHashMap<>();
+    for (RepositoryId repository : targets.keySet()) {
+      Tally tally = new Tally(restReserve);
+      tally.read.addAll(read.getOrDefault(repository, List.of()));
+      restEnrich(repository, unpaid.getOrDefault(repository, List.of()), tally);
+      byRepository.put(repository, new EnrichmentResult(tally.read, tally.deferred, tally.deferredReason,
+          tally.requests, tally.notModified, 0, 0));
+    }
+    return new CombinedEnrichmentResult(byRepository, shared.queries, shared.points);
   }
 
   /** What one {@link #enrich} call did. Confined to its thread. */
   private static final class Tally {
     final int restReserve;
     final List<PullRequestEnrichment> read = new ArrayList<>();
+    /** What GraphQL read, by repository: one query may read several. */
+    final List<GraphQlEnrichment.Read> graphqlRead = new ArrayList<>();
     final List<Integer> deferred = new ArrayList<>();
     String deferredReason;
     int requests;
@@ -522,23 +565,27 @@ public final class HttpGitHubClient implements GitHubClient {
     return graphqlBatch.get();
   }
 
-  private void graphqlEnrich(RepositoryId repository, List<EnrichmentTarget> targets, Tally tally) {
+  /**
+   * Reads items through GraphQL into {@code tally.graphqlRead}, and returns those the GraphQL budget cannot pay
+   * for (to be read through REST).
+   */
+  private List<GraphQlEnrichment.Item> graphqlEnrich(List<GraphQlEnrichment.Item> targets, Tally tally) {
     int at = 0;
     int failures = 0;
     while (at < targets.size()) {
       int size = Math.min(graphqlBatch.get(), targets.size() - at);
-      List<EnrichmentTarget> batch = targets.subList(at, at + size);
+      List<GraphQlEnrichment.Item> batch = targets.subList(at, at + size);
+      String repository = GraphQlEnrichment.describe(batch);
       int cost = GraphQlEnrichment.cost(batch);
       String refusal = graphqlBudget.refusal(cost, settings.rateLimitReserve());
       if (refusal != null) {
         LOG.debug("GraphQL budget cannot pay {} points for {}: {}; reading the rest through REST", cost,
             repository, refusal);
-        restEnrich(repository, targets.subList(at, targets.size()), tally);
-        return;
+        return targets.subList(at, targets.size());
       }
       GraphQlOutcome outcome;
       try {
-        outcome = graphqlExchange(repository, batch);
+        outcome = graphqlExchange(batch);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new GitHubException("interrupted during POST " + GRAPHQL_ENDPOINT, 0, e);
@@ -556,7 +603,7 @@ public final class HttpGitHubClient implements GitHubClient {
                 + answer.errorTypes().get(i) + " " + abbreviate(answer.errorMessages().get(i)), 200);
           }
         }
-        tally.read.addAll(answer.read().values());
+        tally.graphqlRead.addAll(answer.read());
         tally.points += answer.cost() == null ? cost : answer.cost();
         at += size;
         failures = 0;
@@ -591,6 +638,7 @@ public final class HttpGitHubClient implements GitHubClient {
         throw new GitHubException("interrupted during POST " + GRAPHQL_ENDPOINT, 0, e);
       }
     }
+    return List.of();
   }
 
   /** One GraphQL exchange: an answer, or why to try again (a timeout shrinks the batch). */
@@ -598,7 +646,7 @@ public final class HttpGitHubClient implements GitHubClient {
       String reason, int status) {
   }
 
-  private GraphQlOutcome graphqlExchange(RepositoryId repository, List<EnrichmentTarget> batch)
+  private GraphQlOutcome graphqlExchange(List<GraphQlEnrichment.Item> batch)
       throws InterruptedException {
     permits.acquire();
     try {
@@ -634,7 +682,7 @@ public final class HttpGitHubClient implements GitHubClient {
       try {
         HttpRequest.Builder builder = HttpRequest.newBuilder(graphqlUri)
             .timeout(settings.requestTimeout())
-            .POST(HttpRequest.BodyPublishers.ofString(GraphQlEnrichment.requestBody(repository, batch)))
+            .POST(HttpRequest.BodyPublishers.ofString(GraphQlEnrichment.requestBody(batch)))
             .header("Content-Type", "application/json")
             .header("Accept", "application/json")
             .header("User-Agent", USER_AGENT)
