@@ -202,6 +202,35 @@ class WebhookMonitorTest {
   }
 
   @Test
+  void statusEvent_withEnrichment_rereadsTheOpenPullRequestsCi_andDeliversTheChange() throws Exception {
+    startWithEnrichment();
+    monitor.run();
+    RepositoryId repo = simulator.repositories().get(0);
+    PullRequest pr = simulator.truth(repo).stream().filter(PullRequest::isOpen).findFirst().orElseThrow();
+    String before = simulator.enrichmentTruth(repo).get(pr.number()).checks().name();
+    simulator.setCommitStatus(repo, pr.number(), "webhook/status", before.equals("ERROR") ? "success" : "error");
+    String after = simulator.enrichmentTruth(repo).get(pr.number()).checks().name();
+    assertThat(after).isNotEqualTo(before);
+    simulator.resetStats();
+
+    // a status event names a commit, not a pull request
+    int status = post("status", "status-enriched", "{\"sha\":\"" + pr.headSha() + "\",\"state\":\"error\","
+        + "\"context\":\"webhook/status\",\"repository\":{\"full_name\":\"" + repo.fullName() + "\"}}");
+
+    assertThat(status).isEqualTo(202);
+    await().atMost(Duration.ofSeconds(20)).until(() -> !received.isEmpty());
+    assertThat(received).singleElement().satisfies(change -> {
+      assertThat(change.kind()).isEqualTo(io.prmonitor.spi.ChangeKind.CHECKS_CHANGED);
+      assertThat(change.number()).isEqualTo(pr.number());
+      assertThat(change.after()).isEqualTo(after);
+    });
+    assertThat(simulator.stats().requests()).as("no REST request").isZero();
+    assertThat(simulator.graphqlStats().queries()).as("the repository's open pull requests' CI in one query")
+        .isEqualTo(1);
+    assertThat(simulator.graphqlStats().points()).isEqualTo(1);
+  }
+
+  @Test
   void reviewEvent_withEnrichment_deliversTheSubmittedReviewWithoutAPass() throws Exception {
     startWithEnrichment();
     monitor.run();
