@@ -221,8 +221,8 @@ public final class PullRequestEnricher {
       lock.unlock();
     }
     // outside the repository's lock: reading a full batch takes the locks of the repositories it holds
-    List<Plan> batch = takeFullBatch();
-    if (batch != null) {
+    List<Plan> batch;
+    while ((batch = takeFullBatch()) != null) {
       read(batch);
     }
     return outcome;
