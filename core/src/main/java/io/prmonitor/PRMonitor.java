@@ -185,8 +185,8 @@ public final class PRMonitor implements AutoCloseable {
       this.webhookStats = new WebhookStats(clock);
       RepositoryLeases leases = config.leases() && rawStore instanceof RepositoryLeases l ? l : null;
       this.targetedReads = new TargetedReads(synchronizer, store, leases, config.workerId(), config.leaseDuration(),
-          this::deliverAfterRead, enricher == null ? EnrichmentHook.NONE : enricher::refresh, metrics, clock, webhookConfig.debounce(),
-          config.maxConcurrentRepositories(), config.monitorName());
+          this::deliverAfterRead, enricher == null ? EnrichmentHook.NONE : enricher::refresh, metrics, clock,
+          webhookConfig.debounce(), config.maxConcurrentRepositories(), config.monitorName());
       this.webhookReceiver = new GitHubWebhookReceiver(webhookConfig, deliveryLog, this::watchedRepository,
           targetedReads::request, webhookStats, metrics, clock);
       metrics.webhookLastDelivery(webhookStats::lastDelivery);

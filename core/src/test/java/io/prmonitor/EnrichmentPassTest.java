@@ -38,8 +38,9 @@ class EnrichmentPassTest {
   private PRMonitor monitor;
 
   private void start(int repositories, int pullRequestsPerRepository) {
-    simulator = GitHubSimulator.builder().repositories(repositories).pullRequestsPerRepository(pullRequestsPerRepository)
-        .openPullRequestPercent(100).seed(23L).tokens(TOKEN).start();
+    simulator = GitHubSimulator.builder().repositories(repositories)
+        .pullRequestsPerRepository(pullRequestsPerRepository).openPullRequestPercent(100).seed(23L).tokens(TOKEN)
+        .start();
     ProcessorConfig config = ProcessorConfig.builder().repositories(simulator.repositories())
         .githubBaseUrl(simulator.baseUrl()).githubToken(TOKEN).serverTimeBudget(null, Duration.ofSeconds(60))
         .enrichment(EnrichmentMode.GRAPHQL).build();
