@@ -6,7 +6,6 @@ import io.prmonitor.core.health.HealthEvaluator;
 import io.prmonitor.core.http.MonitorHttpServer;
 import io.prmonitor.core.metrics.MonitorMetrics;
 import io.prmonitor.core.metrics.TimedPullRequestStore;
-import io.prmonitor.core.webhook.EnrichmentHook;
 import io.prmonitor.core.webhook.GitHubWebhookReceiver;
 import io.prmonitor.core.webhook.TargetedReads;
 import io.prmonitor.core.webhook.WebhookStats;
@@ -139,7 +138,7 @@ public final class PRMonitor implements AutoCloseable {
       this.webhookStats = new WebhookStats(clock);
       RepositoryLeases leases = config.leases() ? store.leases().orElse(null) : null;
       this.targetedReads = new TargetedReads(processor.synchronizer(), store, leases, config.workerId(),
-          config.leaseDuration(), processor.delivery()::afterRead, EnrichmentHook.NONE, metrics, clock,
+          config.leaseDuration(), processor.delivery()::afterRead, processor.enrichmentHook(), metrics, clock,
           webhookConfig.debounce(), config.maxConcurrentRepositories(), config.monitorName());
       this.webhookReceiver = new GitHubWebhookReceiver(webhookConfig, deliveryLog, processor::watchedRepository,
           targetedReads::request, webhookStats, metrics, clock);

@@ -14,6 +14,7 @@ import io.prmonitor.core.sync.RepositoryOutcome;
 import io.prmonitor.core.sync.RepositoryQueue;
 import io.prmonitor.core.sync.RepositorySynchronizer;
 import io.prmonitor.core.sync.RepositoryWorkers;
+import io.prmonitor.core.webhook.EnrichmentHook;
 import io.prmonitor.spi.ChangeKind;
 import io.prmonitor.spi.ChangeListener;
 import io.prmonitor.spi.EnrichmentMode;
@@ -153,12 +154,16 @@ final class PRProcessor {
     int covered;
     try (RepositoryQueue queue = queue(fleet.repositories())) {
       if (enricher != null) {
-        enricher.restReserve(fleet.repositories().size());
+        enricher.startPass(fleet.repositories().size());
       }
       outcomes = workers.run(pass, queue, outcome -> {
         metrics.repository(outcome);
         progress.record(outcome);
       });
+      if (enricher != null) {
+        // the CI reads gathered across repositories: read before delivery, so their changes go out in this pass
+        outcomes = enricher.finishPass(outcomes, metrics::changes);
+      }
       // with leases, a monitor delivers the changes of the repositories it holds, before it lets them go:
       // each change reaches the listeners of one monitor of the fleet
       round = delivery.endOfPass(queue.deliveredHere());
@@ -231,6 +236,11 @@ final class PRProcessor {
   /** The deliver step, for the re-reads webhooks schedule. */
   ChangeDelivery delivery() {
     return delivery;
+  }
+
+  /** What re-reads the enrichment of pull requests that review, comment and CI webhooks name. */
+  EnrichmentHook enrichmentHook() {
+    return enricher == null ? EnrichmentHook.NONE : enricher::refresh;
   }
 
   /** The repository the monitor watches under this name (compared case-insensitively), or null. */

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.prmonitor.core.store.InMemoryPullRequestStore;
 import io.prmonitor.simulator.GitHubSimulator;
 import io.prmonitor.spi.ConfigurationException;
+import io.prmonitor.spi.PullRequest;
 import io.prmonitor.spi.PullRequestChange;
 import io.prmonitor.spi.RepositoryId;
 import io.prmonitor.spi.contract.ForwardingPullRequestStore;
@@ -151,6 +152,110 @@ class WebhookMonitorTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> reads("read") == 1);
     assertThat(simulator.stats().requests(LIST, 304)).as("one conditional list request, nothing changed").isEqualTo(1);
     assertThat(received).isEmpty();
+  }
+
+  /** Posts a signed delivery of {@code event} to the monitor's endpoint; returns the HTTP status. */
+  private int post(String event, String deliveryId, String json) throws Exception {
+    byte[] body = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+            "http://127.0.0.1:" + monitor.httpAddress().orElseThrow().getPort() + "/webhooks"))
+        .header("X-GitHub-Event", event).header("X-GitHub-Delivery", deliveryId)
+        .header("X-Hub-Signature-256", sign(body)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+  }
+
+  private void startWithEnrichment() {
+    start(WebhookConfig.builder().secret(SECRET).debounce(Duration.ofMillis(20)).build(), Clock.systemUTC(),
+        ProcessorConfig.builder().enrichment(io.prmonitor.spi.EnrichmentMode.GRAPHQL));
+  }
+
+  @Test
+  void checkRunEvent_withEnrichment_deliversChecksChangedWithoutAPassOrAListRequest() throws Exception {
+    startWithEnrichment();
+    monitor.run();
+    RepositoryId repo = simulator.repositories().get(1);
+    PullRequest pr = simulator.truth(repo).stream().filter(PullRequest::isOpen).findFirst().orElseThrow();
+    String before = simulator.enrichmentTruth(repo).get(pr.number()).checks().name();
+    // a check run moves neither updated_at nor the list, and the simulator sends no webhook for it
+    simulator.setCheckRun(repo, pr.number(), "webhook-ci", "completed",
+        before.equals("FAILURE") ? "success" : "failure");
+    String after = simulator.enrichmentTruth(repo).get(pr.number()).checks().name();
+    assertThat(after).isNotEqualTo(before);
+    simulator.resetStats();
+
+    int status = post("check_run", "check-run-enriched", "{\"action\":\"completed\",\"check_run\":{\"id\":7,"
+        + "\"head_sha\":\"" + pr.headSha() + "\",\"pull_requests\":[{\"number\":" + pr.number() + "}]},"
+        + "\"repository\":{\"full_name\":\"" + repo.fullName() + "\"}}");
+
+    assertThat(status).isEqualTo(202);
+    await().atMost(Duration.ofSeconds(20)).until(() -> !received.isEmpty());
+    assertThat(received).singleElement().satisfies(change -> {
+      assertThat(change.kind()).isEqualTo(io.prmonitor.spi.ChangeKind.CHECKS_CHANGED);
+      assertThat(change.repository()).isEqualTo(repo);
+      assertThat(change.number()).isEqualTo(pr.number());
+      assertThat(change.before()).isEqualTo(before);
+      assertThat(change.after()).isEqualTo(after);
+    });
+    assertThat(reads("enriched")).isEqualTo(1);
+    assertThat(simulator.stats().requests()).as("no REST request: one GraphQL query").isZero();
+    assertThat(simulator.graphqlStats().queries()).isEqualTo(1);
+    assertThat(monitor.lastReport().orElseThrow().pass()).isEqualTo(1);
+  }
+
+  @Test
+  void statusEvent_withEnrichment_rereadsTheOpenPullRequestsCi_andDeliversTheChange() throws Exception {
+    startWithEnrichment();
+    monitor.run();
+    RepositoryId repo = simulator.repositories().get(0);
+    PullRequest pr = simulator.truth(repo).stream().filter(PullRequest::isOpen).findFirst().orElseThrow();
+    String before = simulator.enrichmentTruth(repo).get(pr.number()).checks().name();
+    simulator.setCommitStatus(repo, pr.number(), "webhook/status", before.equals("ERROR") ? "success" : "error");
+    String after = simulator.enrichmentTruth(repo).get(pr.number()).checks().name();
+    assertThat(after).isNotEqualTo(before);
+    simulator.resetStats();
+
+    // a status event names a commit, not a pull request
+    int status = post("status", "status-enriched", "{\"sha\":\"" + pr.headSha() + "\",\"state\":\"error\","
+        + "\"context\":\"webhook/status\",\"repository\":{\"full_name\":\"" + repo.fullName() + "\"}}");
+
+    assertThat(status).isEqualTo(202);
+    await().atMost(Duration.ofSeconds(20)).until(() -> !received.isEmpty());
+    assertThat(received).singleElement().satisfies(change -> {
+      assertThat(change.kind()).isEqualTo(io.prmonitor.spi.ChangeKind.CHECKS_CHANGED);
+      assertThat(change.number()).isEqualTo(pr.number());
+      assertThat(change.after()).isEqualTo(after);
+    });
+    assertThat(simulator.stats().requests()).as("no REST request").isZero();
+    assertThat(simulator.graphqlStats().queries()).as("the repository's open pull requests' CI in one query")
+        .isEqualTo(1);
+    assertThat(simulator.graphqlStats().points()).isEqualTo(1);
+  }
+
+  @Test
+  void reviewEvent_withEnrichment_deliversTheSubmittedReviewWithoutAPass() throws Exception {
+    startWithEnrichment();
+    monitor.run();
+    RepositoryId repo = simulator.repositories().get(2);
+    PullRequest pr = simulator.truth(repo).stream().filter(PullRequest::isOpen).findFirst().orElseThrow();
+
+    // the simulator sends a pull_request delivery for the bumped updated_at; GitHub sends pull_request_review
+    simulator.submitReview(repo, pr.number(), "webhook-reviewer", io.prmonitor.spi.ReviewState.APPROVED);
+    int status = post("pull_request_review", "review-enriched", "{\"action\":\"submitted\",\"review\":{\"id\":9,"
+        + "\"state\":\"approved\"},\"pull_request\":{\"number\":" + pr.number() + "},"
+        + "\"repository\":{\"full_name\":\"" + repo.fullName() + "\"}}");
+
+    assertThat(status).isEqualTo(202);
+    await().atMost(Duration.ofSeconds(20)).until(() -> received.stream()
+        .anyMatch(change -> change.kind() == io.prmonitor.spi.ChangeKind.REVIEW_SUBMITTED));
+    assertThat(received).filteredOn(change -> change.kind() == io.prmonitor.spi.ChangeKind.REVIEW_SUBMITTED)
+        .singleElement().satisfies(change -> {
+          assertThat(change.repository()).isEqualTo(repo);
+          assertThat(change.number()).isEqualTo(pr.number());
+          assertThat(change.after()).isEqualTo("webhook-reviewer:APPROVED");
+        });
+    assertThat(monitor.lastReport().orElseThrow().pass()).isEqualTo(1);
+    assertThat(store.enrichments(repo, List.of(pr.number())).get(pr.number()).latestReviews())
+        .containsEntry("webhook-reviewer", io.prmonitor.spi.ReviewState.APPROVED);
   }
 
   @Test

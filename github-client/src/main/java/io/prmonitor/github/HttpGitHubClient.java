@@ -20,6 +20,7 @@ import io.prmonitor.github.rest.EnrichmentTally;
 import io.prmonitor.github.rest.PullRequestDetailsFetcher;
 import io.prmonitor.github.rest.ResponseCache;
 import io.prmonitor.github.rest.RestEnricher;
+import io.prmonitor.spi.CombinedEnrichmentResult;
 import io.prmonitor.spi.DiscoveryPage;
 import io.prmonitor.spi.EnrichmentMode;
 import io.prmonitor.spi.EnrichmentResult;
@@ -43,6 +44,7 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -312,11 +314,49 @@ public final class HttpGitHubClient implements GitHubClient {
       throw new IllegalArgumentException("restReserve cannot be negative: " + restReserve);
     }
     EnrichmentTally tally = new EnrichmentTally(restReserve);
-    List<EnrichmentTarget> viaRest = mode == EnrichmentMode.REST ? targets : graphql.enrich(repository, targets, tally);
+    List<EnrichmentTarget> viaRest = mode == EnrichmentMode.REST ? targets
+        : graphql.enrich(Map.of(repository, targets), tally, Map.of(repository, tally))
+            .getOrDefault(repository, List.of());
     if (!viaRest.isEmpty()) {
       rest.enrich(repository, viaRest, tally);
     }
     return tally.result();
+  }
+
+  /**
+   * Reads the enrichment of several repositories' pull requests: with {@link EnrichmentMode#GRAPHQL} their pull
+   * requests share queries (a {@code repository} alias each; a checks-only query costs 1 point whatever it
+   * holds, so the CI reads of a fleet cost one point per batch, not one per repository), batched, paced and
+   * shrunk on timeouts as {@link #enrich(RepositoryId, List, EnrichmentMode, int)} does; what the GraphQL budget
+   * cannot pay is read through REST, repository by repository. {@link EnrichmentMode#REST} reads each repository
+   * on its own.
+   */
+  @Override
+  public CombinedEnrichmentResult enrich(Map<RepositoryId, List<EnrichmentTarget>> targets, EnrichmentMode mode,
+      int restReserve) {
+    Objects.requireNonNull(targets, "null targets");
+    Objects.requireNonNull(mode, "null mode");
+    if (mode != EnrichmentMode.GRAPHQL) {
+      return GitHubClient.super.enrich(targets, mode, restReserve);
+    }
+    requireOpen();
+    if (restReserve < 0) {
+      throw new IllegalArgumentException("restReserve cannot be negative: " + restReserve);
+    }
+    EnrichmentTally calls = new EnrichmentTally(restReserve);
+    Map<RepositoryId, EnrichmentTally> tallies = new LinkedHashMap<>();
+    targets.keySet().forEach(repository -> tallies.put(repository, new EnrichmentTally(restReserve)));
+    Map<RepositoryId, List<EnrichmentTarget>> unpaid = graphql.enrich(targets, calls, tallies);
+    Map<RepositoryId, EnrichmentResult> byRepository = new LinkedHashMap<>();
+    tallies.forEach((repository, tally) -> {
+      List<EnrichmentTarget> viaRest = unpaid.getOrDefault(repository, List.of());
+      if (!viaRest.isEmpty()) {
+        rest.enrich(repository, viaRest, tally);
+      }
+      byRepository.put(repository, tally.result());
+    });
+    EnrichmentResult totals = calls.result();
+    return new CombinedEnrichmentResult(byRepository, totals.graphqlQueries(), totals.graphqlPoints());
   }
 
   /** The batch size GraphQL reads next: halved on a timeout, doubled back after a run of successes. */

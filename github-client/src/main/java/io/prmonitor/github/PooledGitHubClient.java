@@ -106,6 +106,18 @@ public final class PooledGitHubClient implements GitHubClient {
     return withPermit(() -> choose().enrich(repository, targets, mode, restReserve));
   }
 
+  /**
+   * Reads several repositories' enrichment together with the member that has the most REST budget left; see
+   * {@link HttpGitHubClient#enrich(java.util.Map, io.prmonitor.spi.EnrichmentMode, int)}.
+   */
+  @Override
+  public io.prmonitor.spi.CombinedEnrichmentResult enrich(
+      java.util.Map<RepositoryId, List<io.prmonitor.spi.EnrichmentTarget>> targets,
+      io.prmonitor.spi.EnrichmentMode mode, int restReserve) {
+    Objects.requireNonNull(targets, "null targets");
+    return withPermit(() -> choose().enrich(targets, mode, restReserve));
+  }
+
   /** The last status observed for each member that has answered, in pool order. */
   @Override
   public List<RateLimitStatus> rateLimits() {

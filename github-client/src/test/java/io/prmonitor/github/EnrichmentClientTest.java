@@ -7,6 +7,7 @@ import io.prmonitor.github.ratelimit.Sleeper;
 import io.prmonitor.github.ratelimit.Ticker;
 import io.prmonitor.simulator.GitHubSimulator;
 import io.prmonitor.spi.ChecksState;
+import io.prmonitor.spi.CombinedEnrichmentResult;
 import io.prmonitor.spi.EnrichmentMode;
 import io.prmonitor.spi.EnrichmentResult;
 import io.prmonitor.spi.EnrichmentTarget;
@@ -60,6 +61,13 @@ class EnrichmentClientTest {
 
   private static List<EnrichmentTarget> fullTargets(GitHubSimulator sim, RepositoryId repo) {
     return sim.truth(repo).stream().map(pr -> new EnrichmentTarget(pr.number(), pr.headSha(), false, null)).toList();
+  }
+
+  /** Every pull request of every repository, read in full. */
+  private static Map<RepositoryId, List<EnrichmentTarget>> everyRepositoryInFull(GitHubSimulator sim) {
+    Map<RepositoryId, List<EnrichmentTarget>> all = new java.util.LinkedHashMap<>();
+    sim.repositories().forEach(repo -> all.put(repo, fullTargets(sim, repo)));
+    return all;
   }
 
   private static Map<Integer, PullRequestEnrichment> byNumber(EnrichmentResult result) {
@@ -218,5 +226,76 @@ class EnrichmentClientTest {
     assertThat(result.enrichments()).hasSize(3);
     assertThat(result.deferred()).hasSize(7);
     assertThat(result.deferredReason()).contains("kept for the list synchronization");
+  }
+
+  @Test
+  void graphql_checksOnlyOfSeveralRepositories_shareOneQuery_ofOnePoint() {
+    GitHubSimulator sim = simulator(b -> b.repositories(3).pullRequestsPerRepository(120));
+    HttpGitHubClient client = client(sim);
+    Map<RepositoryId, List<EnrichmentTarget>> checks = new java.util.LinkedHashMap<>();
+    Map<RepositoryId, Integer> failing = new HashMap<>();
+    for (RepositoryId repo : sim.repositories()) {
+      Map<Integer, PullRequestEnrichment> first = byNumber(client.enrich(repo, fullTargets(sim, repo),
+          EnrichmentMode.GRAPHQL, 0));
+      List<PullRequest> open = sim.truth(repo).stream().filter(PullRequest::isOpen).toList();
+      sim.setCheckRun(repo, open.get(0).number(), "deploy", "completed", "failure");
+      failing.put(repo, open.get(0).number());
+      checks.put(repo, open.stream()
+          .map(pr -> new EnrichmentTarget(pr.number(), pr.headSha(), true, first.get(pr.number()))).toList());
+    }
+    int targets = checks.values().stream().mapToInt(List::size).sum();
+    assertThat(targets).as("open pull requests of the three repositories, one batch").isBetween(4, 250);
+    sim.resetStats();
+
+    CombinedEnrichmentResult result = client.enrich(checks, EnrichmentMode.GRAPHQL, 0);
+
+    assertThat(result.graphqlQueries()).isEqualTo(1);
+    assertThat(result.graphqlPoints()).isEqualTo(1);
+    assertThat(sim.graphqlStats().queries()).isEqualTo(1);
+    assertThat(sim.graphqlStats().points()).isEqualTo(1);
+    for (RepositoryId repo : sim.repositories()) {
+      EnrichmentResult read = result.byRepository().get(repo);
+      assertThat(read.enrichments()).as(repo.fullName()).hasSize(checks.get(repo).size());
+      assertThat(read.graphqlQueries()).isZero();
+      assertThat(byNumber(read).get(failing.get(repo)).checks()).as(repo.fullName()).isEqualTo(ChecksState.FAILURE);
+      Map<Integer, PullRequestEnrichment> truth = sim.enrichmentTruth(repo);
+      for (PullRequestEnrichment e : read.enrichments()) {
+        assertThat(e.checks()).as("%s#%d", repo.fullName(), e.number()).isEqualTo(truth.get(e.number()).checks());
+      }
+    }
+  }
+
+  @Test
+  void graphql_502_halvesABatchOfSeveralRepositories() {
+    // 4 x 100 pull requests at 1 ms each: the batch of 250 (and 125) reaches the 100 ms timeout, 62 does not
+    GitHubSimulator sim = simulator(b -> b.repositories(4).pullRequestsPerRepository(100)
+        .graphqlServerTime(Duration.ofMillis(1), Duration.ofMillis(100)));
+    HttpGitHubClient client = client(sim);
+
+    CombinedEnrichmentResult result = client.enrich(everyRepositoryInFull(sim), EnrichmentMode.GRAPHQL, 0);
+
+    for (RepositoryId repo : sim.repositories()) {
+      assertMatchesTruth(sim, repo, byNumber(result.byRepository().get(repo)));
+    }
+    assertThat(sim.graphqlStats().timeouts()).isEqualTo(2);
+    assertThat(client.graphqlBatchSize()).isEqualTo(62);
+    // timed out: 250 (3 points) and 125 (1); then 6 x 62 and 28 (1 point each)
+    assertThat(result.graphqlQueries()).isEqualTo(9);
+    assertThat(result.graphqlPoints()).isEqualTo(sim.graphqlStats().points()).isEqualTo(11);
+  }
+
+  @Test
+  void rest_severalRepositories_readsEachOnItsOwn() {
+    GitHubSimulator sim = simulator(b -> b.repositories(2).pullRequestsPerRepository(20));
+    HttpGitHubClient client = client(sim);
+
+    CombinedEnrichmentResult result = client.enrich(everyRepositoryInFull(sim), EnrichmentMode.REST, 0);
+
+    for (RepositoryId repo : sim.repositories()) {
+      assertMatchesTruth(sim, repo, byNumber(result.byRepository().get(repo)));
+      assertThat(result.byRepository().get(repo).requests()).isEqualTo(20 * 4);
+    }
+    assertThat(result.graphqlQueries()).isZero();
+    assertThat(sim.graphqlStats().queries()).isZero();
   }
 }

@@ -136,6 +136,24 @@ class PooledGitHubClientTest {
   }
 
   @Test
+  void enrichSeveralRepositories_sharesOneQueryOfOneMember() {
+    Map<RepositoryId, List<io.prmonitor.spi.EnrichmentTarget>> targets = new java.util.LinkedHashMap<>();
+    for (RepositoryId repository : simulator.repositories()) {
+      targets.put(repository, simulator.truth(repository).stream()
+          .map(pr -> new io.prmonitor.spi.EnrichmentTarget(pr.number(), pr.headSha(), false, null)).toList());
+    }
+
+    io.prmonitor.spi.CombinedEnrichmentResult result = client.enrich(targets,
+        io.prmonitor.spi.EnrichmentMode.GRAPHQL, 0);
+
+    assertThat(result.graphqlQueries()).isEqualTo(1);
+    assertThat(simulator.graphqlStats().queries()).isEqualTo(1);
+    for (RepositoryId repository : simulator.repositories()) {
+      assertThat(result.byRepository().get(repository).enrichments()).as(repository.fullName()).hasSize(5);
+    }
+  }
+
+  @Test
   void pool_needsTwoDistinctTokensOrApps() {
     assertThatThrownBy(() -> new GitHubCredentials.Pool(List.of(new GitHubCredentials.Token(TOKENS.get(0)))))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 2");

@@ -115,6 +115,52 @@ class GraphQlEndpointTest {
   }
 
   @Test
+  void severalRepositoryAliases_answerEach_andCostByTheirConnectionsTogether() {
+    start(GitHubSimulator.builder().graphqlServerTime(Duration.ofMillis(1), Duration.ofSeconds(10)));
+    RepositoryId first = sim.repositories().get(0);
+    RepositoryId second = sim.repositories().get(1);
+    // the CI state of 150 pull requests in each repository: aliases and object(oid:) are no connections
+    StringBuilder checks = new StringBuilder("{ rateLimit { cost } ");
+    StringBuilder reviews = new StringBuilder("{ rateLimit { cost } ");
+    int alias = 0;
+    for (RepositoryId repo : List.of(first, second)) {
+      String header = "r" + alias++ + ": repository(owner: \"" + repo.owner() + "\", name: \"" + repo.name() + "\") {";
+      checks.append(header);
+      reviews.append(header);
+      for (PullRequest pr : sim.truth(repo)) {
+        checks.append(" p").append(pr.number()).append(": pullRequest(number: ").append(pr.number())
+            .append(") { number mergeable } c").append(pr.number()).append(": object(oid: \"").append(pr.headSha())
+            .append("\") { ... on Commit { statusCheckRollup { state } } }");
+        if (pr.number() <= 75) {
+          reviews.append(" p").append(pr.number()).append(": pullRequest(number: ").append(pr.number())
+              .append(") { latestReviews(first: 100) { nodes { state } } }");
+        }
+      }
+      checks.append(" }");
+      reviews.append(" }");
+    }
+
+    JsonNode checksData = Http.json(post(checks.append(" }").toString())).get("data");
+    JsonNode reviewsData = Http.json(post(reviews.append(" }").toString())).get("data");
+
+    assertThat(checksData.get("rateLimit").get("cost").asInt()).as("300 pull requests, no connection").isEqualTo(1);
+    // 2 x 75 latestReviews connections: 150 requests / 100 rounds to 2
+    assertThat(reviewsData.get("rateLimit").get("cost").asInt()).isEqualTo(2);
+    alias = 0;
+    for (RepositoryId repo : List.of(first, second)) {
+      JsonNode answered = checksData.get("r" + alias++);
+      Map<Integer, PullRequestEnrichment> truth = sim.enrichmentTruth(repo);
+      for (PullRequest pr : sim.truth(repo)) {
+        JsonNode rollup = answered.get("c" + pr.number()).get("statusCheckRollup");
+        assertThat(rollup.isNull() ? "NONE" : rollup.get("state").asText()).as("%s#%d", repo, pr.number())
+            .isEqualTo(truth.get(pr.number()).checks().name());
+      }
+    }
+    assertThat(sim.graphqlStats().pullRequests()).as("the server-time estimate counts both repositories'")
+        .isEqualTo(300 + 150);
+  }
+
+  @Test
   void dryRun_chargesNothing() {
     start(GitHubSimulator.builder());
     RepositoryId repo = sim.repositories().get(0);

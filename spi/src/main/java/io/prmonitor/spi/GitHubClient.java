@@ -1,6 +1,8 @@
 package io.prmonitor.spi;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads pull requests and repositories from a GitHub REST API (github.com, GitHub Enterprise Server, or
@@ -62,6 +64,34 @@ public interface GitHubClient extends AutoCloseable {
   default EnrichmentResult enrich(RepositoryId repository, java.util.List<EnrichmentTarget> targets,
       EnrichmentMode mode, int restReserve) {
     throw new UnsupportedOperationException(getClass().getName() + " reads no pull request enrichment");
+  }
+
+  /**
+   * Reads the enrichment of pull requests of several repositories together, as {@link #enrich(RepositoryId, List,
+   * EnrichmentMode, int)} does for one: a client that can read several repositories in one
+   * request (one GraphQL query, which costs at least a point however little it reads) does so, which is what
+   * keeps re-reading the CI state of a fleet's open pull requests cheap. The default reads each repository on
+   * its own.
+   *
+   * @param targets the pull requests of each repository, each read once
+   * @throws IllegalArgumentException for {@link EnrichmentMode#OFF}
+   * @throws GitHubAuthenticationException if the credentials are rejected
+   * @throws GitHubException if a request failed after the configured retries
+   * @throws UnsupportedOperationException if this client reads no enrichment (the default)
+   */
+  default CombinedEnrichmentResult enrich(Map<RepositoryId, List<EnrichmentTarget>> targets,
+      EnrichmentMode mode, int restReserve) {
+    Map<RepositoryId, EnrichmentResult> byRepository = new LinkedHashMap<>();
+    int queries = 0;
+    int points = 0;
+    for (Map.Entry<RepositoryId, List<EnrichmentTarget>> entry : targets.entrySet()) {
+      EnrichmentResult result = enrich(entry.getKey(), entry.getValue(), mode, restReserve);
+      queries += result.graphqlQueries();
+      points += result.graphqlPoints();
+      byRepository.put(entry.getKey(), new EnrichmentResult(result.enrichments(), result.deferred(),
+          result.deferredReason(), result.requests(), result.notModified(), 0, 0));
+    }
+    return new CombinedEnrichmentResult(byRepository, queries, points);
   }
 
   /** The rate-limit state last observed for each credential this client uses; empty before any request. */

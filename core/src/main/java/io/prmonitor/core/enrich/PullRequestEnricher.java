@@ -3,6 +3,7 @@ package io.prmonitor.core.enrich;
 import io.prmonitor.EnrichmentReport;
 import io.prmonitor.core.sync.RepositoryOutcome;
 import io.prmonitor.spi.ChangeKind;
+import io.prmonitor.spi.CombinedEnrichmentResult;
 import io.prmonitor.spi.EnrichmentMode;
 import io.prmonitor.spi.EnrichmentResult;
 import io.prmonitor.spi.EnrichmentTarget;
@@ -15,16 +16,22 @@ import io.prmonitor.spi.PullRequestStore;
 import io.prmonitor.spi.RepositoryId;
 import io.prmonitor.spi.RepositoryState;
 import io.prmonitor.spi.SyncBatch;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,15 +44,29 @@ import org.slf4j.LoggerFactory;
  * list synchronization upserts it: every pull request the list synchronization upserted in this pass is read
  * in full (a closed or merged one too, once, for its final state). A check run or commit status does not
  * move {@code updated_at}, nor does GitHub finishing its mergeability computation, so the CI state and
- * mergeability of every open pull request are read again in every pass (a checks-only read, a third of the
- * cost), and an open pull request with no stored enrichment yet is read in full. A repository's first pass
- * enriches its open pull requests, and its closed ones only with {@code enrichClosedHistory}.
+ * mergeability of every open pull request are read again in every pass (a checks-only read), and an open pull
+ * request with no stored enrichment yet is read in full. A repository's first pass enriches its open pull
+ * requests, and its closed ones only with {@code enrichClosedHistory}.
+ *
+ * <h2>CI reads of several repositories share queries</h2>
+ * With GraphQL a query costs at least one point however little it reads, and a checks-only read is no
+ * connection: a repository with nothing to read in full (the common case in a warm pass) does not send its
+ * own query. Its checks-only reads are gathered with other repositories' and read together, in one query per
+ * batch (a {@code repository} alias each), as soon as {@link #GATHERED_BATCH} pull requests are gathered and,
+ * for the rest, at {@link #finishPass}, before the pass delivers: the changes they find are recorded, counted
+ * in their repositories' outcomes and delivered in the same pass. (A repository that has pull requests to read
+ * in full sends them in its own query, its checks-only reads riding along for free.)
  *
  * <p>Enrichment runs after the repository's list synchronization and never takes from it: GraphQL has a
  * budget of its own, and REST reads leave one request per repository of the pass unspent. What a budget
  * cannot pay is deferred: counted in the pass's {@link EnrichmentReport}, and read in full in a later pass (the
  * pull requests read in full that were deferred are remembered in memory until then; after a restart an
  * open one is still read, in full if it has no enrichment, a closed one only when it changes again).
+ *
+ * <p>Webhook events about reviews, comments and CI {@link #refresh} the pull requests they name between passes.
+ * The reads of one repository never overlap within a monitor: a lock per repository orders them, and a
+ * gathered read whose stored enrichment changed since it was gathered is dropped (the later read stands; the
+ * next pass reads CI again).
  *
  * <p>Thread-safe: repositories are enriched concurrently, each by one thread.
  */
@@ -54,6 +75,12 @@ public final class PullRequestEnricher {
   private static final Logger log = LoggerFactory.getLogger(PullRequestEnricher.class);
   /** Enrichments applied per store transaction. */
   private static final int APPLY_CHUNK = 100;
+  /**
+   * Checks-only reads gathered across repositories before they are read together: four queries of the
+   * client's largest GraphQL batch (250), and few enough that a batch shrunk by timeouts wastes little on the
+   * remainder of a read.
+   */
+  public static final int GATHERED_BATCH = 1_000;
 
   private final GitHubClient client;
   private final PullRequestStore store;
@@ -64,6 +91,13 @@ public final class PullRequestEnricher {
   private final Map<RepositoryId, Map<Integer, PullRequest>> upserted = new ConcurrentHashMap<>();
   /** Per repository, pull requests a full read of which was deferred or failed: read in full next time. */
   private final Map<RepositoryId, Set<Integer>> pending = new ConcurrentHashMap<>();
+  /** Orders the reads of one repository: a pass's, a gathered batch's and a webhook's. */
+  private final Map<RepositoryId, ReentrantLock> locks = new ConcurrentHashMap<>();
+  /** Checks-only reads gathered across repositories in the pass under way, not yet read. */
+  private final Deque<Plan> gathered = new ArrayDeque<>();
+  private int gatheredCount;
+  /** What the gathered reads found in the pass under way, by repository, for {@link #finishPass}. */
+  private final Map<RepositoryId, Found> foundGathered = new ConcurrentHashMap<>();
   private volatile int restReserve;
   private final Totals totals = new Totals();
 
@@ -94,9 +128,54 @@ public final class PullRequestEnricher {
     });
   }
 
-  /** Sets how many REST requests enrichment leaves unspent for list synchronization (one per repository of the pass). */
-  public void restReserve(int requests) {
-    this.restReserve = Math.max(0, requests);
+  /**
+   * Starts a pass: sets how many REST requests enrichment leaves unspent for list synchronization (one per
+   * repository of the pass), and forgets checks-only reads gathered by a pass that ended without
+   * {@link #finishPass} (they are read again in this one).
+   */
+  public void startPass(int restReserve) {
+    this.restReserve = Math.max(0, restReserve);
+    synchronized (gathered) {
+      gathered.clear();
+      gatheredCount = 0;
+    }
+    foundGathered.clear();
+  }
+
+  /**
+   * Ends a pass before it delivers: reads the checks-only reads still gathered, records what they find, and
+   * returns the pass's outcomes with the changes and REST requests of every gathered read added to its
+   * repository's outcome.
+   *
+   * @param onChanges told the change counts the gathered reads found (they were not in the outcomes when the
+   *     repositories ended), for metrics
+   * @throws GitHubAuthenticationException if GitHub rejects the credentials
+   */
+  public List<RepositoryOutcome> finishPass(List<RepositoryOutcome> outcomes,
+      Consumer<Map<ChangeKind, Integer>> onChanges) {
+    List<Plan> rest;
+    synchronized (gathered) {
+      rest = new ArrayList<>(gathered);
+      gathered.clear();
+      gatheredCount = 0;
+    }
+    read(rest);
+    List<RepositoryOutcome> finished = new ArrayList<>(outcomes.size());
+    Map<ChangeKind, Integer> added = new EnumMap<>(ChangeKind.class);
+    for (RepositoryOutcome outcome : outcomes) {
+      Found found = foundGathered.remove(outcome.repository());
+      if (found == null) {
+        finished.add(outcome);
+        continue;
+      }
+      found.kinds.forEach((kind, count) -> added.merge(kind, count, Integer::sum));
+      finished.add(found.addTo(outcome));
+    }
+    foundGathered.clear();
+    if (!added.isEmpty()) {
+      onChanges.accept(added);
+    }
+    return finished;
   }
 
   /**
@@ -108,8 +187,9 @@ public final class PullRequestEnricher {
 
   /**
    * Enriches one repository after its list synchronization, and returns its outcome with the enrichment's
-   * changes and REST requests added. A repository whose synchronization did not complete is not enriched;
-   * the pull requests it upserted are read in full in a later pass.
+   * changes and REST requests added (a repository whose reads were gathered gets theirs at {@link #finishPass}).
+   * A repository whose synchronization did not complete is not enriched; the pull requests it upserted are
+   * read in full in a later pass.
    *
    * @throws GitHubAuthenticationException if GitHub rejects the credentials
    */
@@ -123,8 +203,11 @@ public final class PullRequestEnricher {
       remember(repository, moved.keySet());
       return listed;
     }
+    RepositoryOutcome outcome;
+    ReentrantLock lock = lock(repository);
+    lock.lock();
     try {
-      return enrich(repository, state.isBaseline(), moved, listed);
+      outcome = enrich(repository, state.isBaseline(), moved, listed);
     } catch (GitHubAuthenticationException e) {
       // the snapshots are stored: only this memory says they still owe a full read
       remember(repository, moved.keySet());
@@ -134,6 +217,66 @@ public final class PullRequestEnricher {
       totals.failures.increment();
       log.warn("enriching {} failed: {}", repository, e.toString(), log.isDebugEnabled() ? e : null);
       return listed;
+    } finally {
+      lock.unlock();
+    }
+    // outside the repository's lock: reading a full batch takes the locks of the repositories it holds
+    List<Plan> batch;
+    while ((batch = takeFullBatch()) != null) {
+      read(batch);
+    }
+    return outcome;
+  }
+
+  /**
+   * Re-reads the review and CI state of pull requests a webhook event named, and records what changed (the
+   * caller delivers it). Each named pull request is read in full; with no number (a commit status names a
+   * commit, not a pull request) the CI state of every open pull request of the repository is read again.
+   *
+   * @return false if a named pull request is not stored yet (a re-read of the list must find it first), or
+   *     the reads failed; true when they were recorded
+   * @throws GitHubAuthenticationException if GitHub rejects the credentials
+   */
+  public boolean refresh(RepositoryId repository, Set<Integer> numbers) {
+    ReentrantLock lock = lock(repository);
+    lock.lock();
+    try {
+      Map<Integer, PullRequest> snapshots;
+      if (numbers.isEmpty()) {
+        snapshots = new TreeMap<>();
+        store.openPullRequests(repository).forEach(pr -> snapshots.put(pr.number(), pr));
+      } else {
+        snapshots = new TreeMap<>(store.pullRequests(repository, numbers));
+        if (snapshots.size() < numbers.size()) {
+          return false;
+        }
+      }
+      if (snapshots.isEmpty()) {
+        return true;
+      }
+      Map<Integer, PullRequestEnrichment> stored = store.enrichments(repository, List.copyOf(snapshots.keySet()));
+      List<EnrichmentTarget> targets = new ArrayList<>(snapshots.size());
+      Set<Integer> full = new TreeSet<>();
+      for (PullRequest pr : snapshots.values()) {
+        PullRequestEnrichment known = stored.get(pr.number());
+        boolean checksOnly = numbers.isEmpty() && known != null;
+        targets.add(new EnrichmentTarget(pr.number(), pr.headSha(), checksOnly, known));
+        if (!checksOnly) {
+          full.add(pr.number());
+        }
+      }
+      Plan plan = new Plan(repository, targets, snapshots, stored, full);
+      record(plan, client.enrich(repository, targets, mode, restReserve), Reading.WEBHOOK);
+      return true;
+    } catch (GitHubAuthenticationException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      totals.failures.increment();
+      log.warn("re-reading the reviews and CI of {} {} failed; the next pass reads them: {}", repository,
+          numbers, e.toString());
+      return false;
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -168,25 +311,134 @@ public final class PullRequestEnricher {
     for (PullRequest pr : full.values()) {
       targets.add(new EnrichmentTarget(pr.number(), pr.headSha(), false, stored.get(pr.number())));
     }
+    Set<Integer> fullReads = new TreeSet<>(full.keySet());
     for (PullRequest pr : checks.values()) {
       PullRequestEnrichment known = stored.get(pr.number());
       boolean checksOnly = known != null && !owed.contains(pr.number());
       targets.add(new EnrichmentTarget(pr.number(), pr.headSha(), checksOnly, known));
+      if (!checksOnly) {
+        fullReads.add(pr.number());
+      }
       snapshots.put(pr.number(), pr);
     }
+    Plan plan = new Plan(repository, targets, snapshots, stored, fullReads);
+    if (mode == EnrichmentMode.GRAPHQL && fullReads.isEmpty()) {
+      // nothing owed, nothing to read in full: read with other repositories' CI reads
+      gather(plan);
+      return listed;
+    }
+    Found found = record(plan, client.enrich(repository, targets, mode, restReserve), Reading.PASS);
+    return found.addTo(listed);
+  }
 
-    EnrichmentResult result = client.enrich(repository, targets, mode, restReserve);
+  private void gather(Plan plan) {
+    synchronized (gathered) {
+      gathered.addLast(plan);
+      gatheredCount += plan.targets().size();
+    }
+  }
 
+  /** Takes {@link #GATHERED_BATCH} gathered reads if that many are gathered (splitting a repository's); else null. */
+  private List<Plan> takeFullBatch() {
+    synchronized (gathered) {
+      if (gatheredCount < GATHERED_BATCH) {
+        return null;
+      }
+      List<Plan> batch = new ArrayList<>();
+      int room = GATHERED_BATCH;
+      while (room > 0) {
+        Plan next = gathered.pollFirst();
+        if (next.targets().size() > room) {
+          batch.add(next.part(0, room));
+          gathered.addFirst(next.part(room, next.targets().size()));
+          room = 0;
+        } else {
+          batch.add(next);
+          room -= next.targets().size();
+        }
+      }
+      gatheredCount -= GATHERED_BATCH;
+      return batch;
+    }
+  }
+
+  /** Reads gathered checks-only reads together, and records what each repository's found. */
+  private void read(List<Plan> plans) {
+    if (plans.isEmpty()) {
+      return;
+    }
+    Map<RepositoryId, List<EnrichmentTarget>> targets = new LinkedHashMap<>();
+    Map<RepositoryId, Plan> byRepository = new LinkedHashMap<>();
+    for (Plan plan : plans) {
+      targets.computeIfAbsent(plan.repository(), r -> new ArrayList<>()).addAll(plan.targets());
+      byRepository.merge(plan.repository(), plan, Plan::join);
+    }
+    CombinedEnrichmentResult combined;
+    try {
+      combined = client.enrich(targets, mode, restReserve);
+    } catch (GitHubAuthenticationException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // checks-only reads owe nothing: the next pass reads CI again
+      totals.failures.increment();
+      log.warn("reading the CI state of {} repositories together failed: {}", targets.size(), e.toString(),
+          log.isDebugEnabled() ? e : null);
+      return;
+    }
+    totals.queries.add(combined.graphqlQueries());
+    totals.points.add(combined.graphqlPoints());
+    for (Plan plan : byRepository.values()) {
+      EnrichmentResult result = combined.byRepository().get(plan.repository());
+      if (result == null) {
+        continue;
+      }
+      ReentrantLock lock = lock(plan.repository());
+      lock.lock();
+      try {
+        Found found = record(plan, result, Reading.GATHERED);
+        foundGathered.merge(plan.repository(), found, Found::plus);
+      } catch (RuntimeException e) {
+        totals.failures.increment();
+        log.warn("recording the CI state of {} failed; the next pass reads it again: {}", plan.repository(),
+            e.toString(), log.isDebugEnabled() ? e : null);
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  /** Which read a plan's result comes from, which decides what it does with the deferred full reads it owes. */
+  private enum Reading {
+    /** A repository's reads in a pass: what it still owes replaces what it owed. */
+    PASS,
+    /** Checks-only reads gathered across repositories: they owe nothing, and may be recorded late. */
+    GATHERED,
+    /** A webhook's re-read of a few pull requests: what it read is no longer owed, what it deferred is. */
+    WEBHOOK
+  }
+
+  /**
+   * Detects and stores what a read of a plan found, and returns its change counts and REST requests. A
+   * gathered read is recorded after other reads of its repository may have run: a pull request whose stored
+   * enrichment changed since the plan was made is left as the later read stored it.
+   */
+  private Found record(Plan plan, EnrichmentResult result, Reading reading) {
+    RepositoryId repository = plan.repository();
+    boolean recheck = reading == Reading.GATHERED;
+    Map<Integer, PullRequestEnrichment> stored = plan.stored();
+    Map<Integer, PullRequestEnrichment> now = recheck
+        ? store.enrichments(repository, result.enrichments().stream().map(PullRequestEnrichment::number).toList())
+        : stored;
     List<PullRequestEnrichment> upserts = new ArrayList<>();
     List<PullRequestChange> changes = new ArrayList<>();
     Map<ChangeKind, Integer> kinds = new EnumMap<>(ChangeKind.class);
-    kinds.putAll(listed.changes());
     for (PullRequestEnrichment read : result.enrichments()) {
-      PullRequest pr = snapshots.get(read.number());
-      if (pr == null) {
+      PullRequest pr = plan.snapshots().get(read.number());
+      PullRequestEnrichment before = stored.get(read.number());
+      if (pr == null || recheck && !sameRevision(before, now.get(read.number()))) {
         continue;
       }
-      EnrichmentDetector.Result found = detector.detect(repository, stored.get(read.number()), read, pr.updatedAt());
+      EnrichmentDetector.Result found = detector.detect(repository, before, read, pr.updatedAt());
       if (!found.unchanged()) {
         upserts.add(found.store());
         changes.addAll(found.changes());
@@ -203,23 +455,37 @@ public final class PullRequestEnricher {
     Set<Integer> stillOwed = ConcurrentHashMap.newKeySet();
     for (Integer number : result.deferred()) {
       // a deferred checks-only read needs nothing more than the next pass's checks-only read
-      if (full.containsKey(number) || !stored.containsKey(number)) {
+      if (plan.full().contains(number)) {
         stillOwed.add(number);
       }
     }
-    if (stillOwed.isEmpty()) {
-      pending.remove(repository);
-    } else {
-      pending.put(repository, stillOwed);
+    if (reading == Reading.PASS) {
+      if (stillOwed.isEmpty()) {
+        pending.remove(repository);
+      } else {
+        pending.put(repository, stillOwed);
+      }
+    } else if (reading == Reading.WEBHOOK) {
+      Set<Integer> owed = pending.get(repository);
+      if (owed != null) {
+        result.enrichments().forEach(read -> owed.remove(read.number()));
+      }
+      remember(repository, stillOwed);
     }
-    totals.add(repository, result, full.size(), checks.size());
+    totals.add(repository, result, plan.full().size(), plan.targets().size() - plan.full().size());
     if (!result.deferred().isEmpty()) {
       log.info("{}: enrichment of {} pull requests deferred: {}", repository, result.deferred().size(),
           result.deferredReason());
     }
-    return new RepositoryOutcome(repository, listed.status(), listed.reason(), listed.pullRequestsSeen(),
-        listed.pullRequestsSkipped(), kinds, listed.requests() + result.requests(),
-        listed.notModified() + result.notModified(), listed.elapsed(), listed.errorType(), listed.quarantined());
+    return new Found(kinds, result.requests(), result.notModified());
+  }
+
+  private static boolean sameRevision(PullRequestEnrichment before, PullRequestEnrichment now) {
+    return before == null ? now == null : now != null && now.revision() == before.revision();
+  }
+
+  private ReentrantLock lock(RepositoryId repository) {
+    return locks.computeIfAbsent(repository, r -> new ReentrantLock());
   }
 
   private void apply(RepositoryId repository, List<PullRequestEnrichment> upserts, List<PullRequestChange> changes) {
@@ -234,6 +500,53 @@ public final class PullRequestEnricher {
   private void remember(RepositoryId repository, Set<Integer> numbers) {
     if (!numbers.isEmpty()) {
       pending.computeIfAbsent(repository, r -> ConcurrentHashMap.newKeySet()).addAll(numbers);
+    }
+  }
+
+  /**
+   * The reads of one repository: the targets, the snapshots they were made from, the stored enrichments they
+   * were compared with, and which targets are read in full.
+   */
+  private record Plan(RepositoryId repository, List<EnrichmentTarget> targets, Map<Integer, PullRequest> snapshots,
+      Map<Integer, PullRequestEnrichment> stored, Set<Integer> full) {
+
+    /** The targets from {@code from} (inclusive) to {@code to} (exclusive) of this plan. */
+    Plan part(int from, int to) {
+      return new Plan(repository, targets.subList(from, to), snapshots, stored, full);
+    }
+
+    /** This plan and another part of the same repository's. */
+    Plan join(Plan other) {
+      List<EnrichmentTarget> both = new ArrayList<>(targets);
+      both.addAll(other.targets);
+      Map<Integer, PullRequest> allSnapshots = new HashMap<>(snapshots);
+      allSnapshots.putAll(other.snapshots);
+      Map<Integer, PullRequestEnrichment> allStored = new HashMap<>(stored);
+      allStored.putAll(other.stored);
+      Set<Integer> allFull = new TreeSet<>(full);
+      allFull.addAll(other.full);
+      return new Plan(repository, both, allSnapshots, allStored, allFull);
+    }
+  }
+
+  /** What reads of a repository found: the change counts, REST requests and {@code 304}s. */
+  private record Found(Map<ChangeKind, Integer> kinds, int requests, int notModified) {
+
+    Found plus(Found other) {
+      Map<ChangeKind, Integer> sum = new EnumMap<>(ChangeKind.class);
+      sum.putAll(kinds);
+      other.kinds.forEach((kind, count) -> sum.merge(kind, count, Integer::sum));
+      return new Found(sum, requests + other.requests, notModified + other.notModified);
+    }
+
+    /** The outcome with these changes and requests added. */
+    RepositoryOutcome addTo(RepositoryOutcome outcome) {
+      Map<ChangeKind, Integer> all = new EnumMap<>(ChangeKind.class);
+      all.putAll(outcome.changes());
+      kinds.forEach((kind, count) -> all.merge(kind, count, Integer::sum));
+      return new RepositoryOutcome(outcome.repository(), outcome.status(), outcome.reason(),
+          outcome.pullRequestsSeen(), outcome.pullRequestsSkipped(), all, outcome.requests() + requests,
+          outcome.notModified() + notModified, outcome.elapsed(), outcome.errorType(), outcome.quarantined());
     }
   }
 

@@ -137,9 +137,7 @@ public final class MonitorMetrics implements GitHubClientListener, AutoCloseable
   /** Records one repository's synchronization. */
   public void repository(RepositoryOutcome outcome) {
     syncTimer(outcome.status()).record(outcome.elapsed());
-    for (Map.Entry<ChangeKind, Integer> entry : outcome.changes().entrySet()) {
-      changes(entry.getKey()).increment(entry.getValue());
-    }
+    changes(outcome.changes());
     if (!outcome.quarantined().isEmpty()) {
       keep(Counter.builder("prmonitor.pull.requests.quarantined")
           .description("Pull requests the reader or the store refused in a pass (each retried on later passes)")
@@ -151,6 +149,14 @@ public final class MonitorMetrics implements GitHubClientListener, AutoCloseable
       failed().increment();
       error(outcome.errorType() == null ? "unknown" : outcome.errorType());
     }
+  }
+
+  /**
+   * Counts changes recorded by kind; {@link #repository} counts a repository's, this those recorded after its
+   * outcome was (its CI reads gathered with other repositories' and read at the end of the pass).
+   */
+  public void changes(Map<ChangeKind, Integer> counts) {
+    counts.forEach((kind, count) -> changes(kind).increment(count));
   }
 
   /** Records a whole pass. */

@@ -9,9 +9,10 @@ import java.util.Set;
  * pull request list does not hold, so the precise answer to it is to re-read those pull requests' reviews and
  * checks (issue 17's enrichment), not the list.
  *
- * <p>This release has no enrichment: {@link #NONE} handles nothing, and such events re-read the repository's
- * list instead (one conditional request, a free {@code 304} when the list did not change), which catches what
- * the list shows (a review request, {@code updated_at}) and nothing of review or CI state.
+ * <p>With enrichment on ({@code ProcessorConfig.enrichment}) the monitor plugs in its enricher. With it off,
+ * {@link #NONE} handles nothing, and such events re-read the repository's list instead (one conditional
+ * request, a free {@code 304} when the list did not change), which catches what the list shows (a review
+ * request, {@code updated_at}) and nothing of review or CI state.
  */
 public interface EnrichmentHook {
 

@@ -51,8 +51,12 @@ import org.slf4j.MDC;
  * conditional request for a page of 100 is a charged {@code 200} instead of a free {@code 304}, once per
  * repository.)
  *
- * <p><b>Review and CI events</b> go to the {@link EnrichmentHook} first; with {@link EnrichmentHook#NONE} (this
- * release) they re-read the list.
+ * <p><b>Review and CI events</b> ({@code pull_request_review*}, {@code issue_comment} on a pull request,
+ * {@code check_run}, {@code check_suite}, {@code status}) go to the {@link EnrichmentHook}: with enrichment on,
+ * the monitor's enricher re-reads the reviews, CI state, mergeability and comments of the pull requests they
+ * name (every open one's CI state for a {@code status} event, which names a commit), with no list request.
+ * When they come with {@code pull_request} events, or name a pull request the store does not hold yet, or the
+ * hook is {@link EnrichmentHook#NONE} (enrichment off), the list is re-read first, and then the hook.
  *
  * <p>The changes a re-read records are delivered right after it. Thread-safe. {@link #close()} stops
  * scheduling and waits for the re-reads in flight.
@@ -209,6 +213,8 @@ public final class TargetedReads implements AutoCloseable {
       if (outcome.status() != RepositoryOutcome.Status.DONE) {
         log.info("re-reading {} for webhook events ended {}: {}; the next pass reads it", repository,
             outcome.status(), outcome.reason());
+      } else {
+        refreshAfterList(repository, events);
       }
       deliver.accept(repository);
       return null;
@@ -291,6 +297,24 @@ public final class TargetedReads implements AutoCloseable {
       event.hints().forEach(hint -> numbers.add(hint.number()));
     }
     return !events.isEmpty() && enrichment.refresh(repository, numbers);
+  }
+
+  /**
+   * After a re-read of the list, the review and CI events among the events (mixed with {@code pull_request}
+   * ones, or naming a pull request the store did not hold yet) have their pull requests' enrichment re-read.
+   */
+  private void refreshAfterList(RepositoryId repository, List<WebhookEvent> events) {
+    Set<Integer> numbers = new TreeSet<>();
+    boolean any = false;
+    for (WebhookEvent event : events) {
+      if (event.kind() != WebhookEvent.Kind.PULL_REQUEST) {
+        any = true;
+        event.hints().forEach(hint -> numbers.add(hint.number()));
+      }
+    }
+    if (any && enrichment.refresh(repository, numbers)) {
+      metrics.webhookRead("enriched");
+    }
   }
 
   private void finish(RepositoryId repository, List<WebhookEvent> events, Duration retry) {

@@ -16,22 +16,28 @@ import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The GraphQL side of enrichment: the query for a batch of pull requests of one repository, its cost by
- * GitHub's rule, and the streaming read of the answer. Stateless; the transport (budget, pacing, batch size)
+ * The GraphQL side of enrichment: the query for a batch of pull requests of one or more repositories, its cost
+ * by GitHub's rule, and the streaming read of the answer. Stateless; the transport (budget, pacing, batch size)
  * is {@link GraphQlTransport}'s.
  *
- * <p>Each pull request is two aliases: {@code pN: pullRequest(number: N)} for mergeability, review decision,
+ * <p>Each repository of a batch is one alias, {@code rK: repository(owner:, name:)}, and each of its pull
+ * requests two: {@code pN: pullRequest(number: N)} for mergeability, review decision,
  * {@code totalCommentsCount} and (in a full read) {@code latestReviews(first: 100)}, and {@code cN:
  * object(oid: "<head SHA as listed>")} for the head commit's {@code statusCheckRollup}. Only
- * {@code latestReviews} is a connection, so by GitHub's rule a full read of n pull requests costs
- * {@code round(n / 100)} points (at least 1) and a checks-only read of any number costs 1: the cost follows
- * the number of queries, not their size, which is why a batch may hold more than 100 pull requests (aliases
- * are not connections; GitHub's bounds are 100 per connection page and 500,000 nodes per query).
+ * {@code latestReviews} is a connection, so by GitHub's rule (the requests of every connection, divided by 100
+ * and rounded, at least 1) a full read of n pull requests costs {@code round(n / 100)} points (at least 1) and a
+ * checks-only read of any number, from any number of repositories, costs 1: the cost follows the number of
+ * queries, not their size, which is why a batch may hold more than 100 pull requests (aliases are not
+ * connections; GitHub's bounds are 100 per connection page and 500,000 nodes per query), and why the CI reads
+ * of several repositories share one query.
  */
 final class GraphQlEnrichment {
 
@@ -52,6 +58,39 @@ final class GraphQlEnrichment {
     this.json = json;
   }
 
+  /** One pull request of a batch: the repository it is in, and what to read of it. */
+  record Item(RepositoryId repository, EnrichmentTarget target) {
+  }
+
+  /** What one pull request read: the repository it is in, and its enrichment. */
+  record Read(RepositoryId repository, PullRequestEnrichment enrichment) {
+  }
+
+  /** The targets of one repository as batch items. */
+  static List<Item> items(RepositoryId repository, List<EnrichmentTarget> targets) {
+    List<Item> items = new ArrayList<>(targets.size());
+    for (EnrichmentTarget target : targets) {
+      items.add(new Item(repository, target));
+    }
+    return items;
+  }
+
+  /** The items of a batch by repository, each repository's in the batch's order. */
+  static Map<RepositoryId, List<EnrichmentTarget>> byRepository(List<Item> items) {
+    Map<RepositoryId, List<EnrichmentTarget>> grouped = new LinkedHashMap<>();
+    for (Item item : items) {
+      grouped.computeIfAbsent(item.repository(), r -> new ArrayList<>()).add(item.target());
+    }
+    return grouped;
+  }
+
+  /** The repositories of a batch, for messages: one name, or the first and how many more. */
+  static String describe(List<Item> batch) {
+    Set<RepositoryId> repositories = byRepository(batch).keySet();
+    String first = repositories.isEmpty() ? "no repository" : repositories.iterator().next().toString();
+    return repositories.size() <= 1 ? first : first + " and " + (repositories.size() - 1) + " more repositories";
+  }
+
   /** The GraphQL endpoint of an API root: {@code /graphql} on github.com, {@code /api/graphql} on GHES. */
   static String endpoint(String base) {
     return base.endsWith("/api/v3") ? base.substring(0, base.length() - "/v3".length()) + "/graphql"
@@ -59,26 +98,32 @@ final class GraphQlEnrichment {
   }
 
   /** The points a batch costs by GitHub's rule: connections / 100, rounded, at least 1. */
-  static int cost(List<EnrichmentTarget> batch) {
+  static int cost(List<Item> batch) {
     long connections = 0;
-    for (EnrichmentTarget target : batch) {
-      connections += target.checksOnly() ? 0 : 1;
+    for (Item item : batch) {
+      connections += item.target().checksOnly() ? 0 : 1;
     }
     return (int) Math.max(1, Math.round(connections / 100.0));
   }
 
-  /** The JSON request body ({@code {"query": ...}}) for one batch. */
-  static String requestBody(RepositoryId repository, List<EnrichmentTarget> batch) {
+  /** The JSON request body ({@code {"query": ...}}) for one batch: a {@code repository} alias per repository. */
+  static String requestBody(List<Item> batch) {
     StringBuilder query = new StringBuilder(batch.size() * 260 + 200);
-    query.append("query { rateLimit { cost remaining resetAt limit } r: repository(owner: ")
-        .append(quote(repository.owner())).append(", name: ").append(quote(repository.name())).append(") {");
-    for (EnrichmentTarget target : batch) {
-      query.append(" p").append(target.number()).append(": pullRequest(number: ").append(target.number())
-          .append(") { ").append(target.checksOnly() ? CHECKS_FIELDS : FULL_FIELDS).append(" }");
-      query.append(" c").append(target.number()).append(": object(oid: ").append(quote(target.headSha()))
-          .append(") { ").append(COMMIT_FIELDS).append(" }");
+    query.append("query { rateLimit { cost remaining resetAt limit }");
+    int alias = 0;
+    for (Map.Entry<RepositoryId, List<EnrichmentTarget>> repository : byRepository(batch).entrySet()) {
+      query.append(" r").append(alias++).append(": repository(owner: ")
+          .append(quote(repository.getKey().owner())).append(", name: ").append(quote(repository.getKey().name()))
+          .append(") {");
+      for (EnrichmentTarget target : repository.getValue()) {
+        query.append(" p").append(target.number()).append(": pullRequest(number: ").append(target.number())
+            .append(") { ").append(target.checksOnly() ? CHECKS_FIELDS : FULL_FIELDS).append(" }");
+        query.append(" c").append(target.number()).append(": object(oid: ").append(quote(target.headSha()))
+            .append(") { ").append(COMMIT_FIELDS).append(" }");
+      }
+      query.append(" }");
     }
-    query.append(" } }");
+    query.append(" }");
     StringBuilder body = new StringBuilder(query.length() + 16);
     body.append("{\"query\":");
     appendJsonString(body, query.toString());
@@ -111,7 +156,7 @@ final class GraphQlEnrichment {
   }
 
   /** What one answer held: the pull requests read, the rate limit it reported, its errors. */
-  record Answer(Map<Integer, PullRequestEnrichment> read, Integer remaining, Instant resetAt, Integer cost,
+  record Answer(List<Read> read, Integer remaining, Instant resetAt, Integer cost,
       List<String> errorTypes, List<String> errorMessages) {
 
     /** Whether an error says the budget could not pay for the query. */
@@ -124,16 +169,13 @@ final class GraphQlEnrichment {
    * Reads an answer as it streams in. A pull request that does not exist answers null (and a
    * {@code NOT_FOUND} error) and is left out.
    *
-   * @param targets the batch asked for, whose stored enrichments fill what a checks-only read leaves out
+   * @param batch the batch asked for, whose stored enrichments fill what a checks-only read leaves out
    */
-  Answer read(InputStream in, List<EnrichmentTarget> targets) throws IOException {
-    Map<Integer, EnrichmentTarget> byNumber = new HashMap<>();
-    for (EnrichmentTarget target : targets) {
-      byNumber.put(target.number(), target);
-    }
-    Map<Integer, PullRequestEnrichment> read = new HashMap<>();
-    Map<Integer, String> rollups = new HashMap<>();
-    java.util.Set<Integer> commitsSeen = new java.util.HashSet<>();
+  Answer read(InputStream in, List<Item> batch) throws IOException {
+    // the aliases r0, r1, ... name the repositories in the order the request listed them
+    List<Map.Entry<RepositoryId, List<EnrichmentTarget>>> repositories =
+        new ArrayList<>(byRepository(batch).entrySet());
+    List<Read> read = new ArrayList<>(batch.size());
     Integer[] rate = new Integer[2];
     Instant[] resetAt = new Instant[1];
     List<String> types = new ArrayList<>();
@@ -143,6 +185,7 @@ final class GraphQlEnrichment {
       GitHubJson.forEachField(p, (top, token) -> {
         if (top.equals("data") && token == JsonToken.START_OBJECT) {
           GitHubJson.forEachField(p, (field, t) -> {
+            int index = field.startsWith("r") && !field.equals("rateLimit") ? aliasNumber(field) : -1;
             if (field.equals("rateLimit") && t == JsonToken.START_OBJECT) {
               GitHubJson.forEachField(p, (name, v) -> {
                 switch (name) {
@@ -152,35 +195,11 @@ final class GraphQlEnrichment {
                   default -> GitHubJson.skip(p);
                 }
               });
-            } else if (field.equals("r") && t == JsonToken.START_OBJECT) {
-              GitHubJson.forEachField(p, (alias, v) -> {
-                if (v == JsonToken.START_OBJECT && alias.startsWith("p")) {
-                  PullRequestEnrichment enrichment = pullRequest(p, byNumber);
-                  if (enrichment != null) {
-                    read.put(enrichment.number(), enrichment);
-                  }
-                } else if (v == JsonToken.START_OBJECT && alias.startsWith("c")) {
-                  int number = aliasNumber(alias);
-                  commitsSeen.add(number);
-                  String[] state = new String[1];
-                  GitHubJson.forEachField(p, (name, c) -> {
-                    if (name.equals("statusCheckRollup") && c == JsonToken.START_OBJECT) {
-                      GitHubJson.forEachField(p, (n, st) -> {
-                        if (n.equals("state")) {
-                          state[0] = GitHubJson.stringOrNull(p, st);
-                        } else {
-                          GitHubJson.skip(p);
-                        }
-                      });
-                    } else {
-                      GitHubJson.skip(p);
-                    }
-                  });
-                  rollups.put(number, state[0]);
-                } else {
-                  GitHubJson.skip(p);
-                }
-              });
+            } else if (index >= 0 && index < repositories.size() && t == JsonToken.START_OBJECT) {
+              Map.Entry<RepositoryId, List<EnrichmentTarget>> repository = repositories.get(index);
+              for (PullRequestEnrichment enrichment : repository(p, repository.getValue())) {
+                read.add(new Read(repository.getKey(), enrichment));
+              }
             } else {
               GitHubJson.skip(p);
             }
@@ -205,16 +224,56 @@ final class GraphQlEnrichment {
         }
       });
     }
+    return new Answer(read, rate[1], resetAt[0], rate[0], types, messages);
+  }
+
+  /** Reads one aliased repository object (the parser is at its START_OBJECT): its pull requests read. */
+  private List<PullRequestEnrichment> repository(JsonParser p, List<EnrichmentTarget> targets) throws IOException {
+    Map<Integer, EnrichmentTarget> byNumber = new HashMap<>();
+    for (EnrichmentTarget target : targets) {
+      byNumber.put(target.number(), target);
+    }
+    Map<Integer, PullRequestEnrichment> read = new TreeMap<>();
+    Map<Integer, String> rollups = new HashMap<>();
+    Set<Integer> commitsSeen = new HashSet<>();
+    GitHubJson.forEachField(p, (alias, v) -> {
+      if (v == JsonToken.START_OBJECT && alias.startsWith("p")) {
+        PullRequestEnrichment enrichment = pullRequest(p, byNumber);
+        if (enrichment != null) {
+          read.put(enrichment.number(), enrichment);
+        }
+      } else if (v == JsonToken.START_OBJECT && alias.startsWith("c")) {
+        int number = aliasNumber(alias);
+        commitsSeen.add(number);
+        String[] state = new String[1];
+        GitHubJson.forEachField(p, (name, c) -> {
+          if (name.equals("statusCheckRollup") && c == JsonToken.START_OBJECT) {
+            GitHubJson.forEachField(p, (n, st) -> {
+              if (n.equals("state")) {
+                state[0] = GitHubJson.stringOrNull(p, st);
+              } else {
+                GitHubJson.skip(p);
+              }
+            });
+          } else {
+            GitHubJson.skip(p);
+          }
+        });
+        rollups.put(number, state[0]);
+      } else {
+        GitHubJson.skip(p);
+      }
+    });
     // a head commit GitHub no longer has (force-pushed away) leaves the stored CI state as it was
-    Map<Integer, PullRequestEnrichment> combined = new HashMap<>();
+    List<PullRequestEnrichment> combined = new ArrayList<>(read.size());
     read.forEach((number, partial) -> {
       EnrichmentTarget target = byNumber.get(number);
       ChecksState checks = commitsSeen.contains(number) ? checks(rollups.get(number))
           : target.stored() != null ? target.stored().checks() : ChecksState.NONE;
-      combined.put(number, new PullRequestEnrichment(number, 0, target.headSha(), partial.reviewDecision(),
+      combined.add(new PullRequestEnrichment(number, 0, target.headSha(), partial.reviewDecision(),
           partial.latestReviews(), checks, partial.mergeable(), partial.comments()));
     });
-    return new Answer(combined, rate[1], resetAt[0], rate[0], types, messages);
+    return combined;
   }
 
   private static int aliasNumber(String alias) {

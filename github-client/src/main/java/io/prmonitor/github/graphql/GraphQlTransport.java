@@ -23,17 +23,19 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Enrichment through GraphQL: one {@code POST /graphql} per batch of pull requests of a repository, paced under
- * the GraphQL budget the answers report (never dipping into {@link GitHubClientSettings#rateLimitReserve()}
- * points), GitHub's points per minute, and GraphQL's share of server time (60 of the 90 s per 60 s; the REST
+ * Enrichment through GraphQL: one {@code POST /graphql} per batch of pull requests of one or more repositories,
+ * paced under the GraphQL budget the answers report (never dipping into
+ * {@link GitHubClientSettings#rateLimitReserve()} points), GitHub's points per minute, and GraphQL's share of server time (60 of the 90 s per 60 s; the REST
  * pacer counts GraphQL's time too).
  *
  * <p>The batch size adapts to what the server answers: a {@code 502}, {@code 504} or timeout (GitHub's answer
@@ -84,35 +86,46 @@ public final class GraphQlTransport {
   }
 
   /**
-   * Reads {@code targets} into {@code tally}, batch by batch.
+   * Reads the targets of one or more repositories, batch by batch. A batch may hold several repositories' pull
+   * requests, a {@code repository} alias each: a checks-only query costs 1 point whatever it holds, so the CI
+   * reads of a fleet cost a point per batch, not one per repository.
    *
-   * @return the targets the GraphQL budget cannot pay, from the first refused batch on; to be read through REST
+   * @param calls counts the queries sent and the points spent
+   * @param byRepository each repository's tally (one for every key of {@code targets}): what it read, and what
+   *     a secondary-limit pause deferred
+   * @return the targets the GraphQL budget cannot pay, by repository, from the first refused batch on; to be read
+   *     through REST
    */
-  public List<EnrichmentTarget> enrich(RepositoryId repository, List<EnrichmentTarget> targets, EnrichmentTally tally) {
+  public Map<RepositoryId, List<EnrichmentTarget>> enrich(Map<RepositoryId, List<EnrichmentTarget>> targets,
+      EnrichmentTally calls, Map<RepositoryId, EnrichmentTally> byRepository) {
+    List<GraphQlEnrichment.Item> items = new ArrayList<>();
+    targets.forEach((repository, list) -> items.addAll(GraphQlEnrichment.items(repository, list)));
     int at = 0;
     int failures = 0;
-    while (at < targets.size()) {
-      int size = Math.min(batch.get(), targets.size() - at);
-      List<EnrichmentTarget> part = targets.subList(at, at + size);
+    while (at < items.size()) {
+      int size = Math.min(batch.get(), items.size() - at);
+      List<GraphQlEnrichment.Item> part = items.subList(at, at + size);
+      String repositories = GraphQlEnrichment.describe(part);
       int cost = GraphQlEnrichment.cost(part);
       String refusal = budget.refusal(cost, settings.rateLimitReserve());
       if (refusal != null) {
         LOG.debug("GraphQL budget cannot pay {} points for {}: {}; reading the rest through REST", cost,
-            repository, refusal);
-        return targets.subList(at, targets.size());
+            repositories, refusal);
+        return GraphQlEnrichment.byRepository(items.subList(at, items.size()));
       }
       Outcome outcome;
       try {
-        outcome = exchange(repository, part);
+        outcome = exchange(part);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new GitHubException("interrupted during POST " + GRAPHQL_ENDPOINT, 0, e);
       } catch (RateLimitExceededException e) {
         // a secondary-limit pause longer than the client waits: deferred as REST defers, REST is held back too
-        tally.deferRateLimited(targets.subList(at, targets.size()), e);
-        return List.of();
+        GraphQlEnrichment.byRepository(items.subList(at, items.size()))
+            .forEach((repository, rest) -> byRepository.get(repository).deferRateLimited(rest, e));
+        return Map.of();
       }
-      tally.query();
+      calls.query();
       if (outcome.answer() != null) {
         GraphQlEnrichment.Answer answer = outcome.answer();
         if (answer.rateLimited()) {
@@ -121,12 +134,14 @@ public final class GraphQlTransport {
         }
         for (int i = 0; i < answer.errorTypes().size(); i++) {
           if (!answer.errorTypes().get(i).equals("NOT_FOUND")) {
-            throw new GitHubException("POST " + GRAPHQL_ENDPOINT + " answered an error for " + repository + ": "
+            throw new GitHubException("POST " + GRAPHQL_ENDPOINT + " answered an error for " + repositories + ": "
                 + answer.errorTypes().get(i) + " " + Bodies.abbreviate(answer.errorMessages().get(i)), 200);
           }
         }
-        tally.read(answer.read().values());
-        tally.points(answer.cost() == null ? cost : answer.cost());
+        for (GraphQlEnrichment.Read read : answer.read()) {
+          byRepository.get(read.repository()).read(List.of(read.enrichment()));
+        }
+        calls.points(answer.cost() == null ? cost : answer.cost());
         at += size;
         failures = 0;
         grow();
@@ -137,12 +152,12 @@ public final class GraphQlTransport {
       successes.set(0);
       if (outcome.timeout()) {
         timedOutAt.set(ticker.nanoTime());
-        tally.points(cost);
+        calls.points(cost);
         int smaller = Math.max(1, size / 2);
         batch.getAndUpdate(b -> Math.min(b, smaller));
       }
       if (failures >= settings.retryMaxAttempts() && (size == 1 || !outcome.timeout())) {
-        throw new GitHubException("POST " + GRAPHQL_ENDPOINT + " for " + repository + " failed after " + failures
+        throw new GitHubException("POST " + GRAPHQL_ENDPOINT + " for " + repositories + " failed after " + failures
             + " attempts: " + outcome.reason(), outcome.status());
       }
       Duration delay = outcome.secondaryLimit() || outcome.timeout() ? Duration.ZERO
@@ -155,7 +170,7 @@ public final class GraphQlTransport {
         throw new GitHubException("interrupted during POST " + GRAPHQL_ENDPOINT, 0, e);
       }
     }
-    return List.of();
+    return Map.of();
   }
 
   private void grow() {
@@ -172,7 +187,7 @@ public final class GraphQlTransport {
       int status) {
   }
 
-  private Outcome exchange(RepositoryId repository, List<EnrichmentTarget> part) throws InterruptedException {
+  private Outcome exchange(List<GraphQlEnrichment.Item> part) throws InterruptedException {
     connection.permits().acquire();
     try {
       if (!connection.secondaryLimit().awaitOpen()) {
@@ -183,7 +198,7 @@ public final class GraphQlTransport {
       Exchange exchange = connection.begin("POST", GRAPHQL_ENDPOINT, pacers);
       try {
         HttpRequest request = connection.requestTo(uri)
-            .POST(HttpRequest.BodyPublishers.ofString(GraphQlEnrichment.requestBody(repository, part)))
+            .POST(HttpRequest.BodyPublishers.ofString(GraphQlEnrichment.requestBody(part)))
             .header("Content-Type", "application/json")
             .header("Accept", "application/json")
             .build();
@@ -208,7 +223,7 @@ public final class GraphQlTransport {
   }
 
   /** What an answer means: read, a timeout (502, 504), another 5xx, a secondary limit, or a typed failure. */
-  private Outcome answer(int status, HttpHeaders headers, MeteredInputStream wire, List<EnrichmentTarget> part)
+  private Outcome answer(int status, HttpHeaders headers, MeteredInputStream wire, List<GraphQlEnrichment.Item> part)
       throws IOException {
     InputStream body = new MeteredInputStream(Bodies.decoded(headers, wire), connection.maxBodyBytes());
     if (status == 200) {
