@@ -42,7 +42,7 @@ class GraphQlLivenessTest {
       new EnrichmentTarget(1, "aaa1", false, null), new EnrichmentTarget(2, "bbb2", false, null));
   /** A GraphQL answer for both targets. */
   private static final byte[] ANSWER = ("{\"data\":{\"rateLimit\":{\"cost\":1,\"remaining\":4990,"
-      + "\"resetAt\":\"2099-01-01T00:00:00Z\"},\"r\":{"
+      + "\"resetAt\":\"2099-01-01T00:00:00Z\"},\"r0\":{"
       + "\"p1\":{\"number\":1,\"headRefOid\":\"aaa1\",\"mergeable\":\"MERGEABLE\",\"reviewDecision\":null,"
       + "\"totalCommentsCount\":0,\"latestReviews\":{\"nodes\":[]}},"
       + "\"c1\":{\"oid\":\"aaa1\",\"statusCheckRollup\":{\"state\":\"SUCCESS\"}},"
