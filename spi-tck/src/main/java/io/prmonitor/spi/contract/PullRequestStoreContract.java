@@ -54,6 +54,10 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class PullRequestStoreContract {
 
+  /** For subclasses: a store's test extends this class. */
+  protected PullRequestStoreContract() {
+  }
+
   private static final RepositoryId REPO = repository("alpha");
   private static final RepositoryId OTHER = repository("beta");
   private static final Instant T0 = Instant.parse("2024-05-01T10:00:00Z");
