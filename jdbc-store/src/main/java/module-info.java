@@ -16,6 +16,9 @@ module io.prmonitor.jdbc {
   requires transitive io.prmonitor.spi;
   requires transitive java.sql;
   requires org.jdbi.v3.core;
+  // JDBI, an automatic module, needs geantyref at run time but cannot declare it; this line puts geantyref (an
+  // explicit module, which an automatic one does not pull in) in a module-path host's module graph
+  requires io.leangen.geantyref;
   requires com.zaxxer.hikari;
   requires org.slf4j;
 
