@@ -92,6 +92,16 @@ class ModulePathHostTest {
   }
 
   @Test
+  void hostDependencies_holdNoTestLibrary_andNoDatabaseDriverTheHostDidNotChoose() {
+    List<String> jars = modulePath.stream().map(path -> path.getFileName().toString()).toList();
+    assertThat(jars).as("what core, github-client and jdbc-store bring to a host's runtime path, besides H2, "
+        + "which the README's host adds").noneMatch(jar -> jar.matches(
+            "(junit|assertj|opentest4j|apiguardian|awaitility|slf4j-simple|prmonitor-spi-tck|prmonitor-github-simulator"
+                + "|postgresql)[-.].*"))
+        .anyMatch(jar -> jar.startsWith("h2-")).anyMatch(jar -> jar.startsWith("prmonitor-jdbc-store-"));
+  }
+
+  @Test
   void hostImportingAnInternalType_compilesOnTheClassPath_butNotOnTheModulePath() throws Exception {
     List<String> internalTypes = publicTypesOfInternalPackages();
     assertThat(internalTypes).as("the internal packages hold public types (used across their module's packages)")
