@@ -25,7 +25,7 @@ class ArtifactIT {
   /** Libraries that only tests need. */
   static final Pattern TEST_LIBRARY = Pattern.compile(
       "(junit|assertj|opentest4j|apiguardian|hamcrest|mockito|byte-buddy|awaitility|json-schema-validator|jmh"
-          + "|prmonitor-github-simulator|prmonitor-spi-.*-tests)[-.].*\\.jar");
+          + "|prmonitor-github-simulator|prmonitor-spi-tck|prmonitor-spi-.*-tests)[-.].*\\.jar");
 
   @Test
   void runtimeClassPath_isTheLibDirectory_withNoTestLibrary() throws IOException {
@@ -51,7 +51,8 @@ class ArtifactIT {
   @Test
   void testLibraryPattern_catchesWhatTheTestsUse() {
     assertThat(List.of("junit-jupiter-api-5.14.1.jar", "assertj-core-3.27.3.jar", "opentest4j-1.3.0.jar",
-        "awaitility-4.3.0.jar", "prmonitor-github-simulator-0.1.0-SNAPSHOT.jar"))
+        "awaitility-4.3.0.jar", "prmonitor-github-simulator-0.1.0-SNAPSHOT.jar",
+        "prmonitor-spi-tck-0.1.0-SNAPSHOT.jar"))
         .allMatch(name -> TEST_LIBRARY.matcher(name).matches());
   }
 

@@ -1,5 +1,5 @@
 /**
- * Internal: how the client authenticates (bearer tokens, GitHub App JWTs exchanged for installation
- * tokens, PEM key reading). Not an API.
+ * Internal to module io.prmonitor.github (not exported): how the client authenticates (bearer tokens,
+ * GitHub App JWTs exchanged for installation tokens, PEM key reading).
  */
 package io.prmonitor.github.auth;

@@ -29,6 +29,10 @@ import java.util.Optional;
  */
 public abstract class ForwardingPullRequestStore implements PullRequestStore {
 
+  /** For subclasses: a wrapper extends this class. */
+  protected ForwardingPullRequestStore() {
+  }
+
   /** The store the calls go to; may throw, as an unreachable store would. */
   protected abstract PullRequestStore delegate();
 

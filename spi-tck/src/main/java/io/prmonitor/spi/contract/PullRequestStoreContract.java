@@ -42,14 +42,18 @@ import org.junit.jupiter.api.Test;
  * <p>The tests are grouped by area in interfaces this class implements, each in a file of its own:
  * {@link RepositoryStateContract}, {@link SnapshotContract}, {@link OutboxContract},
  * {@link StoredValuesContract}, {@link QuarantineContract} and {@link EnrichmentContract}; this class holds
- * the store's lifecycle and the tests that span areas (capabilities, concurrency, ping, close). JUnit runs them all for
- * every subclass, as one class.
+ * the store's lifecycle and the tests that span areas (capabilities, concurrency, ping, close). JUnit runs them
+ * all for every subclass, as one class.
  */
 public abstract class PullRequestStoreContract implements RepositoryStateContract, SnapshotContract,
     OutboxContract, StoredValuesContract, QuarantineContract, EnrichmentContract {
 
   /** The store under test, created by {@link #createStore()} before each test. */
   protected PullRequestStore store;
+
+  /** For subclasses: a store's test extends this class. */
+  protected PullRequestStoreContract() {
+  }
 
   /** Returns a new store holding no data; the suite closes it after the test. */
   protected abstract PullRequestStore createStore();

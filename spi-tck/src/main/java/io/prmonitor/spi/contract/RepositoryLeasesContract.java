@@ -37,6 +37,10 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class RepositoryLeasesContract {
 
+  /** For subclasses: a store's test extends this class. */
+  protected RepositoryLeasesContract() {
+  }
+
   private static final Instant T0 = Instant.parse("2024-05-01T10:00:00Z");
   private static final Duration LEASE = Duration.ofSeconds(30);
   private static final String A = "worker-a";

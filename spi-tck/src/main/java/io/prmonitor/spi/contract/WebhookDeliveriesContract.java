@@ -27,6 +27,10 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class WebhookDeliveriesContract {
 
+  /** For subclasses: a store's test extends this class. */
+  protected WebhookDeliveriesContract() {
+  }
+
   private static final Instant T0 = Instant.parse("2024-05-01T10:00:00Z");
   private static final String GUID = "72d3162e-cc78-11e3-81ab-4c9367dc0958";
 
