@@ -8,12 +8,8 @@ import com.sun.net.httpserver.HttpHandler;
 import graphql.ExecutionInput;
 import graphql.ExecutionResult;
 import graphql.GraphQL;
-import graphql.GraphQLContext;
 import graphql.GraphQLError;
-import graphql.GraphqlErrorBuilder;
 import graphql.ParseAndValidate;
-import graphql.execution.CoercedVariables;
-import graphql.execution.DataFetcherResult;
 import graphql.execution.preparsed.PreparsedDocumentEntry;
 import graphql.language.Document;
 import graphql.language.Field;
@@ -25,32 +21,19 @@ import graphql.language.OperationDefinition;
 import graphql.language.Selection;
 import graphql.language.SelectionSet;
 import graphql.language.SourceLocation;
-import graphql.language.StringValue;
 import graphql.language.Value;
 import graphql.language.VariableReference;
 import graphql.parser.InvalidSyntaxException;
 import graphql.parser.Parser;
-import graphql.schema.Coercing;
-import graphql.schema.CoercingParseLiteralException;
-import graphql.schema.DataFetchingEnvironment;
 import graphql.schema.GraphQLFieldDefinition;
 import graphql.schema.GraphQLFieldsContainer;
 import graphql.schema.GraphQLNamedType;
-import graphql.schema.GraphQLScalarType;
 import graphql.schema.GraphQLSchema;
 import graphql.schema.GraphQLType;
 import graphql.schema.GraphQLTypeUtil;
-import graphql.schema.idl.RuntimeWiring;
-import graphql.schema.idl.SchemaGenerator;
-import graphql.schema.idl.SchemaParser;
 import graphql.validation.ValidationError;
-import io.prmonitor.spi.ChecksState;
-import io.prmonitor.spi.ReviewState;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -136,22 +119,11 @@ final class GraphQlEndpoint implements HttpHandler {
         : settings.serverTimeBudget().toNanos() * 2 / 3;
     this.serverTimeWindowNanos = settings.serverTimeWindow() == null ? 0 : settings.serverTimeWindow().toNanos();
     this.jitter = new SplittableRandom(settings.seed() ^ 0x6A7BL);
-    this.schema = new SchemaGenerator().makeExecutableSchema(new SchemaParser().parse(sdl()), wiring());
+    this.schema = GraphQlSchemaSubset.executable(new GraphQlFetchers(world));
     // the document was parsed and validated before its cost was charged: execution takes it as it is
     this.graphql = GraphQL.newGraphQL(schema).preparsedDocumentProvider((input, parseAndValidate) ->
         CompletableFuture.completedFuture(new PreparsedDocumentEntry(
             input.getGraphQLContext().<Document>get("document")))).build();
-  }
-
-  private static String sdl() {
-    try (InputStream in = GraphQlEndpoint.class.getResourceAsStream("github-subset.graphqls")) {
-      if (in == null) {
-        throw new IllegalStateException("missing resource github-subset.graphqls");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   GraphQlStats stats() {
@@ -593,214 +565,5 @@ final class GraphQlEndpoint implements HttpHandler {
         serverTimeSum += nanos;
       }
     }
-  }
-
-  // ---------------------------------------------------------------- schema wiring
-
-  /** A pull request being read, with the instant of the query (for mergeability). */
-  private record PullView(SimRepository repo, SimPullRequest pr, Instant now) {}
-
-  private RuntimeWiring wiring() {
-    return RuntimeWiring.newRuntimeWiring()
-        .scalar(stringScalar("DateTime"))
-        .scalar(stringScalar("GitObjectID"))
-        .scalar(stringScalar("URI"))
-        .type("Query", t -> t
-            .dataFetcher("rateLimit", env -> env.getGraphQlContext().get("rateLimit"))
-            .dataFetcher("repository", this::repository))
-        .type("Repository", t -> t
-            .dataFetcher("id", env -> Templates.nodeId("R_", repo(env).id))
-            .dataFetcher("name", env -> repo(env).repositoryId.name())
-            .dataFetcher("nameWithOwner", env -> repo(env).repositoryId.fullName())
-            .dataFetcher("pullRequest", this::pullRequest)
-            .dataFetcher("object", this::object))
-        .type("PullRequest", t -> t
-            .dataFetcher("id", env -> Templates.nodeId("PR_", pr(env).id))
-            .dataFetcher("number", env -> pr(env).number)
-            .dataFetcher("state", env -> pr(env).state.name())
-            .dataFetcher("isDraft", env -> pr(env).draft)
-            .dataFetcher("updatedAt", env -> pr(env).updatedAt.toString())
-            .dataFetcher("headRefOid", env -> pr(env).headSha)
-            .dataFetcher("headRefName", env -> pr(env).headRef)
-            .dataFetcher("mergeable", env -> Activity.mergeable(pr(env), env.<PullView>getSource().now()).name())
-            .dataFetcher("reviewDecision", env -> Activity.decision(pr(env)).name())
-            .dataFetcher("totalCommentsCount", env -> pr(env).comments + pr(env).reviewComments)
-            .dataFetcher("comments", this::comments)
-            .dataFetcher("commits", this::commits)
-            .dataFetcher("latestReviews", env -> reviews(env, true))
-            .dataFetcher("reviews", env -> reviews(env, false)))
-        .type("Actor", t -> t.typeResolver(env -> env.getSchema().getObjectType("User")))
-        .type("GitObject", t -> t.typeResolver(env -> env.getSchema().getObjectType("Commit")))
-        .type("Node", t -> t.typeResolver(env -> env.getSchema().getObjectType(
-            String.valueOf(((Map<?, ?>) env.getObject()).get("__typename")))))
-        .build();
-  }
-
-  private static GraphQLScalarType stringScalar(String name) {
-    return GraphQLScalarType.newScalar().name(name).coercing(new Coercing<Object, Object>() {
-      @Override
-      public Object serialize(Object value, GraphQLContext context, Locale locale) {
-        return value.toString();
-      }
-
-      @Override
-      public Object parseValue(Object input, GraphQLContext context, Locale locale) {
-        return input.toString();
-      }
-
-      @Override
-      public Object parseLiteral(Value<?> input, CoercedVariables variables, GraphQLContext context,
-          Locale locale) {
-        if (input instanceof StringValue s) {
-          return s.getValue();
-        }
-        throw new CoercingParseLiteralException("Expected a string for " + name);
-      }
-    }).build();
-  }
-
-  private static SimRepository repo(DataFetchingEnvironment env) {
-    return env.getSource();
-  }
-
-  private static SimPullRequest pr(DataFetchingEnvironment env) {
-    return env.<PullView>getSource().pr();
-  }
-
-  private Object repository(DataFetchingEnvironment env) {
-    String owner = env.getArgument("owner");
-    String name = env.getArgument("name");
-    SimRepository repo = world.find(owner, name);
-    if (repo == null && !Boolean.FALSE.equals(env.getArgument("followRenames"))) {
-      var current = world.renamedTo(owner, name);
-      repo = current == null ? null : world.find(current.owner(), current.name());
-    }
-    if (repo == null) {
-      return notFound(env, "Could not resolve to a Repository with the name '" + owner + "/" + name + "'.");
-    }
-    return repo;
-  }
-
-  private Object pullRequest(DataFetchingEnvironment env) {
-    int number = env.<Integer>getArgument("number");
-    SimRepository repo = repo(env);
-    SimPullRequest pr = repo.pull(number);
-    if (pr == null) {
-      return notFound(env, "Could not resolve to a PullRequest with the number of " + number + ".");
-    }
-    return new PullView(repo, pr, env.getGraphQlContext().get("now"));
-  }
-
-  private static DataFetcherResult<Object> notFound(DataFetchingEnvironment env, String message) {
-    return DataFetcherResult.newResult().data(null).error(GraphqlErrorBuilder.newError(env).message(message)
-        .extensions(Map.of("type", "NOT_FOUND")).build()).build();
-  }
-
-  /** The slice of {@code items} a connection's {@code first} or {@code last} selects. */
-  private static <T> List<T> slice(List<T> items, DataFetchingEnvironment env) {
-    Integer first = env.getArgument("first");
-    Integer last = env.getArgument("last");
-    if (first != null) {
-      return items.subList(0, Math.min(first, items.size()));
-    }
-    if (last != null) {
-      return items.subList(Math.max(0, items.size() - last), items.size());
-    }
-    return items;
-  }
-
-  private static Map<String, Object> connection(List<?> nodes, int totalCount, boolean more) {
-    Map<String, Object> connection = new LinkedHashMap<>();
-    connection.put("nodes", nodes);
-    connection.put("totalCount", totalCount);
-    Map<String, Object> pageInfo = new LinkedHashMap<>();
-    pageInfo.put("hasNextPage", more);
-    pageInfo.put("hasPreviousPage", false);
-    pageInfo.put("startCursor", nodes.isEmpty() ? null : "Y3Vyc29yOjE=");
-    pageInfo.put("endCursor", nodes.isEmpty() ? null : "Y3Vyc29yOjI=");
-    connection.put("pageInfo", pageInfo);
-    return connection;
-  }
-
-  private Object comments(DataFetchingEnvironment env) {
-    SimPullRequest pr = pr(env);
-    List<Map<String, Object>> all = new ArrayList<>(pr.comments);
-    for (int i = 0; i < pr.comments && (env.getArgument("first") != null || env.getArgument("last") != null); i++) {
-      String login = world.randomUser(pr.id * 100 + i);
-      all.add(Map.of("id", Templates.nodeId("IC_", pr.id * 100 + i), "author", user(login),
-          "body", "Comment " + (i + 1), "createdAt", pr.createdAt.plusSeconds(60L * (i + 1)).toString()));
-    }
-    List<Map<String, Object>> page = slice(all, env);
-    return connection(page, pr.comments, page.size() < pr.comments);
-  }
-
-  /** A commit as GraphQL shows it: its oid and the rollup of the checks and statuses on it (null without any). */
-  private static Map<String, Object> commit(SimPullRequest pr, String oid) {
-    ChecksState rollup = Activity.rollup(Activity.checksOn(pr, oid));
-    Map<String, Object> commit = new LinkedHashMap<>();
-    commit.put("__typename", "Commit");
-    commit.put("id", Templates.nodeId("C_", oid.hashCode() & 0xFFFFFFFL));
-    commit.put("oid", oid);
-    commit.put("statusCheckRollup", rollup == ChecksState.NONE ? null
-        : Map.of("id", Templates.nodeId("SCR_", pr.id), "state", rollup.name()));
-    return commit;
-  }
-
-  /** {@code Repository.object(oid:)}: a head commit of one of its pull requests (current or with CI), else null. */
-  private Object object(DataFetchingEnvironment env) {
-    String oid = env.getArgument("oid");
-    if (oid == null) {
-      return null;
-    }
-    SimRepository repo = repo(env);
-    for (SimPullRequest pr : repo.pulls) {
-      if (oid.equals(pr.headSha) || oid.equals(pr.ciSha)) {
-        return commit(pr, oid);
-      }
-    }
-    return null;
-  }
-
-  private Object commits(DataFetchingEnvironment env) {
-    SimPullRequest pr = pr(env);
-    Map<String, Object> node = Map.of("id", Templates.nodeId("PURC_", pr.id), "commit", commit(pr, pr.headSha));
-    return connection(List.of(node), pr.commits, pr.commits > 1);
-  }
-
-  private Object reviews(DataFetchingEnvironment env, boolean latestOnly) {
-    SimPullRequest pr = pr(env);
-    List<SimPullRequest.SimReview> selected = new ArrayList<>();
-    if (latestOnly) {
-      Map<String, SimPullRequest.SimReview> latest = new LinkedHashMap<>();
-      for (SimPullRequest.SimReview review : pr.reviewList) {
-        latest.remove(review.login());
-        latest.put(review.login(), review);
-      }
-      selected.addAll(latest.values());
-    } else {
-      List<String> states = env.getArgument("states");
-      String author = env.getArgument("author");
-      for (SimPullRequest.SimReview review : pr.reviewList) {
-        if ((states == null || states.contains(review.state().name()))
-            && (author == null || author.equals(review.login()))) {
-          selected.add(review);
-        }
-      }
-    }
-    List<Map<String, Object>> nodes = new ArrayList<>();
-    for (SimPullRequest.SimReview review : slice(selected, env)) {
-      Map<String, Object> node = new LinkedHashMap<>();
-      node.put("id", Templates.nodeId("PRR_", review.id()));
-      node.put("author", user(review.login()));
-      node.put("state", review.state() == ReviewState.DISMISSED ? "DISMISSED" : review.state().name());
-      node.put("submittedAt", review.submittedAt().toString());
-      nodes.add(node);
-    }
-    return connection(nodes, selected.size(), nodes.size() < selected.size());
-  }
-
-  private static Map<String, Object> user(String login) {
-    return Map.of("__typename", "User", "id", Templates.nodeId("U_", login.hashCode() & 0xFFFFFFFL),
-        "login", login, "url", Templates.HTML_BASE + "/" + login);
   }
 }
