@@ -36,9 +36,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,9 +89,7 @@ final class GraphQlEndpoint implements HttpHandler {
   private final GitHubSimulator.Settings settings;
   private final GraphQLSchema schema;
   private final GraphQL graphql;
-  private final Map<String, Budget> budgets = new ConcurrentHashMap<>();
-  private final long serverTimeBudgetNanos;
-  private final long serverTimeWindowNanos;
+  private final Map<String, GraphQlBudget> budgets = new ConcurrentHashMap<>();
   private final SplittableRandom jitter;
   private final AtomicLong requestIds = new AtomicLong(0x6A7B_0000_0000L);
 
@@ -115,9 +110,6 @@ final class GraphQlEndpoint implements HttpHandler {
     this.clock = settings.clock();
     this.authorized = authorized;
     this.closed = closed;
-    this.serverTimeBudgetNanos = settings.serverTimeBudget() == null ? 0
-        : settings.serverTimeBudget().toNanos() * 2 / 3;
-    this.serverTimeWindowNanos = settings.serverTimeWindow() == null ? 0 : settings.serverTimeWindow().toNanos();
     this.jitter = new SplittableRandom(settings.seed() ^ 0x6A7BL);
     this.schema = GraphQlSchemaSubset.executable(new GraphQlFetchers(world));
     // the document was parsed and validated before its cost was charged: execution takes it as it is
@@ -144,7 +136,7 @@ final class GraphQlEndpoint implements HttpHandler {
   public void handle(HttpExchange exchange) throws IOException {
     long started = System.nanoTime();
     String token = ApiHandler.token(exchange.getRequestHeaders().getFirst("Authorization"));
-    Budget budget = budgets.computeIfAbsent(token == null ? "" : token, t -> new Budget());
+    GraphQlBudget budget = budgets.computeIfAbsent(token == null ? "" : token, t -> new GraphQlBudget(settings));
     int status = 0;
     try (exchange) {
       byte[] input = exchange.getRequestBody().readAllBytes();
@@ -184,7 +176,7 @@ final class GraphQlEndpoint implements HttpHandler {
   }
 
   @SuppressWarnings("unchecked")
-  private int answer(HttpExchange exchange, Budget budget, String query, Map<String, Object> variables,
+  private int answer(HttpExchange exchange, GraphQlBudget budget, String query, Map<String, Object> variables,
       long started) throws IOException {
     Document document;
     try {
@@ -293,15 +285,15 @@ final class GraphQlEndpoint implements HttpHandler {
     return error;
   }
 
-  private int send(HttpExchange exchange, int status, Map<String, Object> body, Budget budget, String retryAfter)
-      throws IOException {
+  private int send(HttpExchange exchange, int status, Map<String, Object> body, GraphQlBudget budget,
+      String retryAfter) throws IOException {
     byte[] bytes = mapper.writeValueAsBytes(body);
     Headers h = exchange.getResponseHeaders();
     h.set("Content-Type", "application/json; charset=utf-8");
     h.set("X-GitHub-Media-Type", "github.v4; format=json");
     h.set("X-GitHub-Request-Id", requestId());
     if (budget != null) {
-      Budget.Snapshot s = budget.snapshot();
+      GraphQlBudget.Snapshot s = budget.snapshot();
       h.set("X-RateLimit-Limit", Integer.toString(s.limit()));
       h.set("X-RateLimit-Remaining", Integer.toString(s.remaining()));
       h.set("X-RateLimit-Used", Integer.toString(s.used()));
@@ -477,93 +469,6 @@ final class GraphQlEndpoint implements HttpHandler {
     private Integer intArgument(Field field, String name) {
       Object value = argument(field, name);
       return value instanceof Number n ? n.intValue() : null;
-    }
-  }
-
-  // ---------------------------------------------------------------- limits
-
-  /** One token's GraphQL budget and secondary limits. */
-  private final class Budget {
-    record Snapshot(int limit, int remaining, int used, long resetEpochSeconds) {}
-
-    private int used;
-    private Instant reset;
-    private final ArrayDeque<Long> minute = new ArrayDeque<>();
-    private final ArrayDeque<long[]> serverTimes = new ArrayDeque<>();
-    private long serverTimeSum;
-
-    private void roll() {
-      Instant now = clock.instant();
-      if (reset == null || !now.isBefore(reset)) {
-        used = 0;
-        reset = now.truncatedTo(ChronoUnit.SECONDS).plus(Duration.ofHours(1));
-      }
-    }
-
-    synchronized Snapshot snapshot() {
-      roll();
-      int limit = enrichment.graphqlBudget();
-      return new Snapshot(limit, Math.max(0, limit - used), used, reset.getEpochSecond());
-    }
-
-    synchronized boolean tryCharge(int cost) {
-      roll();
-      if (used + cost > enrichment.graphqlBudget()) {
-        return false;
-      }
-      used += cost;
-      return true;
-    }
-
-    synchronized Map<String, Object> rateLimit(int cost, long nodeCount) {
-      roll();
-      Map<String, Object> rateLimit = new LinkedHashMap<>();
-      rateLimit.put("cost", cost);
-      rateLimit.put("limit", enrichment.graphqlBudget());
-      rateLimit.put("nodeCount", nodeCount);
-      rateLimit.put("remaining", Math.max(0, enrichment.graphqlBudget() - used));
-      rateLimit.put("resetAt", reset.toString());
-      rateLimit.put("used", used);
-      return rateLimit;
-    }
-
-    /** Counts this query's secondary point; the seconds to wait when a secondary limit is reached, else 0. */
-    synchronized long secondaryRetryAfterSeconds() {
-      long now = System.nanoTime();
-      long minuteNanos = TimeUnit.MINUTES.toNanos(1);
-      while (!minute.isEmpty() && now - minute.peekFirst() >= minuteNanos) {
-        minute.pollFirst();
-      }
-      int perMinute = enrichment.graphqlPointsPerMinute();
-      if (perMinute > 0 && minute.size() >= perMinute) {
-        return Math.max(1, (minute.peekFirst() + minuteNanos - now + 999_999_999L) / 1_000_000_000L);
-      }
-      if (serverTimeBudgetNanos > 0) {
-        while (!serverTimes.isEmpty() && now - serverTimes.peekFirst()[0] >= serverTimeWindowNanos) {
-          serverTimeSum -= serverTimes.pollFirst()[1];
-        }
-        if (serverTimeSum >= serverTimeBudgetNanos) {
-          long sum = serverTimeSum;
-          long until = now;
-          for (long[] entry : serverTimes) {
-            sum -= entry[1];
-            until = entry[0] + serverTimeWindowNanos;
-            if (sum < serverTimeBudgetNanos) {
-              break;
-            }
-          }
-          return Math.max(1, (until - now + 999_999_999L) / 1_000_000_000L);
-        }
-      }
-      minute.addLast(now);
-      return 0;
-    }
-
-    synchronized void exit(long nanos) {
-      if (serverTimeBudgetNanos > 0) {
-        serverTimes.addLast(new long[] {System.nanoTime(), nanos});
-        serverTimeSum += nanos;
-      }
     }
   }
 }
