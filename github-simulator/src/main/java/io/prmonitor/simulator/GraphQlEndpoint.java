@@ -2,7 +2,6 @@ package io.prmonitor.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import graphql.ExecutionInput;
@@ -20,7 +19,6 @@ import graphql.language.IntValue;
 import graphql.language.OperationDefinition;
 import graphql.language.Selection;
 import graphql.language.SelectionSet;
-import graphql.language.SourceLocation;
 import graphql.language.Value;
 import graphql.language.VariableReference;
 import graphql.parser.InvalidSyntaxException;
@@ -33,25 +31,24 @@ import graphql.schema.GraphQLType;
 import graphql.schema.GraphQLTypeUtil;
 import graphql.validation.ValidationError;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
- * GitHub's GraphQL API ({@code POST /graphql}) over the simulated world, served by graphql-java on a subset of
- * GitHub's public schema ({@code github-subset.graphqls}: GitHub's names and types).
+ * GitHub's GraphQL API ({@code POST /graphql}) over the simulated world, served by graphql-java on
+ * {@link GraphQlSchemaSubset}, a subset of GitHub's public schema. A query goes through GitHub's steps in
+ * order: authentication, JSON, parse and validation, cost and pagination rules, the
+ * token's {@linkplain GraphQlBudget secondary limits and primary budget}, the {@linkplain GraphQlTimeout
+ * server-time estimate}, then execution by {@link GraphQlFetchers} under the world's read lock;
+ * {@link GraphQlResponses} writes each answer.
  *
  * <p>What GitHub documents, and this endpoint does:
  * <ul>
@@ -72,26 +69,25 @@ import java.util.function.Predicate;
  *   per-pull-request time) reaches the timeout is answered {@code 502} after the timeout, and charged.</li>
  * </ul>
  *
- * <p>Concessions: a pull request's {@code commits} connection holds its head commit only; {@code comments}
- * nodes are generated (the world keeps their count only). Thread-safe.
+ * <p>Thread-safe.
  */
 final class GraphQlEndpoint implements HttpHandler {
 
   /** GitHub's connection page bound. */
   static final int MAX_PAGE = 100;
 
+  private static final String DOCUMENTATION = "https://docs.github.com/graphql";
+
   private final ObjectMapper mapper = new ObjectMapper();
   private final World world;
   private final Clock clock;
   private final Predicate<String> authorized;
-  private final CountDownLatch closed;
-  private final GitHubSimulator.EnrichmentSettings enrichment;
   private final GitHubSimulator.Settings settings;
   private final GraphQLSchema schema;
   private final GraphQL graphql;
+  private final GraphQlTimeout timeout;
+  private final GraphQlResponses responses;
   private final Map<String, GraphQlBudget> budgets = new ConcurrentHashMap<>();
-  private final SplittableRandom jitter;
-  private final AtomicLong requestIds = new AtomicLong(0x6A7B_0000_0000L);
 
   private final AtomicLong queries = new AtomicLong();
   private final AtomicLong points = new AtomicLong();
@@ -105,12 +101,11 @@ final class GraphQlEndpoint implements HttpHandler {
   GraphQlEndpoint(GitHubSimulator.Settings settings, World world, Predicate<String> authorized,
       CountDownLatch closed) {
     this.settings = settings;
-    this.enrichment = settings.enrichment();
     this.world = world;
     this.clock = settings.clock();
     this.authorized = authorized;
-    this.closed = closed;
-    this.jitter = new SplittableRandom(settings.seed() ^ 0x6A7BL);
+    this.timeout = new GraphQlTimeout(settings.enrichment());
+    this.responses = new GraphQlResponses(settings, closed);
     this.schema = GraphQlSchemaSubset.executable(new GraphQlFetchers(world));
     // the document was parsed and validated before its cost was charged: execution takes it as it is
     this.graphql = GraphQL.newGraphQL(schema).preparsedDocumentProvider((input, parseAndValidate) ->
@@ -130,27 +125,25 @@ final class GraphQlEndpoint implements HttpHandler {
     }
   }
 
-  // ---------------------------------------------------------------- request flow
-
   @Override
   public void handle(HttpExchange exchange) throws IOException {
     long started = System.nanoTime();
     String token = ApiHandler.token(exchange.getRequestHeaders().getFirst("Authorization"));
     GraphQlBudget budget = budgets.computeIfAbsent(token == null ? "" : token, t -> new GraphQlBudget(settings));
-    int status = 0;
     try (exchange) {
       byte[] input = exchange.getRequestBody().readAllBytes();
       if (!exchange.getRequestURI().getPath().equals("/graphql")) {
-        send(exchange, 404, message("Not Found", "https://docs.github.com/graphql"), null, null);
+        responses.send(exchange, 404, GraphQlResponses.message("Not Found", DOCUMENTATION), null, null);
         return;
       }
       queries.incrementAndGet();
       if (!exchange.getRequestMethod().equalsIgnoreCase("POST")) {
-        status = send(exchange, 404, message("Not Found", "https://docs.github.com/graphql"), null, null);
+        responses.send(exchange, 404, GraphQlResponses.message("Not Found", DOCUMENTATION), null, null);
         return;
       }
       if (!authorized.test(token)) {
-        status = send(exchange, 401, message("Bad credentials", "https://docs.github.com/graphql"), null, null);
+        responses.send(exchange, 401, GraphQlResponses.message("Bad credentials", DOCUMENTATION), null,
+            null);
         return;
       }
       JsonNode request;
@@ -161,13 +154,14 @@ final class GraphQlEndpoint implements HttpHandler {
       }
       if (request == null || !request.isObject() || !request.path("query").isTextual()) {
         errors.incrementAndGet();
-        status = send(exchange, 400, message("Problems parsing JSON",
+        responses.send(exchange, 400, GraphQlResponses.message("Problems parsing JSON",
             "https://docs.github.com/graphql/guides/forming-calls-with-graphql"), budget, null);
         return;
       }
+      @SuppressWarnings("unchecked") // a JSON object converts to a map with string keys
       Map<String, Object> variables = request.path("variables").isObject()
           ? mapper.convertValue(request.get("variables"), Map.class) : Map.of();
-      status = answer(exchange, budget, request.get("query").asText(), variables, started);
+      answer(exchange, budget, request.get("query").asText(), variables);
     } finally {
       long nanos = System.nanoTime() - started;
       serverNanos.addAndGet(nanos);
@@ -175,15 +169,14 @@ final class GraphQlEndpoint implements HttpHandler {
     }
   }
 
-  @SuppressWarnings("unchecked")
-  private int answer(HttpExchange exchange, GraphQlBudget budget, String query, Map<String, Object> variables,
-      long started) throws IOException {
+  private int answer(HttpExchange exchange, GraphQlBudget budget, String query, Map<String, Object> variables)
+      throws IOException {
     Document document;
     try {
       document = Parser.parse(query);
     } catch (InvalidSyntaxException e) {
       errors.incrementAndGet();
-      return send(exchange, 200, Map.of("errors", List.of(error(null, e.getMessage(),
+      return responses.send(exchange, 200, Map.of("errors", List.of(GraphQlResponses.error(null, e.getMessage(),
           e.getLocation() == null ? List.of() : List.of(e.getLocation()), null))), budget, null);
     }
     List<ValidationError> invalid = ParseAndValidate.validate(schema, document);
@@ -191,51 +184,46 @@ final class GraphQlEndpoint implements HttpHandler {
       errors.incrementAndGet();
       List<Map<String, Object>> list = new ArrayList<>();
       for (ValidationError v : invalid) {
-        list.add(error(null, v.getDescription(), v.getLocations(), v.getQueryPath()));
+        list.add(GraphQlResponses.error(null, v.getDescription(), v.getLocations(), v.getQueryPath()));
       }
-      return send(exchange, 200, Map.of("errors", list), budget, null);
+      return responses.send(exchange, 200, Map.of("errors", list), budget, null);
     }
     CostWalk cost = new CostWalk(document, variables);
     if (!cost.errors.isEmpty()) {
       errors.incrementAndGet();
-      return send(exchange, 200, Map.of("errors", cost.errors), budget, null);
+      return responses.send(exchange, 200, Map.of("errors", cost.errors), budget, null);
     }
     long retryAfter = budget.secondaryRetryAfterSeconds();
     if (retryAfter > 0) {
       secondaryLimited.incrementAndGet();
-      Map<String, Object> body = message("You have exceeded a secondary rate limit. Please wait a few minutes"
-          + " before you try again. If you reach out to GitHub Support for help, please include the request ID "
-          + requestId() + ".", "https://docs.github.com/graphql/overview/rate-limits-and-query-limits-for-the-"
-          + "graphql-api#secondary-rate-limits");
-      return send(exchange, 403, body, budget, Long.toString(retryAfter));
+      Map<String, Object> body = GraphQlResponses.message("You have exceeded a secondary rate limit. Please wait a"
+          + " few minutes before you try again. If you reach out to GitHub Support for help, please include the"
+          + " request ID " + responses.requestId() + ".", "https://docs.github.com/graphql/overview/rate-limits-"
+          + "and-query-limits-for-the-graphql-api#secondary-rate-limits");
+      return responses.send(exchange, 403, body, budget, Long.toString(retryAfter));
     }
-    boolean dryRun = cost.dryRun;
-    if (!dryRun && !budget.tryCharge(cost.cost())) {
+    if (!cost.dryRun && !budget.tryCharge(cost.cost())) {
       rateLimited.incrementAndGet();
       Map<String, Object> limited = new LinkedHashMap<>();
       limited.put("type", "RATE_LIMITED");
       limited.put("message", "API rate limit already exceeded for user ID "
           + Math.abs(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")).hashCode() % 100_000_000)
           + ".");
-      return send(exchange, 200, Map.of("errors", List.of(limited)), budget, null);
+      return responses.send(exchange, 200, Map.of("errors", List.of(limited)), budget, null);
     }
-    if (!dryRun) {
+    if (!cost.dryRun) {
       points.addAndGet(cost.cost());
     }
-    Duration perPullRequest = enrichment.graphqlTimePerPullRequest();
-    if (!perPullRequest.isZero() && perPullRequest.multipliedBy(cost.pullRequests).compareTo(
-        enrichment.graphqlTimeout()) >= 0) {
+    if (timeout.reachedBy(cost.pullRequests)) {
       timeouts.incrementAndGet();
-      if (!waitNanos(enrichment.graphqlTimeout().toNanos())) {
-        return 0;
-      }
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("data", null);
-      body.put("errors", List.of(Map.of("message", "Something went wrong while executing your query. This may be"
-          + " the result of a timeout, or it could be a GitHub bug. Please include `" + requestId()
-          + "` when reporting this issue.")));
-      return send(exchange, 502, body, budget, null);
+      return timeout.answer(exchange, budget, responses);
     }
+    return execute(exchange, budget, query, variables, document, cost);
+  }
+
+  /** Runs a query that passed every check and is paid for, and answers its data and errors. */
+  private int execute(HttpExchange exchange, GraphQlBudget budget, String query, Map<String, Object> variables,
+      Document document, CostWalk cost) throws IOException {
     Map<String, Object> rateLimit = budget.rateLimit(cost.cost(), cost.nodes);
     ExecutionResult result;
     world.lock.readLock().lock();
@@ -253,88 +241,12 @@ final class GraphQlEndpoint implements HttpHandler {
       List<Map<String, Object>> list = new ArrayList<>();
       for (GraphQLError e : result.getErrors()) {
         Object type = e.getExtensions() == null ? null : e.getExtensions().get("type");
-        list.add(error(type == null ? null : type.toString(), e.getMessage(), e.getLocations(), e.getPath()));
+        list.add(GraphQlResponses.error(type == null ? null : type.toString(), e.getMessage(), e.getLocations(),
+            e.getPath()));
       }
       body.put("errors", list);
     }
-    return send(exchange, 200, body, budget, null);
-  }
-
-  private static Map<String, Object> message(String message, String documentation) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("message", message);
-    body.put("documentation_url", documentation);
-    return body;
-  }
-
-  /** An error as GitHub shapes it: {@code type} (when it has one), {@code path}, {@code locations}, {@code message}. */
-  private static Map<String, Object> error(String type, String message, List<SourceLocation> locations,
-      List<?> path) {
-    Map<String, Object> error = new LinkedHashMap<>();
-    if (type != null) {
-      error.put("type", type);
-    }
-    if (path != null && !path.isEmpty()) {
-      error.put("path", path);
-    }
-    if (locations != null && !locations.isEmpty()) {
-      error.put("locations", locations.stream()
-          .map(l -> Map.of("line", l.getLine(), "column", l.getColumn())).toList());
-    }
-    error.put("message", message);
-    return error;
-  }
-
-  private int send(HttpExchange exchange, int status, Map<String, Object> body, GraphQlBudget budget,
-      String retryAfter) throws IOException {
-    byte[] bytes = mapper.writeValueAsBytes(body);
-    Headers h = exchange.getResponseHeaders();
-    h.set("Content-Type", "application/json; charset=utf-8");
-    h.set("X-GitHub-Media-Type", "github.v4; format=json");
-    h.set("X-GitHub-Request-Id", requestId());
-    if (budget != null) {
-      GraphQlBudget.Snapshot s = budget.snapshot();
-      h.set("X-RateLimit-Limit", Integer.toString(s.limit()));
-      h.set("X-RateLimit-Remaining", Integer.toString(s.remaining()));
-      h.set("X-RateLimit-Used", Integer.toString(s.used()));
-      h.set("X-RateLimit-Reset", Long.toString(s.resetEpochSeconds()));
-      h.set("X-RateLimit-Resource", "graphql");
-    }
-    if (retryAfter != null) {
-      h.set("Retry-After", retryAfter);
-    }
-    if (!settings.latency().isNone()) {
-      double fraction;
-      synchronized (jitter) {
-        fraction = jitter.nextDouble();
-      }
-      if (!waitNanos(settings.latency().nanosFor(bytes.length, fraction))) {
-        return 0;
-      }
-    }
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
-    return status;
-  }
-
-  /** Waits, waking early when the simulator closes; false if it closed. */
-  private boolean waitNanos(long nanos) {
-    if (nanos <= 0) {
-      return true;
-    }
-    try {
-      return !closed.await(nanos, TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  private String requestId() {
-    return String.format(Locale.ROOT, "%04X:%04X:%06X:%06X:%08X", 0x6A7B, 0x2C3D,
-        requestIds.get() >> 24 & 0xFFFFFF, requestIds.get() & 0xFFFFFF, requestIds.incrementAndGet() & 0xFFFFFFFFL);
+    return responses.send(exchange, 200, body, budget, null);
   }
 
   // ---------------------------------------------------------------- cost
@@ -408,16 +320,16 @@ final class GraphQlEndpoint implements HttpHandler {
         Integer last = intArgument(field, "last");
         boolean items = selects(field.getSelectionSet(), "nodes") || selects(field.getSelectionSet(), "edges");
         if (items && first == null && last == null) {
-          errors.add(error("MISSING_PAGINATION_BOUNDARIES", "You must provide a `first` or `last` value to"
-              + " properly paginate the `" + field.getName() + "` connection.", List.of(field.getSourceLocation()),
-              here));
+          errors.add(GraphQlResponses.error("MISSING_PAGINATION_BOUNDARIES", "You must provide a `first` or `last`"
+              + " value to properly paginate the `" + field.getName() + "` connection.",
+              List.of(field.getSourceLocation()), here));
           return;
         }
         for (String bound : new String[] {"first", "last"}) {
           Integer value = bound.equals("first") ? first : last;
           if (value != null && (value < 1 || value > MAX_PAGE)) {
-            errors.add(error("EXCESSIVE_PAGINATION", "Requesting " + value + " records on the `" + field.getName()
-                + "` connection exceeds the `" + bound + "` limit of " + MAX_PAGE + " records.",
+            errors.add(GraphQlResponses.error("EXCESSIVE_PAGINATION", "Requesting " + value + " records on the `"
+                + field.getName() + "` connection exceeds the `" + bound + "` limit of " + MAX_PAGE + " records.",
                 List.of(field.getSourceLocation()), here));
             return;
           }
