@@ -11,24 +11,9 @@ import graphql.GraphQLError;
 import graphql.ParseAndValidate;
 import graphql.execution.preparsed.PreparsedDocumentEntry;
 import graphql.language.Document;
-import graphql.language.Field;
-import graphql.language.FragmentDefinition;
-import graphql.language.FragmentSpread;
-import graphql.language.InlineFragment;
-import graphql.language.IntValue;
-import graphql.language.OperationDefinition;
-import graphql.language.Selection;
-import graphql.language.SelectionSet;
-import graphql.language.Value;
-import graphql.language.VariableReference;
 import graphql.parser.InvalidSyntaxException;
 import graphql.parser.Parser;
-import graphql.schema.GraphQLFieldDefinition;
-import graphql.schema.GraphQLFieldsContainer;
-import graphql.schema.GraphQLNamedType;
 import graphql.schema.GraphQLSchema;
-import graphql.schema.GraphQLType;
-import graphql.schema.GraphQLTypeUtil;
 import graphql.validation.ValidationError;
 import java.io.IOException;
 import java.time.Clock;
@@ -45,7 +30,7 @@ import java.util.function.Predicate;
 /**
  * GitHub's GraphQL API ({@code POST /graphql}) over the simulated world, served by graphql-java on
  * {@link GraphQlSchemaSubset}, a subset of GitHub's public schema. A query goes through GitHub's steps in
- * order: authentication, JSON, parse and validation, cost and pagination rules, the
+ * order: authentication, JSON, parse and validation, {@linkplain GraphQlCost cost and pagination rules}, the
  * token's {@linkplain GraphQlBudget secondary limits and primary budget}, the {@linkplain GraphQlTimeout
  * server-time estimate}, then execution by {@link GraphQlFetchers} under the world's read lock;
  * {@link GraphQlResponses} writes each answer.
@@ -72,9 +57,6 @@ import java.util.function.Predicate;
  * <p>Thread-safe.
  */
 final class GraphQlEndpoint implements HttpHandler {
-
-  /** GitHub's connection page bound. */
-  static final int MAX_PAGE = 100;
 
   private static final String DOCUMENTATION = "https://docs.github.com/graphql";
 
@@ -188,7 +170,7 @@ final class GraphQlEndpoint implements HttpHandler {
       }
       return responses.send(exchange, 200, Map.of("errors", list), budget, null);
     }
-    CostWalk cost = new CostWalk(document, variables);
+    GraphQlCost cost = new GraphQlCost(schema, document, variables);
     if (!cost.errors.isEmpty()) {
       errors.incrementAndGet();
       return responses.send(exchange, 200, Map.of("errors", cost.errors), budget, null);
@@ -223,7 +205,7 @@ final class GraphQlEndpoint implements HttpHandler {
 
   /** Runs a query that passed every check and is paid for, and answers its data and errors. */
   private int execute(HttpExchange exchange, GraphQlBudget budget, String query, Map<String, Object> variables,
-      Document document, CostWalk cost) throws IOException {
+      Document document, GraphQlCost cost) throws IOException {
     Map<String, Object> rateLimit = budget.rateLimit(cost.cost(), cost.nodes);
     ExecutionResult result;
     world.lock.readLock().lock();
@@ -247,140 +229,5 @@ final class GraphQlEndpoint implements HttpHandler {
       body.put("errors", list);
     }
     return responses.send(exchange, 200, body, budget, null);
-  }
-
-  // ---------------------------------------------------------------- cost
-
-  /**
-   * GitHub's documented rate-limit score of a query, and its pagination rules, walked over its selections
-   * with the schema's types.
-   */
-  private final class CostWalk {
-    final List<Map<String, Object>> errors = new ArrayList<>();
-    final Map<String, FragmentDefinition> fragments = new LinkedHashMap<>();
-    final Map<String, Object> variables;
-    long requests;
-    long nodes;
-    long pullRequests;
-    boolean dryRun;
-
-    CostWalk(Document document, Map<String, Object> variables) {
-      this.variables = variables;
-      for (FragmentDefinition fragment : document.getDefinitionsOfType(FragmentDefinition.class)) {
-        fragments.put(fragment.getName(), fragment);
-      }
-      for (OperationDefinition operation : document.getDefinitionsOfType(OperationDefinition.class)) {
-        walk(operation.getSelectionSet(), schema.getQueryType(), 1, new ArrayList<>(List.of("query")));
-      }
-    }
-
-    int cost() {
-      return (int) Math.max(1, Math.round(requests / 100.0));
-    }
-
-    private void walk(SelectionSet set, GraphQLFieldsContainer type, long multiplier, List<String> path) {
-      if (set == null) {
-        return;
-      }
-      for (Selection<?> selection : set.getSelections()) {
-        if (selection instanceof Field field) {
-          field(field, type, multiplier, path);
-        } else if (selection instanceof InlineFragment inline) {
-          GraphQLFieldsContainer on = inline.getTypeCondition() == null ? type
-              : (GraphQLFieldsContainer) schema.getType(inline.getTypeCondition().getName());
-          walk(inline.getSelectionSet(), on, multiplier, path);
-        } else if (selection instanceof FragmentSpread spread) {
-          FragmentDefinition fragment = fragments.get(spread.getName());
-          if (fragment != null) {
-            walk(fragment.getSelectionSet(), (GraphQLFieldsContainer) schema.getType(
-                fragment.getTypeCondition().getName()), multiplier, path);
-          }
-        }
-      }
-    }
-
-    private void field(Field field, GraphQLFieldsContainer type, long multiplier, List<String> path) {
-      if (field.getName().startsWith("__")) {
-        return;
-      }
-      GraphQLFieldDefinition definition = type.getFieldDefinition(field.getName());
-      if (definition == null) {
-        return;
-      }
-      if (field.getName().equals("rateLimit") && Boolean.TRUE.equals(argument(field, "dryRun"))) {
-        dryRun = true;
-      }
-      GraphQLType unwrapped = GraphQLTypeUtil.unwrapAll(definition.getType());
-      String typeName = ((GraphQLNamedType) unwrapped).getName();
-      List<String> here = new ArrayList<>(path);
-      here.add(field.getResultKey());
-      long childMultiplier = multiplier;
-      if (typeName.endsWith("Connection")) {
-        Integer first = intArgument(field, "first");
-        Integer last = intArgument(field, "last");
-        boolean items = selects(field.getSelectionSet(), "nodes") || selects(field.getSelectionSet(), "edges");
-        if (items && first == null && last == null) {
-          errors.add(GraphQlResponses.error("MISSING_PAGINATION_BOUNDARIES", "You must provide a `first` or `last`"
-              + " value to properly paginate the `" + field.getName() + "` connection.",
-              List.of(field.getSourceLocation()), here));
-          return;
-        }
-        for (String bound : new String[] {"first", "last"}) {
-          Integer value = bound.equals("first") ? first : last;
-          if (value != null && (value < 1 || value > MAX_PAGE)) {
-            errors.add(GraphQlResponses.error("EXCESSIVE_PAGINATION", "Requesting " + value + " records on the `"
-                + field.getName() + "` connection exceeds the `" + bound + "` limit of " + MAX_PAGE + " records.",
-                List.of(field.getSourceLocation()), here));
-            return;
-          }
-        }
-        requests += multiplier;
-        int page = Math.max(first == null ? 0 : first, last == null ? 0 : last);
-        childMultiplier = multiplier * Math.max(1, page);
-        if (items) {
-          nodes += childMultiplier;
-        }
-      } else if (typeName.equals("PullRequest")) {
-        pullRequests += multiplier;
-      }
-      if (unwrapped instanceof GraphQLFieldsContainer container) {
-        walk(field.getSelectionSet(), container, childMultiplier, here);
-      }
-    }
-
-    private boolean selects(SelectionSet set, String name) {
-      if (set == null) {
-        return false;
-      }
-      for (Selection<?> selection : set.getSelections()) {
-        if (selection instanceof Field f && f.getName().equals(name)) {
-          return true;
-        }
-      }
-      return false;
-    }
-
-    private Object argument(Field field, String name) {
-      var argument = field.getArguments().stream().filter(a -> a.getName().equals(name)).findFirst();
-      if (argument.isEmpty()) {
-        return null;
-      }
-      Value<?> value = argument.get().getValue();
-      if (value instanceof VariableReference ref) {
-        return variables.get(ref.getName());
-      }
-      if (value instanceof IntValue i) {
-        return i.getValue().intValue();
-      }
-      if (value instanceof graphql.language.BooleanValue b) {
-        return b.isValue();
-      }
-      return null;
-    }
-
-    private Integer intArgument(Field field, String name) {
-      Object value = argument(field, name);
-      return value instanceof Number n ? n.intValue() : null;
-    }
   }
 }
