@@ -2,76 +2,38 @@ package io.prmonitor.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import graphql.ExecutionInput;
 import graphql.ExecutionResult;
 import graphql.GraphQL;
-import graphql.GraphQLContext;
 import graphql.GraphQLError;
-import graphql.GraphqlErrorBuilder;
 import graphql.ParseAndValidate;
-import graphql.execution.CoercedVariables;
-import graphql.execution.DataFetcherResult;
 import graphql.execution.preparsed.PreparsedDocumentEntry;
 import graphql.language.Document;
-import graphql.language.Field;
-import graphql.language.FragmentDefinition;
-import graphql.language.FragmentSpread;
-import graphql.language.InlineFragment;
-import graphql.language.IntValue;
-import graphql.language.OperationDefinition;
-import graphql.language.Selection;
-import graphql.language.SelectionSet;
-import graphql.language.SourceLocation;
-import graphql.language.StringValue;
-import graphql.language.Value;
-import graphql.language.VariableReference;
 import graphql.parser.InvalidSyntaxException;
 import graphql.parser.Parser;
-import graphql.schema.Coercing;
-import graphql.schema.CoercingParseLiteralException;
-import graphql.schema.DataFetchingEnvironment;
-import graphql.schema.GraphQLFieldDefinition;
-import graphql.schema.GraphQLFieldsContainer;
-import graphql.schema.GraphQLNamedType;
-import graphql.schema.GraphQLScalarType;
 import graphql.schema.GraphQLSchema;
-import graphql.schema.GraphQLType;
-import graphql.schema.GraphQLTypeUtil;
-import graphql.schema.idl.RuntimeWiring;
-import graphql.schema.idl.SchemaGenerator;
-import graphql.schema.idl.SchemaParser;
 import graphql.validation.ValidationError;
-import io.prmonitor.spi.ChecksState;
-import io.prmonitor.spi.ReviewState;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
- * GitHub's GraphQL API ({@code POST /graphql}) over the simulated world, served by graphql-java on a subset of
- * GitHub's public schema ({@code github-subset.graphqls}: GitHub's names and types).
+ * GitHub's GraphQL API ({@code POST /graphql}) over the simulated world, served by graphql-java on
+ * {@link GraphQlSchemaSubset}, a subset of GitHub's public schema. A query goes through GitHub's steps in
+ * order: authentication, JSON, parse and validation, {@linkplain GraphQlCost cost and pagination rules}, the
+ * token's {@linkplain GraphQlBudget secondary limits and primary budget}, the {@linkplain GraphQlTimeout
+ * server-time estimate}, then execution by {@link GraphQlFetchers} under the world's read lock;
+ * {@link GraphQlResponses} writes each answer.
  *
  * <p>What GitHub documents, and this endpoint does:
  * <ul>
@@ -92,28 +54,22 @@ import java.util.function.Predicate;
  *   per-pull-request time) reaches the timeout is answered {@code 502} after the timeout, and charged.</li>
  * </ul>
  *
- * <p>Concessions: a pull request's {@code commits} connection holds its head commit only; {@code comments}
- * nodes are generated (the world keeps their count only). Thread-safe.
+ * <p>Thread-safe.
  */
 final class GraphQlEndpoint implements HttpHandler {
 
-  /** GitHub's connection page bound. */
-  static final int MAX_PAGE = 100;
+  private static final String DOCUMENTATION = "https://docs.github.com/graphql";
 
   private final ObjectMapper mapper = new ObjectMapper();
   private final World world;
   private final Clock clock;
   private final Predicate<String> authorized;
-  private final CountDownLatch closed;
-  private final GitHubSimulator.EnrichmentSettings enrichment;
   private final GitHubSimulator.Settings settings;
   private final GraphQLSchema schema;
   private final GraphQL graphql;
-  private final Map<String, Budget> budgets = new ConcurrentHashMap<>();
-  private final long serverTimeBudgetNanos;
-  private final long serverTimeWindowNanos;
-  private final SplittableRandom jitter;
-  private final AtomicLong requestIds = new AtomicLong(0x6A7B_0000_0000L);
+  private final GraphQlTimeout timeout;
+  private final GraphQlResponses responses;
+  private final Map<String, GraphQlBudget> budgets = new ConcurrentHashMap<>();
 
   private final AtomicLong queries = new AtomicLong();
   private final AtomicLong points = new AtomicLong();
@@ -127,31 +83,16 @@ final class GraphQlEndpoint implements HttpHandler {
   GraphQlEndpoint(GitHubSimulator.Settings settings, World world, Predicate<String> authorized,
       CountDownLatch closed) {
     this.settings = settings;
-    this.enrichment = settings.enrichment();
     this.world = world;
     this.clock = settings.clock();
     this.authorized = authorized;
-    this.closed = closed;
-    this.serverTimeBudgetNanos = settings.serverTimeBudget() == null ? 0
-        : settings.serverTimeBudget().toNanos() * 2 / 3;
-    this.serverTimeWindowNanos = settings.serverTimeWindow() == null ? 0 : settings.serverTimeWindow().toNanos();
-    this.jitter = new SplittableRandom(settings.seed() ^ 0x6A7BL);
-    this.schema = new SchemaGenerator().makeExecutableSchema(new SchemaParser().parse(sdl()), wiring());
+    this.timeout = new GraphQlTimeout(settings.enrichment());
+    this.responses = new GraphQlResponses(settings, closed);
+    this.schema = GraphQlSchemaSubset.executable(new GraphQlFetchers(world));
     // the document was parsed and validated before its cost was charged: execution takes it as it is
     this.graphql = GraphQL.newGraphQL(schema).preparsedDocumentProvider((input, parseAndValidate) ->
         CompletableFuture.completedFuture(new PreparsedDocumentEntry(
             input.getGraphQLContext().<Document>get("document")))).build();
-  }
-
-  private static String sdl() {
-    try (InputStream in = GraphQlEndpoint.class.getResourceAsStream("github-subset.graphqls")) {
-      if (in == null) {
-        throw new IllegalStateException("missing resource github-subset.graphqls");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   GraphQlStats stats() {
@@ -166,27 +107,25 @@ final class GraphQlEndpoint implements HttpHandler {
     }
   }
 
-  // ---------------------------------------------------------------- request flow
-
   @Override
   public void handle(HttpExchange exchange) throws IOException {
     long started = System.nanoTime();
     String token = ApiHandler.token(exchange.getRequestHeaders().getFirst("Authorization"));
-    Budget budget = budgets.computeIfAbsent(token == null ? "" : token, t -> new Budget());
-    int status = 0;
+    GraphQlBudget budget = budgets.computeIfAbsent(token == null ? "" : token, t -> new GraphQlBudget(settings));
     try (exchange) {
       byte[] input = exchange.getRequestBody().readAllBytes();
       if (!exchange.getRequestURI().getPath().equals("/graphql")) {
-        send(exchange, 404, message("Not Found", "https://docs.github.com/graphql"), null, null);
+        responses.send(exchange, 404, GraphQlResponses.message("Not Found", DOCUMENTATION), null, null);
         return;
       }
       queries.incrementAndGet();
       if (!exchange.getRequestMethod().equalsIgnoreCase("POST")) {
-        status = send(exchange, 404, message("Not Found", "https://docs.github.com/graphql"), null, null);
+        responses.send(exchange, 404, GraphQlResponses.message("Not Found", DOCUMENTATION), null, null);
         return;
       }
       if (!authorized.test(token)) {
-        status = send(exchange, 401, message("Bad credentials", "https://docs.github.com/graphql"), null, null);
+        responses.send(exchange, 401, GraphQlResponses.message("Bad credentials", DOCUMENTATION), null,
+            null);
         return;
       }
       JsonNode request;
@@ -197,13 +136,14 @@ final class GraphQlEndpoint implements HttpHandler {
       }
       if (request == null || !request.isObject() || !request.path("query").isTextual()) {
         errors.incrementAndGet();
-        status = send(exchange, 400, message("Problems parsing JSON",
+        responses.send(exchange, 400, GraphQlResponses.message("Problems parsing JSON",
             "https://docs.github.com/graphql/guides/forming-calls-with-graphql"), budget, null);
         return;
       }
+      @SuppressWarnings("unchecked") // a JSON object converts to a map with string keys
       Map<String, Object> variables = request.path("variables").isObject()
           ? mapper.convertValue(request.get("variables"), Map.class) : Map.of();
-      status = answer(exchange, budget, request.get("query").asText(), variables, started);
+      answer(exchange, budget, request.get("query").asText(), variables);
     } finally {
       long nanos = System.nanoTime() - started;
       serverNanos.addAndGet(nanos);
@@ -211,15 +151,14 @@ final class GraphQlEndpoint implements HttpHandler {
     }
   }
 
-  @SuppressWarnings("unchecked")
-  private int answer(HttpExchange exchange, Budget budget, String query, Map<String, Object> variables,
-      long started) throws IOException {
+  private int answer(HttpExchange exchange, GraphQlBudget budget, String query, Map<String, Object> variables)
+      throws IOException {
     Document document;
     try {
       document = Parser.parse(query);
     } catch (InvalidSyntaxException e) {
       errors.incrementAndGet();
-      return send(exchange, 200, Map.of("errors", List.of(error(null, e.getMessage(),
+      return responses.send(exchange, 200, Map.of("errors", List.of(GraphQlResponses.error(null, e.getMessage(),
           e.getLocation() == null ? List.of() : List.of(e.getLocation()), null))), budget, null);
     }
     List<ValidationError> invalid = ParseAndValidate.validate(schema, document);
@@ -227,51 +166,46 @@ final class GraphQlEndpoint implements HttpHandler {
       errors.incrementAndGet();
       List<Map<String, Object>> list = new ArrayList<>();
       for (ValidationError v : invalid) {
-        list.add(error(null, v.getDescription(), v.getLocations(), v.getQueryPath()));
+        list.add(GraphQlResponses.error(null, v.getDescription(), v.getLocations(), v.getQueryPath()));
       }
-      return send(exchange, 200, Map.of("errors", list), budget, null);
+      return responses.send(exchange, 200, Map.of("errors", list), budget, null);
     }
-    CostWalk cost = new CostWalk(document, variables);
+    GraphQlCost cost = new GraphQlCost(schema, document, variables);
     if (!cost.errors.isEmpty()) {
       errors.incrementAndGet();
-      return send(exchange, 200, Map.of("errors", cost.errors), budget, null);
+      return responses.send(exchange, 200, Map.of("errors", cost.errors), budget, null);
     }
     long retryAfter = budget.secondaryRetryAfterSeconds();
     if (retryAfter > 0) {
       secondaryLimited.incrementAndGet();
-      Map<String, Object> body = message("You have exceeded a secondary rate limit. Please wait a few minutes"
-          + " before you try again. If you reach out to GitHub Support for help, please include the request ID "
-          + requestId() + ".", "https://docs.github.com/graphql/overview/rate-limits-and-query-limits-for-the-"
-          + "graphql-api#secondary-rate-limits");
-      return send(exchange, 403, body, budget, Long.toString(retryAfter));
+      Map<String, Object> body = GraphQlResponses.message("You have exceeded a secondary rate limit. Please wait a"
+          + " few minutes before you try again. If you reach out to GitHub Support for help, please include the"
+          + " request ID " + responses.requestId() + ".", "https://docs.github.com/graphql/overview/rate-limits-"
+          + "and-query-limits-for-the-graphql-api#secondary-rate-limits");
+      return responses.send(exchange, 403, body, budget, Long.toString(retryAfter));
     }
-    boolean dryRun = cost.dryRun;
-    if (!dryRun && !budget.tryCharge(cost.cost())) {
+    if (!cost.dryRun && !budget.tryCharge(cost.cost())) {
       rateLimited.incrementAndGet();
       Map<String, Object> limited = new LinkedHashMap<>();
       limited.put("type", "RATE_LIMITED");
       limited.put("message", "API rate limit already exceeded for user ID "
           + Math.abs(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")).hashCode() % 100_000_000)
           + ".");
-      return send(exchange, 200, Map.of("errors", List.of(limited)), budget, null);
+      return responses.send(exchange, 200, Map.of("errors", List.of(limited)), budget, null);
     }
-    if (!dryRun) {
+    if (!cost.dryRun) {
       points.addAndGet(cost.cost());
     }
-    Duration perPullRequest = enrichment.graphqlTimePerPullRequest();
-    if (!perPullRequest.isZero() && perPullRequest.multipliedBy(cost.pullRequests).compareTo(
-        enrichment.graphqlTimeout()) >= 0) {
+    if (timeout.reachedBy(cost.pullRequests)) {
       timeouts.incrementAndGet();
-      if (!waitNanos(enrichment.graphqlTimeout().toNanos())) {
-        return 0;
-      }
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("data", null);
-      body.put("errors", List.of(Map.of("message", "Something went wrong while executing your query. This may be"
-          + " the result of a timeout, or it could be a GitHub bug. Please include `" + requestId()
-          + "` when reporting this issue.")));
-      return send(exchange, 502, body, budget, null);
+      return timeout.answer(exchange, budget, responses);
     }
+    return execute(exchange, budget, query, variables, document, cost);
+  }
+
+  /** Runs a query that passed every check and is paid for, and answers its data and errors. */
+  private int execute(HttpExchange exchange, GraphQlBudget budget, String query, Map<String, Object> variables,
+      Document document, GraphQlCost cost) throws IOException {
     Map<String, Object> rateLimit = budget.rateLimit(cost.cost(), cost.nodes);
     ExecutionResult result;
     world.lock.readLock().lock();
@@ -289,518 +223,11 @@ final class GraphQlEndpoint implements HttpHandler {
       List<Map<String, Object>> list = new ArrayList<>();
       for (GraphQLError e : result.getErrors()) {
         Object type = e.getExtensions() == null ? null : e.getExtensions().get("type");
-        list.add(error(type == null ? null : type.toString(), e.getMessage(), e.getLocations(), e.getPath()));
+        list.add(GraphQlResponses.error(type == null ? null : type.toString(), e.getMessage(), e.getLocations(),
+            e.getPath()));
       }
       body.put("errors", list);
     }
-    return send(exchange, 200, body, budget, null);
-  }
-
-  private static Map<String, Object> message(String message, String documentation) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("message", message);
-    body.put("documentation_url", documentation);
-    return body;
-  }
-
-  /** An error as GitHub shapes it: {@code type} (when it has one), {@code path}, {@code locations}, {@code message}. */
-  private static Map<String, Object> error(String type, String message, List<SourceLocation> locations,
-      List<?> path) {
-    Map<String, Object> error = new LinkedHashMap<>();
-    if (type != null) {
-      error.put("type", type);
-    }
-    if (path != null && !path.isEmpty()) {
-      error.put("path", path);
-    }
-    if (locations != null && !locations.isEmpty()) {
-      error.put("locations", locations.stream()
-          .map(l -> Map.of("line", l.getLine(), "column", l.getColumn())).toList());
-    }
-    error.put("message", message);
-    return error;
-  }
-
-  private int send(HttpExchange exchange, int status, Map<String, Object> body, Budget budget, String retryAfter)
-      throws IOException {
-    byte[] bytes = mapper.writeValueAsBytes(body);
-    Headers h = exchange.getResponseHeaders();
-    h.set("Content-Type", "application/json; charset=utf-8");
-    h.set("X-GitHub-Media-Type", "github.v4; format=json");
-    h.set("X-GitHub-Request-Id", requestId());
-    if (budget != null) {
-      Budget.Snapshot s = budget.snapshot();
-      h.set("X-RateLimit-Limit", Integer.toString(s.limit()));
-      h.set("X-RateLimit-Remaining", Integer.toString(s.remaining()));
-      h.set("X-RateLimit-Used", Integer.toString(s.used()));
-      h.set("X-RateLimit-Reset", Long.toString(s.resetEpochSeconds()));
-      h.set("X-RateLimit-Resource", "graphql");
-    }
-    if (retryAfter != null) {
-      h.set("Retry-After", retryAfter);
-    }
-    if (!settings.latency().isNone()) {
-      double fraction;
-      synchronized (jitter) {
-        fraction = jitter.nextDouble();
-      }
-      if (!waitNanos(settings.latency().nanosFor(bytes.length, fraction))) {
-        return 0;
-      }
-    }
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
-    return status;
-  }
-
-  /** Waits, waking early when the simulator closes; false if it closed. */
-  private boolean waitNanos(long nanos) {
-    if (nanos <= 0) {
-      return true;
-    }
-    try {
-      return !closed.await(nanos, TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  private String requestId() {
-    return String.format(Locale.ROOT, "%04X:%04X:%06X:%06X:%08X", 0x6A7B, 0x2C3D,
-        requestIds.get() >> 24 & 0xFFFFFF, requestIds.get() & 0xFFFFFF, requestIds.incrementAndGet() & 0xFFFFFFFFL);
-  }
-
-  // ---------------------------------------------------------------- cost
-
-  /**
-   * GitHub's documented rate-limit score of a query, and its pagination rules, walked over its selections
-   * with the schema's types.
-   */
-  private final class CostWalk {
-    final List<Map<String, Object>> errors = new ArrayList<>();
-    final Map<String, FragmentDefinition> fragments = new LinkedHashMap<>();
-    final Map<String, Object> variables;
-    long requests;
-    long nodes;
-    long pullRequests;
-    boolean dryRun;
-
-    CostWalk(Document document, Map<String, Object> variables) {
-      this.variables = variables;
-      for (FragmentDefinition fragment : document.getDefinitionsOfType(FragmentDefinition.class)) {
-        fragments.put(fragment.getName(), fragment);
-      }
-      for (OperationDefinition operation : document.getDefinitionsOfType(OperationDefinition.class)) {
-        walk(operation.getSelectionSet(), schema.getQueryType(), 1, new ArrayList<>(List.of("query")));
-      }
-    }
-
-    int cost() {
-      return (int) Math.max(1, Math.round(requests / 100.0));
-    }
-
-    private void walk(SelectionSet set, GraphQLFieldsContainer type, long multiplier, List<String> path) {
-      if (set == null) {
-        return;
-      }
-      for (Selection<?> selection : set.getSelections()) {
-        if (selection instanceof Field field) {
-          field(field, type, multiplier, path);
-        } else if (selection instanceof InlineFragment inline) {
-          GraphQLFieldsContainer on = inline.getTypeCondition() == null ? type
-              : (GraphQLFieldsContainer) schema.getType(inline.getTypeCondition().getName());
-          walk(inline.getSelectionSet(), on, multiplier, path);
-        } else if (selection instanceof FragmentSpread spread) {
-          FragmentDefinition fragment = fragments.get(spread.getName());
-          if (fragment != null) {
-            walk(fragment.getSelectionSet(), (GraphQLFieldsContainer) schema.getType(
-                fragment.getTypeCondition().getName()), multiplier, path);
-          }
-        }
-      }
-    }
-
-    private void field(Field field, GraphQLFieldsContainer type, long multiplier, List<String> path) {
-      if (field.getName().startsWith("__")) {
-        return;
-      }
-      GraphQLFieldDefinition definition = type.getFieldDefinition(field.getName());
-      if (definition == null) {
-        return;
-      }
-      if (field.getName().equals("rateLimit") && Boolean.TRUE.equals(argument(field, "dryRun"))) {
-        dryRun = true;
-      }
-      GraphQLType unwrapped = GraphQLTypeUtil.unwrapAll(definition.getType());
-      String typeName = ((GraphQLNamedType) unwrapped).getName();
-      List<String> here = new ArrayList<>(path);
-      here.add(field.getResultKey());
-      long childMultiplier = multiplier;
-      if (typeName.endsWith("Connection")) {
-        Integer first = intArgument(field, "first");
-        Integer last = intArgument(field, "last");
-        boolean items = selects(field.getSelectionSet(), "nodes") || selects(field.getSelectionSet(), "edges");
-        if (items && first == null && last == null) {
-          errors.add(error("MISSING_PAGINATION_BOUNDARIES", "You must provide a `first` or `last` value to"
-              + " properly paginate the `" + field.getName() + "` connection.", List.of(field.getSourceLocation()),
-              here));
-          return;
-        }
-        for (String bound : new String[] {"first", "last"}) {
-          Integer value = bound.equals("first") ? first : last;
-          if (value != null && (value < 1 || value > MAX_PAGE)) {
-            errors.add(error("EXCESSIVE_PAGINATION", "Requesting " + value + " records on the `" + field.getName()
-                + "` connection exceeds the `" + bound + "` limit of " + MAX_PAGE + " records.",
-                List.of(field.getSourceLocation()), here));
-            return;
-          }
-        }
-        requests += multiplier;
-        int page = Math.max(first == null ? 0 : first, last == null ? 0 : last);
-        childMultiplier = multiplier * Math.max(1, page);
-        if (items) {
-          nodes += childMultiplier;
-        }
-      } else if (typeName.equals("PullRequest")) {
-        pullRequests += multiplier;
-      }
-      if (unwrapped instanceof GraphQLFieldsContainer container) {
-        walk(field.getSelectionSet(), container, childMultiplier, here);
-      }
-    }
-
-    private boolean selects(SelectionSet set, String name) {
-      if (set == null) {
-        return false;
-      }
-      for (Selection<?> selection : set.getSelections()) {
-        if (selection instanceof Field f && f.getName().equals(name)) {
-          return true;
-        }
-      }
-      return false;
-    }
-
-    private Object argument(Field field, String name) {
-      var argument = field.getArguments().stream().filter(a -> a.getName().equals(name)).findFirst();
-      if (argument.isEmpty()) {
-        return null;
-      }
-      Value<?> value = argument.get().getValue();
-      if (value instanceof VariableReference ref) {
-        return variables.get(ref.getName());
-      }
-      if (value instanceof IntValue i) {
-        return i.getValue().intValue();
-      }
-      if (value instanceof graphql.language.BooleanValue b) {
-        return b.isValue();
-      }
-      return null;
-    }
-
-    private Integer intArgument(Field field, String name) {
-      Object value = argument(field, name);
-      return value instanceof Number n ? n.intValue() : null;
-    }
-  }
-
-  // ---------------------------------------------------------------- limits
-
-  /** One token's GraphQL budget and secondary limits. */
-  private final class Budget {
-    record Snapshot(int limit, int remaining, int used, long resetEpochSeconds) {}
-
-    private int used;
-    private Instant reset;
-    private final ArrayDeque<Long> minute = new ArrayDeque<>();
-    private final ArrayDeque<long[]> serverTimes = new ArrayDeque<>();
-    private long serverTimeSum;
-
-    private void roll() {
-      Instant now = clock.instant();
-      if (reset == null || !now.isBefore(reset)) {
-        used = 0;
-        reset = now.truncatedTo(ChronoUnit.SECONDS).plus(Duration.ofHours(1));
-      }
-    }
-
-    synchronized Snapshot snapshot() {
-      roll();
-      int limit = enrichment.graphqlBudget();
-      return new Snapshot(limit, Math.max(0, limit - used), used, reset.getEpochSecond());
-    }
-
-    synchronized boolean tryCharge(int cost) {
-      roll();
-      if (used + cost > enrichment.graphqlBudget()) {
-        return false;
-      }
-      used += cost;
-      return true;
-    }
-
-    synchronized Map<String, Object> rateLimit(int cost, long nodeCount) {
-      roll();
-      Map<String, Object> rateLimit = new LinkedHashMap<>();
-      rateLimit.put("cost", cost);
-      rateLimit.put("limit", enrichment.graphqlBudget());
-      rateLimit.put("nodeCount", nodeCount);
-      rateLimit.put("remaining", Math.max(0, enrichment.graphqlBudget() - used));
-      rateLimit.put("resetAt", reset.toString());
-      rateLimit.put("used", used);
-      return rateLimit;
-    }
-
-    /** Counts this query's secondary point; the seconds to wait when a secondary limit is reached, else 0. */
-    synchronized long secondaryRetryAfterSeconds() {
-      long now = System.nanoTime();
-      long minuteNanos = TimeUnit.MINUTES.toNanos(1);
-      while (!minute.isEmpty() && now - minute.peekFirst() >= minuteNanos) {
-        minute.pollFirst();
-      }
-      int perMinute = enrichment.graphqlPointsPerMinute();
-      if (perMinute > 0 && minute.size() >= perMinute) {
-        return Math.max(1, (minute.peekFirst() + minuteNanos - now + 999_999_999L) / 1_000_000_000L);
-      }
-      if (serverTimeBudgetNanos > 0) {
-        while (!serverTimes.isEmpty() && now - serverTimes.peekFirst()[0] >= serverTimeWindowNanos) {
-          serverTimeSum -= serverTimes.pollFirst()[1];
-        }
-        if (serverTimeSum >= serverTimeBudgetNanos) {
-          long sum = serverTimeSum;
-          long until = now;
-          for (long[] entry : serverTimes) {
-            sum -= entry[1];
-            until = entry[0] + serverTimeWindowNanos;
-            if (sum < serverTimeBudgetNanos) {
-              break;
-            }
-          }
-          return Math.max(1, (until - now + 999_999_999L) / 1_000_000_000L);
-        }
-      }
-      minute.addLast(now);
-      return 0;
-    }
-
-    synchronized void exit(long nanos) {
-      if (serverTimeBudgetNanos > 0) {
-        serverTimes.addLast(new long[] {System.nanoTime(), nanos});
-        serverTimeSum += nanos;
-      }
-    }
-  }
-
-  // ---------------------------------------------------------------- schema wiring
-
-  /** A pull request being read, with the instant of the query (for mergeability). */
-  private record PullView(SimRepository repo, SimPullRequest pr, Instant now) {}
-
-  private RuntimeWiring wiring() {
-    return RuntimeWiring.newRuntimeWiring()
-        .scalar(stringScalar("DateTime"))
-        .scalar(stringScalar("GitObjectID"))
-        .scalar(stringScalar("URI"))
-        .type("Query", t -> t
-            .dataFetcher("rateLimit", env -> env.getGraphQlContext().get("rateLimit"))
-            .dataFetcher("repository", this::repository))
-        .type("Repository", t -> t
-            .dataFetcher("id", env -> Templates.nodeId("R_", repo(env).id))
-            .dataFetcher("name", env -> repo(env).repositoryId.name())
-            .dataFetcher("nameWithOwner", env -> repo(env).repositoryId.fullName())
-            .dataFetcher("pullRequest", this::pullRequest)
-            .dataFetcher("object", this::object))
-        .type("PullRequest", t -> t
-            .dataFetcher("id", env -> Templates.nodeId("PR_", pr(env).id))
-            .dataFetcher("number", env -> pr(env).number)
-            .dataFetcher("state", env -> pr(env).state.name())
-            .dataFetcher("isDraft", env -> pr(env).draft)
-            .dataFetcher("updatedAt", env -> pr(env).updatedAt.toString())
-            .dataFetcher("headRefOid", env -> pr(env).headSha)
-            .dataFetcher("headRefName", env -> pr(env).headRef)
-            .dataFetcher("mergeable", env -> Activity.mergeable(pr(env), env.<PullView>getSource().now()).name())
-            .dataFetcher("reviewDecision", env -> Activity.decision(pr(env)).name())
-            .dataFetcher("totalCommentsCount", env -> pr(env).comments + pr(env).reviewComments)
-            .dataFetcher("comments", this::comments)
-            .dataFetcher("commits", this::commits)
-            .dataFetcher("latestReviews", env -> reviews(env, true))
-            .dataFetcher("reviews", env -> reviews(env, false)))
-        .type("Actor", t -> t.typeResolver(env -> env.getSchema().getObjectType("User")))
-        .type("GitObject", t -> t.typeResolver(env -> env.getSchema().getObjectType("Commit")))
-        .type("Node", t -> t.typeResolver(env -> env.getSchema().getObjectType(
-            String.valueOf(((Map<?, ?>) env.getObject()).get("__typename")))))
-        .build();
-  }
-
-  private static GraphQLScalarType stringScalar(String name) {
-    return GraphQLScalarType.newScalar().name(name).coercing(new Coercing<Object, Object>() {
-      @Override
-      public Object serialize(Object value, GraphQLContext context, Locale locale) {
-        return value.toString();
-      }
-
-      @Override
-      public Object parseValue(Object input, GraphQLContext context, Locale locale) {
-        return input.toString();
-      }
-
-      @Override
-      public Object parseLiteral(Value<?> input, CoercedVariables variables, GraphQLContext context,
-          Locale locale) {
-        if (input instanceof StringValue s) {
-          return s.getValue();
-        }
-        throw new CoercingParseLiteralException("Expected a string for " + name);
-      }
-    }).build();
-  }
-
-  private static SimRepository repo(DataFetchingEnvironment env) {
-    return env.getSource();
-  }
-
-  private static SimPullRequest pr(DataFetchingEnvironment env) {
-    return env.<PullView>getSource().pr();
-  }
-
-  private Object repository(DataFetchingEnvironment env) {
-    String owner = env.getArgument("owner");
-    String name = env.getArgument("name");
-    SimRepository repo = world.find(owner, name);
-    if (repo == null && !Boolean.FALSE.equals(env.getArgument("followRenames"))) {
-      var current = world.renamedTo(owner, name);
-      repo = current == null ? null : world.find(current.owner(), current.name());
-    }
-    if (repo == null) {
-      return notFound(env, "Could not resolve to a Repository with the name '" + owner + "/" + name + "'.");
-    }
-    return repo;
-  }
-
-  private Object pullRequest(DataFetchingEnvironment env) {
-    int number = env.<Integer>getArgument("number");
-    SimRepository repo = repo(env);
-    SimPullRequest pr = repo.pull(number);
-    if (pr == null) {
-      return notFound(env, "Could not resolve to a PullRequest with the number of " + number + ".");
-    }
-    return new PullView(repo, pr, env.getGraphQlContext().get("now"));
-  }
-
-  private static DataFetcherResult<Object> notFound(DataFetchingEnvironment env, String message) {
-    return DataFetcherResult.newResult().data(null).error(GraphqlErrorBuilder.newError(env).message(message)
-        .extensions(Map.of("type", "NOT_FOUND")).build()).build();
-  }
-
-  /** The slice of {@code items} a connection's {@code first} or {@code last} selects. */
-  private static <T> List<T> slice(List<T> items, DataFetchingEnvironment env) {
-    Integer first = env.getArgument("first");
-    Integer last = env.getArgument("last");
-    if (first != null) {
-      return items.subList(0, Math.min(first, items.size()));
-    }
-    if (last != null) {
-      return items.subList(Math.max(0, items.size() - last), items.size());
-    }
-    return items;
-  }
-
-  private static Map<String, Object> connection(List<?> nodes, int totalCount, boolean more) {
-    Map<String, Object> connection = new LinkedHashMap<>();
-    connection.put("nodes", nodes);
-    connection.put("totalCount", totalCount);
-    Map<String, Object> pageInfo = new LinkedHashMap<>();
-    pageInfo.put("hasNextPage", more);
-    pageInfo.put("hasPreviousPage", false);
-    pageInfo.put("startCursor", nodes.isEmpty() ? null : "Y3Vyc29yOjE=");
-    pageInfo.put("endCursor", nodes.isEmpty() ? null : "Y3Vyc29yOjI=");
-    connection.put("pageInfo", pageInfo);
-    return connection;
-  }
-
-  private Object comments(DataFetchingEnvironment env) {
-    SimPullRequest pr = pr(env);
-    List<Map<String, Object>> all = new ArrayList<>(pr.comments);
-    for (int i = 0; i < pr.comments && (env.getArgument("first") != null || env.getArgument("last") != null); i++) {
-      String login = world.randomUser(pr.id * 100 + i);
-      all.add(Map.of("id", Templates.nodeId("IC_", pr.id * 100 + i), "author", user(login),
-          "body", "Comment " + (i + 1), "createdAt", pr.createdAt.plusSeconds(60L * (i + 1)).toString()));
-    }
-    List<Map<String, Object>> page = slice(all, env);
-    return connection(page, pr.comments, page.size() < pr.comments);
-  }
-
-  /** A commit as GraphQL shows it: its oid and the rollup of the checks and statuses on it (null without any). */
-  private static Map<String, Object> commit(SimPullRequest pr, String oid) {
-    ChecksState rollup = Activity.rollup(Activity.checksOn(pr, oid));
-    Map<String, Object> commit = new LinkedHashMap<>();
-    commit.put("__typename", "Commit");
-    commit.put("id", Templates.nodeId("C_", oid.hashCode() & 0xFFFFFFFL));
-    commit.put("oid", oid);
-    commit.put("statusCheckRollup", rollup == ChecksState.NONE ? null
-        : Map.of("id", Templates.nodeId("SCR_", pr.id), "state", rollup.name()));
-    return commit;
-  }
-
-  /** {@code Repository.object(oid:)}: a head commit of one of its pull requests (current or with CI), else null. */
-  private Object object(DataFetchingEnvironment env) {
-    String oid = env.getArgument("oid");
-    if (oid == null) {
-      return null;
-    }
-    SimRepository repo = repo(env);
-    for (SimPullRequest pr : repo.pulls) {
-      if (oid.equals(pr.headSha) || oid.equals(pr.ciSha)) {
-        return commit(pr, oid);
-      }
-    }
-    return null;
-  }
-
-  private Object commits(DataFetchingEnvironment env) {
-    SimPullRequest pr = pr(env);
-    Map<String, Object> node = Map.of("id", Templates.nodeId("PURC_", pr.id), "commit", commit(pr, pr.headSha));
-    return connection(List.of(node), pr.commits, pr.commits > 1);
-  }
-
-  private Object reviews(DataFetchingEnvironment env, boolean latestOnly) {
-    SimPullRequest pr = pr(env);
-    List<SimPullRequest.SimReview> selected = new ArrayList<>();
-    if (latestOnly) {
-      Map<String, SimPullRequest.SimReview> latest = new LinkedHashMap<>();
-      for (SimPullRequest.SimReview review : pr.reviewList) {
-        latest.remove(review.login());
-        latest.put(review.login(), review);
-      }
-      selected.addAll(latest.values());
-    } else {
-      List<String> states = env.getArgument("states");
-      String author = env.getArgument("author");
-      for (SimPullRequest.SimReview review : pr.reviewList) {
-        if ((states == null || states.contains(review.state().name()))
-            && (author == null || author.equals(review.login()))) {
-          selected.add(review);
-        }
-      }
-    }
-    List<Map<String, Object>> nodes = new ArrayList<>();
-    for (SimPullRequest.SimReview review : slice(selected, env)) {
-      Map<String, Object> node = new LinkedHashMap<>();
-      node.put("id", Templates.nodeId("PRR_", review.id()));
-      node.put("author", user(review.login()));
-      node.put("state", review.state() == ReviewState.DISMISSED ? "DISMISSED" : review.state().name());
-      node.put("submittedAt", review.submittedAt().toString());
-      nodes.add(node);
-    }
-    return connection(nodes, selected.size(), nodes.size() < selected.size());
-  }
-
-  private static Map<String, Object> user(String login) {
-    return Map.of("__typename", "User", "id", Templates.nodeId("U_", login.hashCode() & 0xFFFFFFFL),
-        "login", login, "url", Templates.HTML_BASE + "/" + login);
+    return responses.send(exchange, 200, body, budget, null);
   }
 }
