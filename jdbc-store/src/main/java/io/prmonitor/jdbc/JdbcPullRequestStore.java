@@ -8,7 +8,6 @@ import io.prmonitor.spi.PullRequest;
 import io.prmonitor.spi.PullRequestEnrichment;
 import io.prmonitor.spi.PullRequestStore;
 import io.prmonitor.spi.QuarantinedPullRequest;
-import io.prmonitor.spi.RateLimitStatus;
 import io.prmonitor.spi.RepositoryId;
 import io.prmonitor.spi.RepositoryLeases;
 import io.prmonitor.spi.RepositoryState;
@@ -26,7 +25,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -53,10 +52,12 @@ import org.slf4j.LoggerFactory;
  * {@link StoreException}s naming the operation and the repository; neither they nor {@link #toString()}
  * contain the database password.
  *
- * <p>It is also the {@link RepositoryLeases} and {@link SharedRateLimits} of a fleet of monitors sharing
- * one database: leases are claimed with {@code FOR UPDATE SKIP LOCKED} on PostgreSQL and with conditional
- * updates on H2 (see {@code JdbcRepositoryLeases}), and their shared record of the {@link WebhookDeliveries}
- * already taken up (table {@code prmonitor_webhook_deliveries}, primary key on the delivery id).
+ * <p>It has all three capabilities of a store shared by a fleet of monitors: {@link #leases()} (claimed
+ * with {@code FOR UPDATE SKIP LOCKED} on PostgreSQL and with conditional updates on H2, see
+ * {@code JdbcRepositoryLeases}), the {@link #rateLimitBoard()} and the record of {@link #webhookDeliveries()}
+ * already taken up (table {@code prmonitor_webhook_deliveries}, primary key on the delivery id). Each
+ * accessor returns the same object every time; it works on the store's connections and fails, like the
+ * store, once the store is closed, so it has no lifecycle of its own.
  *
  * <p>Values: text columns have no length limit but owner (39) and name (100), GitHub's own. Text is stored
  * as sent except for three characters, escaped so that every Java string reads back exactly (PostgreSQL
@@ -74,14 +75,13 @@ import org.slf4j.LoggerFactory;
  * ({@code SyncBatchWriter}), the outbox ({@code JdbcOutbox}), quarantine ({@code JdbcQuarantine}),
  * discovery pages ({@code JdbcDiscoveryPages}), leases and rate limits ({@code JdbcRepositoryLeases}) and
  * webhook deliveries ({@code JdbcWebhookDeliveries}); the SQL that differs per database is in
- * {@code SqlDialect}. What stays here is the wiring and one delegating method per operation of the four
- * interfaces it implements, which is why it is a little over 400 lines.
+ * {@code SqlDialect}. What stays here is the wiring, one delegating method per operation of
+ * {@link PullRequestStore}, and the accessors of the capabilities.
  *
  * <p>Thread-safe. Instants are kept to the microsecond (PostgreSQL's precision); GitHub's are whole
  * seconds.
  */
-public final class JdbcPullRequestStore implements PullRequestStore, RepositoryLeases, SharedRateLimits,
-    WebhookDeliveries {
+public final class JdbcPullRequestStore implements PullRequestStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(JdbcPullRequestStore.class);
 
@@ -98,8 +98,9 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
   private final JdbcQuarantine quarantine;
   private final JdbcOutbox outbox;
   private final JdbcDiscoveryPages discovery;
-  private final JdbcRepositoryLeases leases;
-  private final JdbcWebhookDeliveries deliveries;
+  private final Optional<RepositoryLeases> repositoryLeases;
+  private final Optional<SharedRateLimits> rateLimitBoard;
+  private final Optional<WebhookDeliveries> webhookDeliveries;
 
   private JdbcPullRequestStore(DataSource dataSource, HikariDataSource ownedPool, SqlDialect dialect,
       Duration transactionTimeout, String password, String description) {
@@ -114,8 +115,10 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
     this.quarantine = new JdbcQuarantine(transactions);
     this.outbox = new JdbcOutbox(transactions);
     this.discovery = new JdbcDiscoveryPages(transactions);
-    this.leases = new JdbcRepositoryLeases(transactions);
-    this.deliveries = new JdbcWebhookDeliveries(transactions);
+    JdbcRepositoryLeases leases = new JdbcRepositoryLeases(transactions);
+    this.repositoryLeases = Optional.of(leases);
+    this.rateLimitBoard = Optional.of(leases);
+    this.webhookDeliveries = Optional.of(new JdbcWebhookDeliveries(transactions));
   }
 
   /**
@@ -341,67 +344,27 @@ public final class JdbcPullRequestStore implements PullRequestStore, RepositoryL
     return outbox.purgeDelivered(deliveredBefore);
   }
 
+  /** The leases of this database's fleet: the same instance, closed with the store, on every call. */
   @Override
-  public java.util.Optional<RepositoryLeases> leases() {
-    return java.util.Optional.of(this);
+  public Optional<RepositoryLeases> leases() {
+    return repositoryLeases;
   }
 
+  /** The rate-limit board of this database's fleet: the same instance, closed with the store, on every call. */
   @Override
-  public java.util.Optional<SharedRateLimits> rateLimitBoard() {
-    return java.util.Optional.of(this);
+  public Optional<SharedRateLimits> rateLimitBoard() {
+    return rateLimitBoard;
   }
 
+  /** This database's record of webhook deliveries: the same instance, closed with the store, on every call. */
   @Override
-  public java.util.Optional<WebhookDeliveries> webhookDeliveries() {
-    return java.util.Optional.of(this);
+  public Optional<WebhookDeliveries> webhookDeliveries() {
+    return webhookDeliveries;
   }
 
   @Override
   public void ping() {
     transactions.read("ping", null, handle -> handle.createQuery("SELECT 1").mapTo(Integer.class).one());
-  }
-
-  @Override
-  public List<RepositoryState> claimDue(String worker, Collection<RepositoryId> candidates, Instant dueBefore,
-      Instant now, Duration leaseDuration, int limit) {
-    return leases.claimDue(worker, candidates, dueBefore, now, leaseDuration, limit);
-  }
-
-  @Override
-  public Set<RepositoryId> renew(String worker, Collection<RepositoryId> repositories, Instant now,
-      Duration leaseDuration) {
-    return leases.renew(worker, repositories, now, leaseDuration);
-  }
-
-  @Override
-  public void release(String worker, RepositoryId repository) {
-    leases.release(worker, repository);
-  }
-
-  @Override
-  public LeasedElsewhere leasedElsewhere(String worker, Collection<RepositoryId> candidates, Instant dueBefore,
-      Instant now) {
-    return leases.leasedElsewhere(worker, candidates, dueBefore, now);
-  }
-
-  @Override
-  public void publishRateLimits(Collection<RateLimitStatus> statuses) {
-    leases.publishRateLimits(statuses);
-  }
-
-  @Override
-  public List<RateLimitStatus> sharedRateLimits() {
-    return leases.sharedRateLimits();
-  }
-
-  @Override
-  public boolean recordDelivery(String deliveryId, Instant receivedAt) {
-    return deliveries.recordDelivery(deliveryId, receivedAt);
-  }
-
-  @Override
-  public int purgeDeliveries(Instant receivedBefore) {
-    return deliveries.purgeDeliveries(receivedBefore);
   }
 
   /** Closes the pool if the store opened it; a host's data source stays open. Idempotent. */

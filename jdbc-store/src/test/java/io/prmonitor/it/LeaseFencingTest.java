@@ -184,6 +184,7 @@ class LeaseFencingTest {
    */
   private static final class StallingStore extends ForwardingPullRequestStore implements RepositoryLeases {
     private final JdbcPullRequestStore delegate;
+    private final RepositoryLeases delegateLeases;
     private final RepositoryId repository;
     final CountDownLatch stalled = new CountDownLatch(1);
     final CountDownLatch resume = new CountDownLatch(1);
@@ -192,6 +193,7 @@ class LeaseFencingTest {
 
     StallingStore(JdbcPullRequestStore delegate, RepositoryId repository) {
       this.delegate = delegate;
+      this.delegateLeases = delegate.leases().orElseThrow();
       this.repository = repository;
     }
 
@@ -228,24 +230,24 @@ class LeaseFencingTest {
     @Override
     public List<RepositoryState> claimDue(String worker, Collection<RepositoryId> candidates, Instant dueBefore,
         Instant now, Duration leaseDuration, int limit) {
-      return delegate.claimDue(worker, candidates, dueBefore, now, leaseDuration, limit);
+      return delegateLeases.claimDue(worker, candidates, dueBefore, now, leaseDuration, limit);
     }
 
     @Override
     public Set<RepositoryId> renew(String worker, Collection<RepositoryId> repositories, Instant now,
         Duration leaseDuration) {
-      return stalling() ? Set.of() : delegate.renew(worker, repositories, now, leaseDuration);
+      return stalling() ? Set.of() : delegateLeases.renew(worker, repositories, now, leaseDuration);
     }
 
     @Override
     public void release(String worker, RepositoryId repository) {
-      delegate.release(worker, repository);
+      delegateLeases.release(worker, repository);
     }
 
     @Override
     public LeasedElsewhere leasedElsewhere(String worker, Collection<RepositoryId> candidates, Instant dueBefore,
         Instant now) {
-      return delegate.leasedElsewhere(worker, candidates, dueBefore, now);
+      return delegateLeases.leasedElsewhere(worker, candidates, dueBefore, now);
     }
   }
 }
