@@ -24,6 +24,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -76,7 +77,7 @@ public final class TargetedReads implements AutoCloseable {
   private final RepositoryLeases leases;
   private final String workerId;
   private final Duration leaseDuration;
-  private final java.util.function.Consumer<RepositoryId> deliver;
+  private final Consumer<RepositoryId> deliver;
   private final EnrichmentHook enrichment;
   private final MonitorMetrics metrics;
   private final Clock clock;
@@ -102,8 +103,8 @@ public final class TargetedReads implements AutoCloseable {
    * @param maxConcurrent re-reads running at once
    */
   public TargetedReads(RepositorySynchronizer synchronizer, PullRequestStore store, RepositoryLeases leases,
-      String workerId, Duration leaseDuration, java.util.function.Consumer<RepositoryId> deliver, EnrichmentHook enrichment, MonitorMetrics metrics,
-      Clock clock, Duration debounce, int maxConcurrent, String monitorName) {
+      String workerId, Duration leaseDuration, Consumer<RepositoryId> deliver, EnrichmentHook enrichment,
+      MonitorMetrics metrics, Clock clock, Duration debounce, int maxConcurrent, String monitorName) {
     this.synchronizer = synchronizer;
     this.store = store;
     this.leases = leases;
@@ -289,32 +290,44 @@ public final class TargetedReads implements AutoCloseable {
 
   /** Whether review and CI events alone were handled by the enrichment hook (never with {@code NONE}). */
   private boolean handledByEnrichment(RepositoryId repository, List<WebhookEvent> events) {
-    Set<Integer> numbers = new TreeSet<>();
-    for (WebhookEvent event : events) {
-      if (event.kind() == WebhookEvent.Kind.PULL_REQUEST) {
-        return false;
-      }
-      event.hints().forEach(hint -> numbers.add(hint.number()));
+    if (events.isEmpty() || events.stream().anyMatch(event -> event.kind() == WebhookEvent.Kind.PULL_REQUEST)) {
+      return false;
     }
-    return !events.isEmpty() && enrichment.refresh(repository, numbers);
+    return refreshEnrichment(enrichment, repository, events);
   }
 
   /**
    * After a re-read of the list, the review and CI events among the events (mixed with {@code pull_request}
    * ones, or naming a pull request the store did not hold yet) have their pull requests' enrichment re-read.
+   * The re-read counts once, as {@code read}.
    */
   private void refreshAfterList(RepositoryId repository, List<WebhookEvent> events) {
-    Set<Integer> numbers = new TreeSet<>();
-    boolean any = false;
+    List<WebhookEvent> enriching = events.stream()
+        .filter(event -> event.kind() != WebhookEvent.Kind.PULL_REQUEST).toList();
+    if (!enriching.isEmpty()) {
+      refreshEnrichment(enrichment, repository, enriching);
+    }
+  }
+
+  /**
+   * Re-reads the enrichment the review and CI events call for: the pull requests they name, and the CI state of
+   * every open pull request when one of them names none (a commit status, or a check run on a fork's commit),
+   * even when others of the same debounce window name some.
+   *
+   * @return whether the hook handled all of it
+   */
+  static boolean refreshEnrichment(EnrichmentHook enrichment, RepositoryId repository, List<WebhookEvent> events) {
+    Set<Integer> named = new TreeSet<>();
+    boolean everyOpen = false;
     for (WebhookEvent event : events) {
-      if (event.kind() != WebhookEvent.Kind.PULL_REQUEST) {
-        any = true;
-        event.hints().forEach(hint -> numbers.add(hint.number()));
-      }
+      everyOpen |= event.hints().isEmpty();
+      event.hints().forEach(hint -> named.add(hint.number()));
     }
-    if (any && enrichment.refresh(repository, numbers)) {
-      metrics.webhookRead("enriched");
+    boolean handled = named.isEmpty() || enrichment.refresh(repository, named);
+    if (handled && everyOpen) {
+      handled = enrichment.refresh(repository, Set.of());
     }
+    return handled;
   }
 
   private void finish(RepositoryId repository, List<WebhookEvent> events, Duration retry) {
