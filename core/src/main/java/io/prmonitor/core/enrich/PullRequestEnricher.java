@@ -20,7 +20,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +28,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -91,15 +89,14 @@ public final class PullRequestEnricher {
   private final Map<RepositoryId, Map<Integer, PullRequest>> upserted = new ConcurrentHashMap<>();
   /** Per repository, pull requests a full read of which was deferred or failed: read in full next time. */
   private final Map<RepositoryId, Set<Integer>> pending = new ConcurrentHashMap<>();
-  /** Orders the reads of one repository: a pass's, a gathered batch's and a webhook's. */
-  private final Map<RepositoryId, ReentrantLock> locks = new ConcurrentHashMap<>();
+  private final RepositoryLocks locks = new RepositoryLocks();
   /** Checks-only reads gathered across repositories in the pass under way, not yet read. */
-  private final Deque<Plan> gathered = new ArrayDeque<>();
+  private final Deque<EnrichmentPlan> gathered = new ArrayDeque<>();
   private int gatheredCount;
   /** What the gathered reads found in the pass under way, by repository, for {@link #finishPass}. */
-  private final Map<RepositoryId, Found> foundGathered = new ConcurrentHashMap<>();
+  private final Map<RepositoryId, FoundChanges> foundGathered = new ConcurrentHashMap<>();
   private volatile int restReserve;
-  private final Totals totals = new Totals();
+  private final EnrichmentTotals totals = new EnrichmentTotals();
 
   /**
    * @param mode {@link EnrichmentMode#GRAPHQL} or {@link EnrichmentMode#REST}
@@ -153,7 +150,7 @@ public final class PullRequestEnricher {
    */
   public List<RepositoryOutcome> finishPass(List<RepositoryOutcome> outcomes,
       Consumer<Map<ChangeKind, Integer>> onChanges) {
-    List<Plan> rest;
+    List<EnrichmentPlan> rest;
     synchronized (gathered) {
       rest = new ArrayList<>(gathered);
       gathered.clear();
@@ -163,12 +160,12 @@ public final class PullRequestEnricher {
     List<RepositoryOutcome> finished = new ArrayList<>(outcomes.size());
     Map<ChangeKind, Integer> added = new EnumMap<>(ChangeKind.class);
     for (RepositoryOutcome outcome : outcomes) {
-      Found found = foundGathered.remove(outcome.repository());
+      FoundChanges found = foundGathered.remove(outcome.repository());
       if (found == null) {
         finished.add(outcome);
         continue;
       }
-      found.kinds.forEach((kind, count) -> added.merge(kind, count, Integer::sum));
+      found.kinds().forEach((kind, count) -> added.merge(kind, count, Integer::sum));
       finished.add(found.addTo(outcome));
     }
     foundGathered.clear();
@@ -204,7 +201,7 @@ public final class PullRequestEnricher {
       return listed;
     }
     RepositoryOutcome outcome;
-    ReentrantLock lock = lock(repository);
+    ReentrantLock lock = locks.of(repository);
     lock.lock();
     try {
       outcome = enrich(repository, state.isBaseline(), moved, listed);
@@ -214,14 +211,14 @@ public final class PullRequestEnricher {
       throw e;
     } catch (RuntimeException e) {
       remember(repository, moved.keySet());
-      totals.failures.increment();
+      totals.failed();
       log.warn("enriching {} failed: {}", repository, e.toString(), log.isDebugEnabled() ? e : null);
       return listed;
     } finally {
       lock.unlock();
     }
     // outside the repository's lock: reading a full batch takes the locks of the repositories it holds
-    List<Plan> batch;
+    List<EnrichmentPlan> batch;
     while ((batch = takeFullBatch()) != null) {
       read(batch);
     }
@@ -238,7 +235,7 @@ public final class PullRequestEnricher {
    * @throws GitHubAuthenticationException if GitHub rejects the credentials
    */
   public boolean refresh(RepositoryId repository, Set<Integer> numbers) {
-    ReentrantLock lock = lock(repository);
+    ReentrantLock lock = locks.of(repository);
     lock.lock();
     try {
       Map<Integer, PullRequest> snapshots;
@@ -265,13 +262,13 @@ public final class PullRequestEnricher {
           full.add(pr.number());
         }
       }
-      Plan plan = new Plan(repository, targets, snapshots, stored, full);
+      EnrichmentPlan plan = new EnrichmentPlan(repository, targets, snapshots, stored, full);
       record(plan, client.enrich(repository, targets, mode, restReserve), Reading.WEBHOOK);
       return true;
     } catch (GitHubAuthenticationException e) {
       throw e;
     } catch (RuntimeException e) {
-      totals.failures.increment();
+      totals.failed();
       log.warn("re-reading the reviews and CI of {} {} failed; the next pass reads them: {}", repository,
           numbers, e.toString());
       return false;
@@ -321,17 +318,17 @@ public final class PullRequestEnricher {
       }
       snapshots.put(pr.number(), pr);
     }
-    Plan plan = new Plan(repository, targets, snapshots, stored, fullReads);
+    EnrichmentPlan plan = new EnrichmentPlan(repository, targets, snapshots, stored, fullReads);
     if (mode == EnrichmentMode.GRAPHQL && fullReads.isEmpty()) {
       // nothing owed, nothing to read in full: read with other repositories' CI reads
       gather(plan);
       return listed;
     }
-    Found found = record(plan, client.enrich(repository, targets, mode, restReserve), Reading.PASS);
+    FoundChanges found = record(plan, client.enrich(repository, targets, mode, restReserve), Reading.PASS);
     return found.addTo(listed);
   }
 
-  private void gather(Plan plan) {
+  private void gather(EnrichmentPlan plan) {
     synchronized (gathered) {
       gathered.addLast(plan);
       gatheredCount += plan.targets().size();
@@ -339,15 +336,15 @@ public final class PullRequestEnricher {
   }
 
   /** Takes {@link #GATHERED_BATCH} gathered reads if that many are gathered (splitting a repository's); else null. */
-  private List<Plan> takeFullBatch() {
+  private List<EnrichmentPlan> takeFullBatch() {
     synchronized (gathered) {
       if (gatheredCount < GATHERED_BATCH) {
         return null;
       }
-      List<Plan> batch = new ArrayList<>();
+      List<EnrichmentPlan> batch = new ArrayList<>();
       int room = GATHERED_BATCH;
       while (room > 0) {
-        Plan next = gathered.pollFirst();
+        EnrichmentPlan next = gathered.pollFirst();
         if (next.targets().size() > room) {
           batch.add(next.part(0, room));
           gathered.addFirst(next.part(room, next.targets().size()));
@@ -363,15 +360,15 @@ public final class PullRequestEnricher {
   }
 
   /** Reads gathered checks-only reads together, and records what each repository's found. */
-  private void read(List<Plan> plans) {
+  private void read(List<EnrichmentPlan> plans) {
     if (plans.isEmpty()) {
       return;
     }
     Map<RepositoryId, List<EnrichmentTarget>> targets = new LinkedHashMap<>();
-    Map<RepositoryId, Plan> byRepository = new LinkedHashMap<>();
-    for (Plan plan : plans) {
+    Map<RepositoryId, EnrichmentPlan> byRepository = new LinkedHashMap<>();
+    for (EnrichmentPlan plan : plans) {
       targets.computeIfAbsent(plan.repository(), r -> new ArrayList<>()).addAll(plan.targets());
-      byRepository.merge(plan.repository(), plan, Plan::join);
+      byRepository.merge(plan.repository(), plan, EnrichmentPlan::join);
     }
     CombinedEnrichmentResult combined;
     try {
@@ -380,25 +377,24 @@ public final class PullRequestEnricher {
       throw e;
     } catch (RuntimeException e) {
       // checks-only reads owe nothing: the next pass reads CI again
-      totals.failures.increment();
+      totals.failed();
       log.warn("reading the CI state of {} repositories together failed: {}", targets.size(), e.toString(),
           log.isDebugEnabled() ? e : null);
       return;
     }
-    totals.queries.add(combined.graphqlQueries());
-    totals.points.add(combined.graphqlPoints());
-    for (Plan plan : byRepository.values()) {
+    totals.addQueries(combined.graphqlQueries(), combined.graphqlPoints());
+    for (EnrichmentPlan plan : byRepository.values()) {
       EnrichmentResult result = combined.byRepository().get(plan.repository());
       if (result == null) {
         continue;
       }
-      ReentrantLock lock = lock(plan.repository());
+      ReentrantLock lock = locks.of(plan.repository());
       lock.lock();
       try {
-        Found found = record(plan, result, Reading.GATHERED);
-        foundGathered.merge(plan.repository(), found, Found::plus);
+        FoundChanges found = record(plan, result, Reading.GATHERED);
+        foundGathered.merge(plan.repository(), found, FoundChanges::plus);
       } catch (RuntimeException e) {
-        totals.failures.increment();
+        totals.failed();
         log.warn("recording the CI state of {} failed; the next pass reads it again: {}", plan.repository(),
             e.toString(), log.isDebugEnabled() ? e : null);
       } finally {
@@ -422,7 +418,7 @@ public final class PullRequestEnricher {
    * gathered read is recorded after other reads of its repository may have run: a pull request whose stored
    * enrichment changed since the plan was made is left as the later read stored it.
    */
-  private Found record(Plan plan, EnrichmentResult result, Reading reading) {
+  private FoundChanges record(EnrichmentPlan plan, EnrichmentResult result, Reading reading) {
     RepositoryId repository = plan.repository();
     boolean recheck = reading == Reading.GATHERED;
     Map<Integer, PullRequestEnrichment> stored = plan.stored();
@@ -477,15 +473,11 @@ public final class PullRequestEnricher {
       log.info("{}: enrichment of {} pull requests deferred: {}", repository, result.deferred().size(),
           result.deferredReason());
     }
-    return new Found(kinds, result.requests(), result.notModified());
+    return new FoundChanges(kinds, result.requests(), result.notModified());
   }
 
   private static boolean sameRevision(PullRequestEnrichment before, PullRequestEnrichment now) {
     return before == null ? now == null : now != null && now.revision() == before.revision();
-  }
-
-  private ReentrantLock lock(RepositoryId repository) {
-    return locks.computeIfAbsent(repository, r -> new ReentrantLock());
   }
 
   private void apply(RepositoryId repository, List<PullRequestEnrichment> upserts, List<PullRequestChange> changes) {
@@ -500,87 +492,6 @@ public final class PullRequestEnricher {
   private void remember(RepositoryId repository, Set<Integer> numbers) {
     if (!numbers.isEmpty()) {
       pending.computeIfAbsent(repository, r -> ConcurrentHashMap.newKeySet()).addAll(numbers);
-    }
-  }
-
-  /**
-   * The reads of one repository: the targets, the snapshots they were made from, the stored enrichments they
-   * were compared with, and which targets are read in full.
-   */
-  private record Plan(RepositoryId repository, List<EnrichmentTarget> targets, Map<Integer, PullRequest> snapshots,
-      Map<Integer, PullRequestEnrichment> stored, Set<Integer> full) {
-
-    /** The targets from {@code from} (inclusive) to {@code to} (exclusive) of this plan. */
-    Plan part(int from, int to) {
-      return new Plan(repository, targets.subList(from, to), snapshots, stored, full);
-    }
-
-    /** This plan and another part of the same repository's. */
-    Plan join(Plan other) {
-      List<EnrichmentTarget> both = new ArrayList<>(targets);
-      both.addAll(other.targets);
-      Map<Integer, PullRequest> allSnapshots = new HashMap<>(snapshots);
-      allSnapshots.putAll(other.snapshots);
-      Map<Integer, PullRequestEnrichment> allStored = new HashMap<>(stored);
-      allStored.putAll(other.stored);
-      Set<Integer> allFull = new TreeSet<>(full);
-      allFull.addAll(other.full);
-      return new Plan(repository, both, allSnapshots, allStored, allFull);
-    }
-  }
-
-  /** What reads of a repository found: the change counts, REST requests and {@code 304}s. */
-  private record Found(Map<ChangeKind, Integer> kinds, int requests, int notModified) {
-
-    Found plus(Found other) {
-      Map<ChangeKind, Integer> sum = new EnumMap<>(ChangeKind.class);
-      sum.putAll(kinds);
-      other.kinds.forEach((kind, count) -> sum.merge(kind, count, Integer::sum));
-      return new Found(sum, requests + other.requests, notModified + other.notModified);
-    }
-
-    /** The outcome with these changes and requests added. */
-    RepositoryOutcome addTo(RepositoryOutcome outcome) {
-      Map<ChangeKind, Integer> all = new EnumMap<>(ChangeKind.class);
-      all.putAll(outcome.changes());
-      kinds.forEach((kind, count) -> all.merge(kind, count, Integer::sum));
-      return new RepositoryOutcome(outcome.repository(), outcome.status(), outcome.reason(),
-          outcome.pullRequestsSeen(), outcome.pullRequestsSkipped(), all, outcome.requests() + requests,
-          outcome.notModified() + notModified, outcome.elapsed(), outcome.errorType(), outcome.quarantined());
-    }
-  }
-
-  /** Per-pass sums, added to from the repository threads. */
-  private static final class Totals {
-    final LongAdder read = new LongAdder();
-    final LongAdder full = new LongAdder();
-    final LongAdder checks = new LongAdder();
-    final LongAdder requests = new LongAdder();
-    final LongAdder notModified = new LongAdder();
-    final LongAdder queries = new LongAdder();
-    final LongAdder points = new LongAdder();
-    final LongAdder failures = new LongAdder();
-    final Map<String, Integer> deferred = new ConcurrentHashMap<>();
-
-    void add(RepositoryId repository, EnrichmentResult result, int fullReads, int checksReads) {
-      read.add(result.enrichments().size());
-      full.add(fullReads);
-      checks.add(checksReads);
-      requests.add(result.requests());
-      notModified.add(result.notModified());
-      queries.add(result.graphqlQueries());
-      points.add(result.graphqlPoints());
-      if (!result.deferred().isEmpty()) {
-        deferred.merge(repository.fullName(), result.deferred().size(), Integer::sum);
-      }
-    }
-
-    synchronized EnrichmentReport drain() {
-      EnrichmentReport report = new EnrichmentReport(read.sumThenReset(), full.sumThenReset(), checks.sumThenReset(),
-          requests.sumThenReset(), notModified.sumThenReset(), queries.sumThenReset(), points.sumThenReset(), new TreeMap<>(deferred),
-          failures.sumThenReset());
-      deferred.clear();
-      return report;
     }
   }
 }
