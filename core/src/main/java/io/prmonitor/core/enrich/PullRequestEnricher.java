@@ -10,12 +10,10 @@ import io.prmonitor.spi.EnrichmentTarget;
 import io.prmonitor.spi.GitHubAuthenticationException;
 import io.prmonitor.spi.GitHubClient;
 import io.prmonitor.spi.PullRequest;
-import io.prmonitor.spi.PullRequestChange;
 import io.prmonitor.spi.PullRequestEnrichment;
 import io.prmonitor.spi.PullRequestStore;
 import io.prmonitor.spi.RepositoryId;
 import io.prmonitor.spi.RepositoryState;
-import io.prmonitor.spi.SyncBatch;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -71,8 +69,6 @@ import org.slf4j.LoggerFactory;
 public final class PullRequestEnricher {
 
   private static final Logger log = LoggerFactory.getLogger(PullRequestEnricher.class);
-  /** Enrichments applied per store transaction. */
-  private static final int APPLY_CHUNK = 100;
   /**
    * Checks-only reads gathered across repositories before they are read together: four queries of the
    * client's largest GraphQL batch (250), and few enough that a batch shrunk by timeouts wastes little on the
@@ -82,13 +78,11 @@ public final class PullRequestEnricher {
 
   private final GitHubClient client;
   private final PullRequestStore store;
-  private final EnrichmentDetector detector;
   private final EnrichmentMode mode;
   private final boolean enrichClosedHistory;
   /** Per repository, the pull requests the list synchronization upserted in the pass under way. */
   private final Map<RepositoryId, Map<Integer, PullRequest>> upserted = new ConcurrentHashMap<>();
-  /** Per repository, pull requests a full read of which was deferred or failed: read in full next time. */
-  private final Map<RepositoryId, Set<Integer>> pending = new ConcurrentHashMap<>();
+  private final DeferredReads deferred = new DeferredReads();
   private final RepositoryLocks locks = new RepositoryLocks();
   /** Checks-only reads gathered across repositories in the pass under way, not yet read. */
   private final Deque<EnrichmentPlan> gathered = new ArrayDeque<>();
@@ -97,6 +91,7 @@ public final class PullRequestEnricher {
   private final Map<RepositoryId, FoundChanges> foundGathered = new ConcurrentHashMap<>();
   private volatile int restReserve;
   private final EnrichmentTotals totals = new EnrichmentTotals();
+  private final EnrichmentRecorder recorder;
 
   /**
    * @param mode {@link EnrichmentMode#GRAPHQL} or {@link EnrichmentMode#REST}
@@ -105,12 +100,13 @@ public final class PullRequestEnricher {
       EnrichmentMode mode, boolean enrichClosedHistory) {
     this.client = Objects.requireNonNull(client, "null client");
     this.store = Objects.requireNonNull(store, "null store");
-    this.detector = Objects.requireNonNull(detector, "null detector");
+    Objects.requireNonNull(detector, "null detector");
     this.mode = Objects.requireNonNull(mode, "null mode");
     if (mode == EnrichmentMode.OFF) {
       throw new IllegalArgumentException("an enricher needs enrichment GRAPHQL or REST, not OFF");
     }
     this.enrichClosedHistory = enrichClosedHistory;
+    this.recorder = new EnrichmentRecorder(store, detector, deferred, totals);
   }
 
   /** Called by the list synchronization with each batch of snapshots it upserted. */
@@ -197,7 +193,7 @@ public final class PullRequestEnricher {
       moved = Map.of();
     }
     if (listed.status() != RepositoryOutcome.Status.DONE) {
-      remember(repository, moved.keySet());
+      deferred.remember(repository, moved.keySet());
       return listed;
     }
     RepositoryOutcome outcome;
@@ -207,10 +203,10 @@ public final class PullRequestEnricher {
       outcome = enrich(repository, state.isBaseline(), moved, listed);
     } catch (GitHubAuthenticationException e) {
       // the snapshots are stored: only this memory says they still owe a full read
-      remember(repository, moved.keySet());
+      deferred.remember(repository, moved.keySet());
       throw e;
     } catch (RuntimeException e) {
-      remember(repository, moved.keySet());
+      deferred.remember(repository, moved.keySet());
       totals.failed();
       log.warn("enriching {} failed: {}", repository, e.toString(), log.isDebugEnabled() ? e : null);
       return listed;
@@ -263,7 +259,8 @@ public final class PullRequestEnricher {
         }
       }
       EnrichmentPlan plan = new EnrichmentPlan(repository, targets, snapshots, stored, full);
-      record(plan, client.enrich(repository, targets, mode, restReserve), Reading.WEBHOOK);
+      recorder.record(plan, client.enrich(repository, targets, mode, restReserve),
+          EnrichmentRecorder.Reading.WEBHOOK);
       return true;
     } catch (GitHubAuthenticationException e) {
       throw e;
@@ -279,7 +276,7 @@ public final class PullRequestEnricher {
 
   private RepositoryOutcome enrich(RepositoryId repository, boolean baseline, Map<Integer, PullRequest> moved,
       RepositoryOutcome listed) {
-    Set<Integer> owed = pending.getOrDefault(repository, Set.of());
+    Set<Integer> owed = deferred.owed(repository);
     Map<Integer, PullRequest> full = new TreeMap<>();
     for (PullRequest pr : moved.values()) {
       if (pr.isOpen() || !baseline || enrichClosedHistory) {
@@ -297,7 +294,7 @@ public final class PullRequestEnricher {
       full.putAll(store.pullRequests(repository, owedElsewhere));
     }
     if (full.isEmpty() && checks.isEmpty()) {
-      pending.remove(repository);
+      deferred.replace(repository, Set.of());
       return listed;
     }
     List<Integer> numbers = new ArrayList<>(full.keySet());
@@ -324,7 +321,8 @@ public final class PullRequestEnricher {
       gather(plan);
       return listed;
     }
-    FoundChanges found = record(plan, client.enrich(repository, targets, mode, restReserve), Reading.PASS);
+    FoundChanges found = recorder.record(plan, client.enrich(repository, targets, mode, restReserve),
+        EnrichmentRecorder.Reading.PASS);
     return found.addTo(listed);
   }
 
@@ -391,7 +389,7 @@ public final class PullRequestEnricher {
       ReentrantLock lock = locks.of(plan.repository());
       lock.lock();
       try {
-        FoundChanges found = record(plan, result, Reading.GATHERED);
+        FoundChanges found = recorder.record(plan, result, EnrichmentRecorder.Reading.GATHERED);
         foundGathered.merge(plan.repository(), found, FoundChanges::plus);
       } catch (RuntimeException e) {
         totals.failed();
@@ -400,98 +398,6 @@ public final class PullRequestEnricher {
       } finally {
         lock.unlock();
       }
-    }
-  }
-
-  /** Which read a plan's result comes from, which decides what it does with the deferred full reads it owes. */
-  private enum Reading {
-    /** A repository's reads in a pass: what it still owes replaces what it owed. */
-    PASS,
-    /** Checks-only reads gathered across repositories: they owe nothing, and may be recorded late. */
-    GATHERED,
-    /** A webhook's re-read of a few pull requests: what it read is no longer owed, what it deferred is. */
-    WEBHOOK
-  }
-
-  /**
-   * Detects and stores what a read of a plan found, and returns its change counts and REST requests. A
-   * gathered read is recorded after other reads of its repository may have run: a pull request whose stored
-   * enrichment changed since the plan was made is left as the later read stored it.
-   */
-  private FoundChanges record(EnrichmentPlan plan, EnrichmentResult result, Reading reading) {
-    RepositoryId repository = plan.repository();
-    boolean recheck = reading == Reading.GATHERED;
-    Map<Integer, PullRequestEnrichment> stored = plan.stored();
-    Map<Integer, PullRequestEnrichment> now = recheck
-        ? store.enrichments(repository, result.enrichments().stream().map(PullRequestEnrichment::number).toList())
-        : stored;
-    List<PullRequestEnrichment> upserts = new ArrayList<>();
-    List<PullRequestChange> changes = new ArrayList<>();
-    Map<ChangeKind, Integer> kinds = new EnumMap<>(ChangeKind.class);
-    for (PullRequestEnrichment read : result.enrichments()) {
-      PullRequest pr = plan.snapshots().get(read.number());
-      PullRequestEnrichment before = stored.get(read.number());
-      if (pr == null || recheck && !sameRevision(before, now.get(read.number()))) {
-        continue;
-      }
-      EnrichmentDetector.Result found = detector.detect(repository, before, read, pr.updatedAt());
-      if (!found.unchanged()) {
-        upserts.add(found.store());
-        changes.addAll(found.changes());
-        for (PullRequestChange change : found.changes()) {
-          kinds.merge(change.kind(), 1, Integer::sum);
-        }
-      }
-      if (upserts.size() >= APPLY_CHUNK) {
-        apply(repository, upserts, changes);
-      }
-    }
-    apply(repository, upserts, changes);
-
-    Set<Integer> stillOwed = ConcurrentHashMap.newKeySet();
-    for (Integer number : result.deferred()) {
-      // a deferred checks-only read needs nothing more than the next pass's checks-only read
-      if (plan.full().contains(number)) {
-        stillOwed.add(number);
-      }
-    }
-    if (reading == Reading.PASS) {
-      if (stillOwed.isEmpty()) {
-        pending.remove(repository);
-      } else {
-        pending.put(repository, stillOwed);
-      }
-    } else if (reading == Reading.WEBHOOK) {
-      Set<Integer> owed = pending.get(repository);
-      if (owed != null) {
-        result.enrichments().forEach(read -> owed.remove(read.number()));
-      }
-      remember(repository, stillOwed);
-    }
-    totals.add(repository, result, plan.full().size(), plan.targets().size() - plan.full().size());
-    if (!result.deferred().isEmpty()) {
-      log.info("{}: enrichment of {} pull requests deferred: {}", repository, result.deferred().size(),
-          result.deferredReason());
-    }
-    return new FoundChanges(kinds, result.requests(), result.notModified());
-  }
-
-  private static boolean sameRevision(PullRequestEnrichment before, PullRequestEnrichment now) {
-    return before == null ? now == null : now != null && now.revision() == before.revision();
-  }
-
-  private void apply(RepositoryId repository, List<PullRequestEnrichment> upserts, List<PullRequestChange> changes) {
-    if (upserts.isEmpty() && changes.isEmpty()) {
-      return;
-    }
-    store.apply(new SyncBatch(repository, List.of(), changes, upserts));
-    upserts.clear();
-    changes.clear();
-  }
-
-  private void remember(RepositoryId repository, Set<Integer> numbers) {
-    if (!numbers.isEmpty()) {
-      pending.computeIfAbsent(repository, r -> ConcurrentHashMap.newKeySet()).addAll(numbers);
     }
   }
 }
