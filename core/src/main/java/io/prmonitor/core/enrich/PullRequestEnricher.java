@@ -3,28 +3,19 @@ package io.prmonitor.core.enrich;
 import io.prmonitor.EnrichmentReport;
 import io.prmonitor.core.sync.RepositoryOutcome;
 import io.prmonitor.spi.ChangeKind;
-import io.prmonitor.spi.CombinedEnrichmentResult;
 import io.prmonitor.spi.EnrichmentMode;
-import io.prmonitor.spi.EnrichmentResult;
-import io.prmonitor.spi.EnrichmentTarget;
 import io.prmonitor.spi.GitHubAuthenticationException;
 import io.prmonitor.spi.GitHubClient;
 import io.prmonitor.spi.PullRequest;
-import io.prmonitor.spi.PullRequestEnrichment;
 import io.prmonitor.spi.PullRequestStore;
 import io.prmonitor.spi.RepositoryId;
 import io.prmonitor.spi.RepositoryState;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -64,6 +55,11 @@ import org.slf4j.LoggerFactory;
  * gathered read whose stored enrichment changed since it was gathered is dropped (the later read stands; the
  * next pass reads CI again).
  *
+ * <p>The parts, each in a class of its own: {@link EnrichmentPlanner} chooses what to read,
+ * {@link GatheredReads} reads the gathered checks-only reads together, {@link EnrichmentRecorder} detects and
+ * stores what a read found, {@link DeferredReads} remembers the full reads owed, and {@link RepositoryLocks}
+ * orders the reads of a repository; this class runs them for a pass and for a webhook.
+ *
  * <p>Thread-safe: repositories are enriched concurrently, each by one thread.
  */
 public final class PullRequestEnricher {
@@ -77,21 +73,16 @@ public final class PullRequestEnricher {
   public static final int GATHERED_BATCH = 1_000;
 
   private final GitHubClient client;
-  private final PullRequestStore store;
   private final EnrichmentMode mode;
-  private final boolean enrichClosedHistory;
   /** Per repository, the pull requests the list synchronization upserted in the pass under way. */
   private final Map<RepositoryId, Map<Integer, PullRequest>> upserted = new ConcurrentHashMap<>();
+  private final EnrichmentPlanner planner;
   private final DeferredReads deferred = new DeferredReads();
   private final RepositoryLocks locks = new RepositoryLocks();
-  /** Checks-only reads gathered across repositories in the pass under way, not yet read. */
-  private final Deque<EnrichmentPlan> gathered = new ArrayDeque<>();
-  private int gatheredCount;
-  /** What the gathered reads found in the pass under way, by repository, for {@link #finishPass}. */
-  private final Map<RepositoryId, FoundChanges> foundGathered = new ConcurrentHashMap<>();
-  private volatile int restReserve;
   private final EnrichmentTotals totals = new EnrichmentTotals();
   private final EnrichmentRecorder recorder;
+  private final GatheredReads gathered;
+  private volatile int restReserve;
 
   /**
    * @param mode {@link EnrichmentMode#GRAPHQL} or {@link EnrichmentMode#REST}
@@ -99,14 +90,15 @@ public final class PullRequestEnricher {
   public PullRequestEnricher(GitHubClient client, PullRequestStore store, EnrichmentDetector detector,
       EnrichmentMode mode, boolean enrichClosedHistory) {
     this.client = Objects.requireNonNull(client, "null client");
-    this.store = Objects.requireNonNull(store, "null store");
+    Objects.requireNonNull(store, "null store");
     Objects.requireNonNull(detector, "null detector");
     this.mode = Objects.requireNonNull(mode, "null mode");
     if (mode == EnrichmentMode.OFF) {
       throw new IllegalArgumentException("an enricher needs enrichment GRAPHQL or REST, not OFF");
     }
-    this.enrichClosedHistory = enrichClosedHistory;
+    this.planner = new EnrichmentPlanner(store, enrichClosedHistory);
     this.recorder = new EnrichmentRecorder(store, detector, deferred, totals);
+    this.gathered = new GatheredReads(client, mode, GATHERED_BATCH, recorder, locks, totals);
   }
 
   /** Called by the list synchronization with each batch of snapshots it upserted. */
@@ -128,11 +120,7 @@ public final class PullRequestEnricher {
    */
   public void startPass(int restReserve) {
     this.restReserve = Math.max(0, restReserve);
-    synchronized (gathered) {
-      gathered.clear();
-      gatheredCount = 0;
-    }
-    foundGathered.clear();
+    gathered.clear();
   }
 
   /**
@@ -146,13 +134,7 @@ public final class PullRequestEnricher {
    */
   public List<RepositoryOutcome> finishPass(List<RepositoryOutcome> outcomes,
       Consumer<Map<ChangeKind, Integer>> onChanges) {
-    List<EnrichmentPlan> rest;
-    synchronized (gathered) {
-      rest = new ArrayList<>(gathered);
-      gathered.clear();
-      gatheredCount = 0;
-    }
-    read(rest);
+    Map<RepositoryId, FoundChanges> foundGathered = gathered.finish(restReserve);
     List<RepositoryOutcome> finished = new ArrayList<>(outcomes.size());
     Map<ChangeKind, Integer> added = new EnumMap<>(ChangeKind.class);
     for (RepositoryOutcome outcome : outcomes) {
@@ -164,7 +146,6 @@ public final class PullRequestEnricher {
       found.kinds().forEach((kind, count) -> added.merge(kind, count, Integer::sum));
       finished.add(found.addTo(outcome));
     }
-    foundGathered.clear();
     if (!added.isEmpty()) {
       onChanges.accept(added);
     }
@@ -214,10 +195,7 @@ public final class PullRequestEnricher {
       lock.unlock();
     }
     // outside the repository's lock: reading a full batch takes the locks of the repositories it holds
-    List<EnrichmentPlan> batch;
-    while ((batch = takeFullBatch()) != null) {
-      read(batch);
-    }
+    gathered.readFullBatches(restReserve);
     return outcome;
   }
 
@@ -234,32 +212,14 @@ public final class PullRequestEnricher {
     ReentrantLock lock = locks.of(repository);
     lock.lock();
     try {
-      Map<Integer, PullRequest> snapshots;
-      if (numbers.isEmpty()) {
-        snapshots = new TreeMap<>();
-        store.openPullRequests(repository).forEach(pr -> snapshots.put(pr.number(), pr));
-      } else {
-        snapshots = new TreeMap<>(store.pullRequests(repository, numbers));
-        if (snapshots.size() < numbers.size()) {
-          return false;
-        }
+      EnrichmentPlan plan = planner.forWebhook(repository, numbers);
+      if (plan == null) {
+        return false;
       }
-      if (snapshots.isEmpty()) {
+      if (plan.targets().isEmpty()) {
         return true;
       }
-      Map<Integer, PullRequestEnrichment> stored = store.enrichments(repository, List.copyOf(snapshots.keySet()));
-      List<EnrichmentTarget> targets = new ArrayList<>(snapshots.size());
-      Set<Integer> full = new TreeSet<>();
-      for (PullRequest pr : snapshots.values()) {
-        PullRequestEnrichment known = stored.get(pr.number());
-        boolean checksOnly = numbers.isEmpty() && known != null;
-        targets.add(new EnrichmentTarget(pr.number(), pr.headSha(), checksOnly, known));
-        if (!checksOnly) {
-          full.add(pr.number());
-        }
-      }
-      EnrichmentPlan plan = new EnrichmentPlan(repository, targets, snapshots, stored, full);
-      recorder.record(plan, client.enrich(repository, targets, mode, restReserve),
+      recorder.record(plan, client.enrich(repository, plan.targets(), mode, restReserve),
           EnrichmentRecorder.Reading.WEBHOOK);
       return true;
     } catch (GitHubAuthenticationException e) {
@@ -276,128 +236,18 @@ public final class PullRequestEnricher {
 
   private RepositoryOutcome enrich(RepositoryId repository, boolean baseline, Map<Integer, PullRequest> moved,
       RepositoryOutcome listed) {
-    Set<Integer> owed = deferred.owed(repository);
-    Map<Integer, PullRequest> full = new TreeMap<>();
-    for (PullRequest pr : moved.values()) {
-      if (pr.isOpen() || !baseline || enrichClosedHistory) {
-        full.put(pr.number(), pr);
-      }
-    }
-    Map<Integer, PullRequest> checks = new TreeMap<>();
-    for (PullRequest pr : store.openPullRequests(repository)) {
-      if (!full.containsKey(pr.number())) {
-        checks.put(pr.number(), pr);
-      }
-    }
-    List<Integer> owedElsewhere = owed.stream().filter(n -> !full.containsKey(n) && !checks.containsKey(n)).toList();
-    if (!owedElsewhere.isEmpty()) {
-      full.putAll(store.pullRequests(repository, owedElsewhere));
-    }
-    if (full.isEmpty() && checks.isEmpty()) {
+    EnrichmentPlan plan = planner.forPass(repository, baseline, moved, deferred.owed(repository));
+    if (plan == null) {
       deferred.replace(repository, Set.of());
       return listed;
     }
-    List<Integer> numbers = new ArrayList<>(full.keySet());
-    numbers.addAll(checks.keySet());
-    Map<Integer, PullRequestEnrichment> stored = store.enrichments(repository, numbers);
-    Map<Integer, PullRequest> snapshots = new LinkedHashMap<>(full);
-    List<EnrichmentTarget> targets = new ArrayList<>(numbers.size());
-    for (PullRequest pr : full.values()) {
-      targets.add(new EnrichmentTarget(pr.number(), pr.headSha(), false, stored.get(pr.number())));
-    }
-    Set<Integer> fullReads = new TreeSet<>(full.keySet());
-    for (PullRequest pr : checks.values()) {
-      PullRequestEnrichment known = stored.get(pr.number());
-      boolean checksOnly = known != null && !owed.contains(pr.number());
-      targets.add(new EnrichmentTarget(pr.number(), pr.headSha(), checksOnly, known));
-      if (!checksOnly) {
-        fullReads.add(pr.number());
-      }
-      snapshots.put(pr.number(), pr);
-    }
-    EnrichmentPlan plan = new EnrichmentPlan(repository, targets, snapshots, stored, fullReads);
-    if (mode == EnrichmentMode.GRAPHQL && fullReads.isEmpty()) {
+    if (mode == EnrichmentMode.GRAPHQL && plan.full().isEmpty()) {
       // nothing owed, nothing to read in full: read with other repositories' CI reads
-      gather(plan);
+      gathered.add(plan);
       return listed;
     }
-    FoundChanges found = recorder.record(plan, client.enrich(repository, targets, mode, restReserve),
+    FoundChanges found = recorder.record(plan, client.enrich(repository, plan.targets(), mode, restReserve),
         EnrichmentRecorder.Reading.PASS);
     return found.addTo(listed);
-  }
-
-  private void gather(EnrichmentPlan plan) {
-    synchronized (gathered) {
-      gathered.addLast(plan);
-      gatheredCount += plan.targets().size();
-    }
-  }
-
-  /** Takes {@link #GATHERED_BATCH} gathered reads if that many are gathered (splitting a repository's); else null. */
-  private List<EnrichmentPlan> takeFullBatch() {
-    synchronized (gathered) {
-      if (gatheredCount < GATHERED_BATCH) {
-        return null;
-      }
-      List<EnrichmentPlan> batch = new ArrayList<>();
-      int room = GATHERED_BATCH;
-      while (room > 0) {
-        EnrichmentPlan next = gathered.pollFirst();
-        if (next.targets().size() > room) {
-          batch.add(next.part(0, room));
-          gathered.addFirst(next.part(room, next.targets().size()));
-          room = 0;
-        } else {
-          batch.add(next);
-          room -= next.targets().size();
-        }
-      }
-      gatheredCount -= GATHERED_BATCH;
-      return batch;
-    }
-  }
-
-  /** Reads gathered checks-only reads together, and records what each repository's found. */
-  private void read(List<EnrichmentPlan> plans) {
-    if (plans.isEmpty()) {
-      return;
-    }
-    Map<RepositoryId, List<EnrichmentTarget>> targets = new LinkedHashMap<>();
-    Map<RepositoryId, EnrichmentPlan> byRepository = new LinkedHashMap<>();
-    for (EnrichmentPlan plan : plans) {
-      targets.computeIfAbsent(plan.repository(), r -> new ArrayList<>()).addAll(plan.targets());
-      byRepository.merge(plan.repository(), plan, EnrichmentPlan::join);
-    }
-    CombinedEnrichmentResult combined;
-    try {
-      combined = client.enrich(targets, mode, restReserve);
-    } catch (GitHubAuthenticationException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      // checks-only reads owe nothing: the next pass reads CI again
-      totals.failed();
-      log.warn("reading the CI state of {} repositories together failed: {}", targets.size(), e.toString(),
-          log.isDebugEnabled() ? e : null);
-      return;
-    }
-    totals.addQueries(combined.graphqlQueries(), combined.graphqlPoints());
-    for (EnrichmentPlan plan : byRepository.values()) {
-      EnrichmentResult result = combined.byRepository().get(plan.repository());
-      if (result == null) {
-        continue;
-      }
-      ReentrantLock lock = locks.of(plan.repository());
-      lock.lock();
-      try {
-        FoundChanges found = recorder.record(plan, result, EnrichmentRecorder.Reading.GATHERED);
-        foundGathered.merge(plan.repository(), found, FoundChanges::plus);
-      } catch (RuntimeException e) {
-        totals.failed();
-        log.warn("recording the CI state of {} failed; the next pass reads it again: {}", plan.repository(),
-            e.toString(), log.isDebugEnabled() ? e : null);
-      } finally {
-        lock.unlock();
-      }
-    }
   }
 }
