@@ -3,33 +3,20 @@ package io.prmonitor.core.enrich;
 import io.prmonitor.EnrichmentReport;
 import io.prmonitor.core.sync.RepositoryOutcome;
 import io.prmonitor.spi.ChangeKind;
-import io.prmonitor.spi.CombinedEnrichmentResult;
 import io.prmonitor.spi.EnrichmentMode;
-import io.prmonitor.spi.EnrichmentResult;
-import io.prmonitor.spi.EnrichmentTarget;
 import io.prmonitor.spi.GitHubAuthenticationException;
 import io.prmonitor.spi.GitHubClient;
 import io.prmonitor.spi.PullRequest;
-import io.prmonitor.spi.PullRequestChange;
-import io.prmonitor.spi.PullRequestEnrichment;
 import io.prmonitor.spi.PullRequestStore;
 import io.prmonitor.spi.RepositoryId;
 import io.prmonitor.spi.RepositoryState;
-import io.prmonitor.spi.SyncBatch;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.EnumMap;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -68,13 +55,16 @@ import org.slf4j.LoggerFactory;
  * gathered read whose stored enrichment changed since it was gathered is dropped (the later read stands; the
  * next pass reads CI again).
  *
+ * <p>The parts, each in a class of its own: {@link EnrichmentPlanner} chooses what to read,
+ * {@link GatheredReads} reads the gathered checks-only reads together, {@link EnrichmentRecorder} detects and
+ * stores what a read found, {@link DeferredReads} remembers the full reads owed, and {@link RepositoryLocks}
+ * orders the reads of a repository; this class runs them for a pass and for a webhook.
+ *
  * <p>Thread-safe: repositories are enriched concurrently, each by one thread.
  */
 public final class PullRequestEnricher {
 
   private static final Logger log = LoggerFactory.getLogger(PullRequestEnricher.class);
-  /** Enrichments applied per store transaction. */
-  private static final int APPLY_CHUNK = 100;
   /**
    * Checks-only reads gathered across repositories before they are read together: four queries of the
    * client's largest GraphQL batch (250), and few enough that a batch shrunk by timeouts wastes little on the
@@ -83,23 +73,16 @@ public final class PullRequestEnricher {
   public static final int GATHERED_BATCH = 1_000;
 
   private final GitHubClient client;
-  private final PullRequestStore store;
-  private final EnrichmentDetector detector;
   private final EnrichmentMode mode;
-  private final boolean enrichClosedHistory;
   /** Per repository, the pull requests the list synchronization upserted in the pass under way. */
   private final Map<RepositoryId, Map<Integer, PullRequest>> upserted = new ConcurrentHashMap<>();
-  /** Per repository, pull requests a full read of which was deferred or failed: read in full next time. */
-  private final Map<RepositoryId, Set<Integer>> pending = new ConcurrentHashMap<>();
-  /** Orders the reads of one repository: a pass's, a gathered batch's and a webhook's. */
-  private final Map<RepositoryId, ReentrantLock> locks = new ConcurrentHashMap<>();
-  /** Checks-only reads gathered across repositories in the pass under way, not yet read. */
-  private final Deque<Plan> gathered = new ArrayDeque<>();
-  private int gatheredCount;
-  /** What the gathered reads found in the pass under way, by repository, for {@link #finishPass}. */
-  private final Map<RepositoryId, Found> foundGathered = new ConcurrentHashMap<>();
+  private final EnrichmentPlanner planner;
+  private final DeferredReads deferred = new DeferredReads();
+  private final RepositoryLocks locks = new RepositoryLocks();
+  private final EnrichmentTotals totals = new EnrichmentTotals();
+  private final EnrichmentRecorder recorder;
+  private final GatheredReads gathered;
   private volatile int restReserve;
-  private final Totals totals = new Totals();
 
   /**
    * @param mode {@link EnrichmentMode#GRAPHQL} or {@link EnrichmentMode#REST}
@@ -107,13 +90,15 @@ public final class PullRequestEnricher {
   public PullRequestEnricher(GitHubClient client, PullRequestStore store, EnrichmentDetector detector,
       EnrichmentMode mode, boolean enrichClosedHistory) {
     this.client = Objects.requireNonNull(client, "null client");
-    this.store = Objects.requireNonNull(store, "null store");
-    this.detector = Objects.requireNonNull(detector, "null detector");
+    Objects.requireNonNull(store, "null store");
+    Objects.requireNonNull(detector, "null detector");
     this.mode = Objects.requireNonNull(mode, "null mode");
     if (mode == EnrichmentMode.OFF) {
       throw new IllegalArgumentException("an enricher needs enrichment GRAPHQL or REST, not OFF");
     }
-    this.enrichClosedHistory = enrichClosedHistory;
+    this.planner = new EnrichmentPlanner(store, enrichClosedHistory);
+    this.recorder = new EnrichmentRecorder(store, detector, deferred, totals);
+    this.gathered = new GatheredReads(client, mode, GATHERED_BATCH, recorder, locks, totals);
   }
 
   /** Called by the list synchronization with each batch of snapshots it upserted. */
@@ -135,11 +120,7 @@ public final class PullRequestEnricher {
    */
   public void startPass(int restReserve) {
     this.restReserve = Math.max(0, restReserve);
-    synchronized (gathered) {
-      gathered.clear();
-      gatheredCount = 0;
-    }
-    foundGathered.clear();
+    gathered.clear();
   }
 
   /**
@@ -153,25 +134,18 @@ public final class PullRequestEnricher {
    */
   public List<RepositoryOutcome> finishPass(List<RepositoryOutcome> outcomes,
       Consumer<Map<ChangeKind, Integer>> onChanges) {
-    List<Plan> rest;
-    synchronized (gathered) {
-      rest = new ArrayList<>(gathered);
-      gathered.clear();
-      gatheredCount = 0;
-    }
-    read(rest);
+    Map<RepositoryId, FoundChanges> foundGathered = gathered.finish(restReserve);
     List<RepositoryOutcome> finished = new ArrayList<>(outcomes.size());
     Map<ChangeKind, Integer> added = new EnumMap<>(ChangeKind.class);
     for (RepositoryOutcome outcome : outcomes) {
-      Found found = foundGathered.remove(outcome.repository());
+      FoundChanges found = foundGathered.remove(outcome.repository());
       if (found == null) {
         finished.add(outcome);
         continue;
       }
-      found.kinds.forEach((kind, count) -> added.merge(kind, count, Integer::sum));
+      found.kinds().forEach((kind, count) -> added.merge(kind, count, Integer::sum));
       finished.add(found.addTo(outcome));
     }
-    foundGathered.clear();
     if (!added.isEmpty()) {
       onChanges.accept(added);
     }
@@ -200,31 +174,28 @@ public final class PullRequestEnricher {
       moved = Map.of();
     }
     if (listed.status() != RepositoryOutcome.Status.DONE) {
-      remember(repository, moved.keySet());
+      deferred.remember(repository, moved.keySet());
       return listed;
     }
     RepositoryOutcome outcome;
-    ReentrantLock lock = lock(repository);
+    ReentrantLock lock = locks.of(repository);
     lock.lock();
     try {
       outcome = enrich(repository, state.isBaseline(), moved, listed);
     } catch (GitHubAuthenticationException e) {
       // the snapshots are stored: only this memory says they still owe a full read
-      remember(repository, moved.keySet());
+      deferred.remember(repository, moved.keySet());
       throw e;
     } catch (RuntimeException e) {
-      remember(repository, moved.keySet());
-      totals.failures.increment();
+      deferred.remember(repository, moved.keySet());
+      totals.failed();
       log.warn("enriching {} failed: {}", repository, e.toString(), log.isDebugEnabled() ? e : null);
       return listed;
     } finally {
       lock.unlock();
     }
     // outside the repository's lock: reading a full batch takes the locks of the repositories it holds
-    List<Plan> batch;
-    while ((batch = takeFullBatch()) != null) {
-      read(batch);
-    }
+    gathered.readFullBatches(restReserve);
     return outcome;
   }
 
@@ -238,40 +209,23 @@ public final class PullRequestEnricher {
    * @throws GitHubAuthenticationException if GitHub rejects the credentials
    */
   public boolean refresh(RepositoryId repository, Set<Integer> numbers) {
-    ReentrantLock lock = lock(repository);
+    ReentrantLock lock = locks.of(repository);
     lock.lock();
     try {
-      Map<Integer, PullRequest> snapshots;
-      if (numbers.isEmpty()) {
-        snapshots = new TreeMap<>();
-        store.openPullRequests(repository).forEach(pr -> snapshots.put(pr.number(), pr));
-      } else {
-        snapshots = new TreeMap<>(store.pullRequests(repository, numbers));
-        if (snapshots.size() < numbers.size()) {
-          return false;
-        }
+      EnrichmentPlan plan = planner.forWebhook(repository, numbers);
+      if (plan == null) {
+        return false;
       }
-      if (snapshots.isEmpty()) {
+      if (plan.targets().isEmpty()) {
         return true;
       }
-      Map<Integer, PullRequestEnrichment> stored = store.enrichments(repository, List.copyOf(snapshots.keySet()));
-      List<EnrichmentTarget> targets = new ArrayList<>(snapshots.size());
-      Set<Integer> full = new TreeSet<>();
-      for (PullRequest pr : snapshots.values()) {
-        PullRequestEnrichment known = stored.get(pr.number());
-        boolean checksOnly = numbers.isEmpty() && known != null;
-        targets.add(new EnrichmentTarget(pr.number(), pr.headSha(), checksOnly, known));
-        if (!checksOnly) {
-          full.add(pr.number());
-        }
-      }
-      Plan plan = new Plan(repository, targets, snapshots, stored, full);
-      record(plan, client.enrich(repository, targets, mode, restReserve), Reading.WEBHOOK);
+      recorder.record(plan, client.enrich(repository, plan.targets(), mode, restReserve),
+          EnrichmentRecorder.Reading.WEBHOOK);
       return true;
     } catch (GitHubAuthenticationException e) {
       throw e;
     } catch (RuntimeException e) {
-      totals.failures.increment();
+      totals.failed();
       log.warn("re-reading the reviews and CI of {} {} failed; the next pass reads them: {}", repository,
           numbers, e.toString());
       return false;
@@ -282,305 +236,18 @@ public final class PullRequestEnricher {
 
   private RepositoryOutcome enrich(RepositoryId repository, boolean baseline, Map<Integer, PullRequest> moved,
       RepositoryOutcome listed) {
-    Set<Integer> owed = pending.getOrDefault(repository, Set.of());
-    Map<Integer, PullRequest> full = new TreeMap<>();
-    for (PullRequest pr : moved.values()) {
-      if (pr.isOpen() || !baseline || enrichClosedHistory) {
-        full.put(pr.number(), pr);
-      }
-    }
-    Map<Integer, PullRequest> checks = new TreeMap<>();
-    for (PullRequest pr : store.openPullRequests(repository)) {
-      if (!full.containsKey(pr.number())) {
-        checks.put(pr.number(), pr);
-      }
-    }
-    List<Integer> owedElsewhere = owed.stream().filter(n -> !full.containsKey(n) && !checks.containsKey(n)).toList();
-    if (!owedElsewhere.isEmpty()) {
-      full.putAll(store.pullRequests(repository, owedElsewhere));
-    }
-    if (full.isEmpty() && checks.isEmpty()) {
-      pending.remove(repository);
+    EnrichmentPlan plan = planner.forPass(repository, baseline, moved, deferred.owed(repository));
+    if (plan == null) {
+      deferred.replace(repository, Set.of());
       return listed;
     }
-    List<Integer> numbers = new ArrayList<>(full.keySet());
-    numbers.addAll(checks.keySet());
-    Map<Integer, PullRequestEnrichment> stored = store.enrichments(repository, numbers);
-    Map<Integer, PullRequest> snapshots = new LinkedHashMap<>(full);
-    List<EnrichmentTarget> targets = new ArrayList<>(numbers.size());
-    for (PullRequest pr : full.values()) {
-      targets.add(new EnrichmentTarget(pr.number(), pr.headSha(), false, stored.get(pr.number())));
-    }
-    Set<Integer> fullReads = new TreeSet<>(full.keySet());
-    for (PullRequest pr : checks.values()) {
-      PullRequestEnrichment known = stored.get(pr.number());
-      boolean checksOnly = known != null && !owed.contains(pr.number());
-      targets.add(new EnrichmentTarget(pr.number(), pr.headSha(), checksOnly, known));
-      if (!checksOnly) {
-        fullReads.add(pr.number());
-      }
-      snapshots.put(pr.number(), pr);
-    }
-    Plan plan = new Plan(repository, targets, snapshots, stored, fullReads);
-    if (mode == EnrichmentMode.GRAPHQL && fullReads.isEmpty()) {
+    if (mode == EnrichmentMode.GRAPHQL && plan.full().isEmpty()) {
       // nothing owed, nothing to read in full: read with other repositories' CI reads
-      gather(plan);
+      gathered.add(plan);
       return listed;
     }
-    Found found = record(plan, client.enrich(repository, targets, mode, restReserve), Reading.PASS);
+    FoundChanges found = recorder.record(plan, client.enrich(repository, plan.targets(), mode, restReserve),
+        EnrichmentRecorder.Reading.PASS);
     return found.addTo(listed);
-  }
-
-  private void gather(Plan plan) {
-    synchronized (gathered) {
-      gathered.addLast(plan);
-      gatheredCount += plan.targets().size();
-    }
-  }
-
-  /** Takes {@link #GATHERED_BATCH} gathered reads if that many are gathered (splitting a repository's); else null. */
-  private List<Plan> takeFullBatch() {
-    synchronized (gathered) {
-      if (gatheredCount < GATHERED_BATCH) {
-        return null;
-      }
-      List<Plan> batch = new ArrayList<>();
-      int room = GATHERED_BATCH;
-      while (room > 0) {
-        Plan next = gathered.pollFirst();
-        if (next.targets().size() > room) {
-          batch.add(next.part(0, room));
-          gathered.addFirst(next.part(room, next.targets().size()));
-          room = 0;
-        } else {
-          batch.add(next);
-          room -= next.targets().size();
-        }
-      }
-      gatheredCount -= GATHERED_BATCH;
-      return batch;
-    }
-  }
-
-  /** Reads gathered checks-only reads together, and records what each repository's found. */
-  private void read(List<Plan> plans) {
-    if (plans.isEmpty()) {
-      return;
-    }
-    Map<RepositoryId, List<EnrichmentTarget>> targets = new LinkedHashMap<>();
-    Map<RepositoryId, Plan> byRepository = new LinkedHashMap<>();
-    for (Plan plan : plans) {
-      targets.computeIfAbsent(plan.repository(), r -> new ArrayList<>()).addAll(plan.targets());
-      byRepository.merge(plan.repository(), plan, Plan::join);
-    }
-    CombinedEnrichmentResult combined;
-    try {
-      combined = client.enrich(targets, mode, restReserve);
-    } catch (GitHubAuthenticationException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      // checks-only reads owe nothing: the next pass reads CI again
-      totals.failures.increment();
-      log.warn("reading the CI state of {} repositories together failed: {}", targets.size(), e.toString(),
-          log.isDebugEnabled() ? e : null);
-      return;
-    }
-    totals.queries.add(combined.graphqlQueries());
-    totals.points.add(combined.graphqlPoints());
-    for (Plan plan : byRepository.values()) {
-      EnrichmentResult result = combined.byRepository().get(plan.repository());
-      if (result == null) {
-        continue;
-      }
-      ReentrantLock lock = lock(plan.repository());
-      lock.lock();
-      try {
-        Found found = record(plan, result, Reading.GATHERED);
-        foundGathered.merge(plan.repository(), found, Found::plus);
-      } catch (RuntimeException e) {
-        totals.failures.increment();
-        log.warn("recording the CI state of {} failed; the next pass reads it again: {}", plan.repository(),
-            e.toString(), log.isDebugEnabled() ? e : null);
-      } finally {
-        lock.unlock();
-      }
-    }
-  }
-
-  /** Which read a plan's result comes from, which decides what it does with the deferred full reads it owes. */
-  private enum Reading {
-    /** A repository's reads in a pass: what it still owes replaces what it owed. */
-    PASS,
-    /** Checks-only reads gathered across repositories: they owe nothing, and may be recorded late. */
-    GATHERED,
-    /** A webhook's re-read of a few pull requests: what it read is no longer owed, what it deferred is. */
-    WEBHOOK
-  }
-
-  /**
-   * Detects and stores what a read of a plan found, and returns its change counts and REST requests. A
-   * gathered read is recorded after other reads of its repository may have run: a pull request whose stored
-   * enrichment changed since the plan was made is left as the later read stored it.
-   */
-  private Found record(Plan plan, EnrichmentResult result, Reading reading) {
-    RepositoryId repository = plan.repository();
-    boolean recheck = reading == Reading.GATHERED;
-    Map<Integer, PullRequestEnrichment> stored = plan.stored();
-    Map<Integer, PullRequestEnrichment> now = recheck
-        ? store.enrichments(repository, result.enrichments().stream().map(PullRequestEnrichment::number).toList())
-        : stored;
-    List<PullRequestEnrichment> upserts = new ArrayList<>();
-    List<PullRequestChange> changes = new ArrayList<>();
-    Map<ChangeKind, Integer> kinds = new EnumMap<>(ChangeKind.class);
-    for (PullRequestEnrichment read : result.enrichments()) {
-      PullRequest pr = plan.snapshots().get(read.number());
-      PullRequestEnrichment before = stored.get(read.number());
-      if (pr == null || recheck && !sameRevision(before, now.get(read.number()))) {
-        continue;
-      }
-      EnrichmentDetector.Result found = detector.detect(repository, before, read, pr.updatedAt());
-      if (!found.unchanged()) {
-        upserts.add(found.store());
-        changes.addAll(found.changes());
-        for (PullRequestChange change : found.changes()) {
-          kinds.merge(change.kind(), 1, Integer::sum);
-        }
-      }
-      if (upserts.size() >= APPLY_CHUNK) {
-        apply(repository, upserts, changes);
-      }
-    }
-    apply(repository, upserts, changes);
-
-    Set<Integer> stillOwed = ConcurrentHashMap.newKeySet();
-    for (Integer number : result.deferred()) {
-      // a deferred checks-only read needs nothing more than the next pass's checks-only read
-      if (plan.full().contains(number)) {
-        stillOwed.add(number);
-      }
-    }
-    if (reading == Reading.PASS) {
-      if (stillOwed.isEmpty()) {
-        pending.remove(repository);
-      } else {
-        pending.put(repository, stillOwed);
-      }
-    } else if (reading == Reading.WEBHOOK) {
-      Set<Integer> owed = pending.get(repository);
-      if (owed != null) {
-        result.enrichments().forEach(read -> owed.remove(read.number()));
-      }
-      remember(repository, stillOwed);
-    }
-    totals.add(repository, result, plan.full().size(), plan.targets().size() - plan.full().size());
-    if (!result.deferred().isEmpty()) {
-      log.info("{}: enrichment of {} pull requests deferred: {}", repository, result.deferred().size(),
-          result.deferredReason());
-    }
-    return new Found(kinds, result.requests(), result.notModified());
-  }
-
-  private static boolean sameRevision(PullRequestEnrichment before, PullRequestEnrichment now) {
-    return before == null ? now == null : now != null && now.revision() == before.revision();
-  }
-
-  private ReentrantLock lock(RepositoryId repository) {
-    return locks.computeIfAbsent(repository, r -> new ReentrantLock());
-  }
-
-  private void apply(RepositoryId repository, List<PullRequestEnrichment> upserts, List<PullRequestChange> changes) {
-    if (upserts.isEmpty() && changes.isEmpty()) {
-      return;
-    }
-    store.apply(new SyncBatch(repository, List.of(), changes, upserts));
-    upserts.clear();
-    changes.clear();
-  }
-
-  private void remember(RepositoryId repository, Set<Integer> numbers) {
-    if (!numbers.isEmpty()) {
-      pending.computeIfAbsent(repository, r -> ConcurrentHashMap.newKeySet()).addAll(numbers);
-    }
-  }
-
-  /**
-   * The reads of one repository: the targets, the snapshots they were made from, the stored enrichments they
-   * were compared with, and which targets are read in full.
-   */
-  private record Plan(RepositoryId repository, List<EnrichmentTarget> targets, Map<Integer, PullRequest> snapshots,
-      Map<Integer, PullRequestEnrichment> stored, Set<Integer> full) {
-
-    /** The targets from {@code from} (inclusive) to {@code to} (exclusive) of this plan. */
-    Plan part(int from, int to) {
-      return new Plan(repository, targets.subList(from, to), snapshots, stored, full);
-    }
-
-    /** This plan and another part of the same repository's. */
-    Plan join(Plan other) {
-      List<EnrichmentTarget> both = new ArrayList<>(targets);
-      both.addAll(other.targets);
-      Map<Integer, PullRequest> allSnapshots = new HashMap<>(snapshots);
-      allSnapshots.putAll(other.snapshots);
-      Map<Integer, PullRequestEnrichment> allStored = new HashMap<>(stored);
-      allStored.putAll(other.stored);
-      Set<Integer> allFull = new TreeSet<>(full);
-      allFull.addAll(other.full);
-      return new Plan(repository, both, allSnapshots, allStored, allFull);
-    }
-  }
-
-  /** What reads of a repository found: the change counts, REST requests and {@code 304}s. */
-  private record Found(Map<ChangeKind, Integer> kinds, int requests, int notModified) {
-
-    Found plus(Found other) {
-      Map<ChangeKind, Integer> sum = new EnumMap<>(ChangeKind.class);
-      sum.putAll(kinds);
-      other.kinds.forEach((kind, count) -> sum.merge(kind, count, Integer::sum));
-      return new Found(sum, requests + other.requests, notModified + other.notModified);
-    }
-
-    /** The outcome with these changes and requests added. */
-    RepositoryOutcome addTo(RepositoryOutcome outcome) {
-      Map<ChangeKind, Integer> all = new EnumMap<>(ChangeKind.class);
-      all.putAll(outcome.changes());
-      kinds.forEach((kind, count) -> all.merge(kind, count, Integer::sum));
-      return new RepositoryOutcome(outcome.repository(), outcome.status(), outcome.reason(),
-          outcome.pullRequestsSeen(), outcome.pullRequestsSkipped(), all, outcome.requests() + requests,
-          outcome.notModified() + notModified, outcome.elapsed(), outcome.errorType(), outcome.quarantined());
-    }
-  }
-
-  /** Per-pass sums, added to from the repository threads. */
-  private static final class Totals {
-    final LongAdder read = new LongAdder();
-    final LongAdder full = new LongAdder();
-    final LongAdder checks = new LongAdder();
-    final LongAdder requests = new LongAdder();
-    final LongAdder notModified = new LongAdder();
-    final LongAdder queries = new LongAdder();
-    final LongAdder points = new LongAdder();
-    final LongAdder failures = new LongAdder();
-    final Map<String, Integer> deferred = new ConcurrentHashMap<>();
-
-    void add(RepositoryId repository, EnrichmentResult result, int fullReads, int checksReads) {
-      read.add(result.enrichments().size());
-      full.add(fullReads);
-      checks.add(checksReads);
-      requests.add(result.requests());
-      notModified.add(result.notModified());
-      queries.add(result.graphqlQueries());
-      points.add(result.graphqlPoints());
-      if (!result.deferred().isEmpty()) {
-        deferred.merge(repository.fullName(), result.deferred().size(), Integer::sum);
-      }
-    }
-
-    synchronized EnrichmentReport drain() {
-      EnrichmentReport report = new EnrichmentReport(read.sumThenReset(), full.sumThenReset(), checks.sumThenReset(),
-          requests.sumThenReset(), notModified.sumThenReset(), queries.sumThenReset(), points.sumThenReset(), new TreeMap<>(deferred),
-          failures.sumThenReset());
-      deferred.clear();
-      return report;
-    }
   }
 }
