@@ -49,8 +49,12 @@ import org.slf4j.MDC;
  *   <li><b>per repository</b>, on {@link RepositoryWorkers}' threads under the pass deadline and defer rules:
  *       <b>list pages</b> newest-updated first down to the cursor ({@link RepositorySynchronizer}), <b>detect</b>
  *       each pull request's changes and <b>upsert + outbox</b> each page in one transaction
- *       ({@code PageApplier}, {@link ChangeDetector}), then <b>enrich</b> what moved
- *       ({@link PullRequestEnricher}, when enrichment is on);</li>
+ *       ({@code PageApplier}, {@link ChangeDetector}), then <b>enrich</b> ({@link PullRequestEnricher}, when
+ *       enrichment is on): what moved is read in full, the CI state of the open pull requests again; with
+ *       GraphQL a repository with nothing to read in full leaves its CI reads to be read with other
+ *       repositories';</li>
+ *   <li><b>finish enrichment</b>: the CI reads gathered across repositories are read, a query per batch, and
+ *       their changes added to their repositories' outcomes ({@link PullRequestEnricher#finishPass});</li>
  *   <li><b>deliver</b> the outbox's pending changes to the listeners ({@link ChangeDelivery});</li>
  *   <li><b>report</b>: the {@link RunReport}, logged as one JSON line and handed to the progress listeners.</li>
  * </ol>
@@ -240,7 +244,8 @@ final class PRProcessor {
 
   /** What re-reads the enrichment of pull requests that review, comment and CI webhooks name. */
   EnrichmentHook enrichmentHook() {
-    return enricher == null ? EnrichmentHook.NONE : enricher::refresh;
+    return enricher == null ? EnrichmentHook.NONE
+        : (repository, numbers) -> enricher.refresh(repository, numbers, metrics::changes);
   }
 
   /** The repository the monitor watches under this name (compared case-insensitively), or null. */

@@ -51,9 +51,10 @@ import org.slf4j.LoggerFactory;
  * open one is still read, in full if it has no enrichment, a closed one only when it changes again).
  *
  * <p>Webhook events about reviews, comments and CI {@link #refresh} the pull requests they name between passes.
- * The reads of one repository never overlap within a monitor: a lock per repository orders them, and a
- * gathered read whose stored enrichment changed since it was gathered is dropped (the later read stands; the
- * next pass reads CI again).
+ * What the reads of one repository record never overlaps within a monitor: a lock per repository orders the
+ * recordings (a pass's and a webhook's reads also hold it while they read; a gathered read, which spans
+ * repositories, reads without it), and a gathered read whose stored enrichment changed since it was gathered
+ * is dropped (the later read stands; the next pass reads CI again).
  *
  * <p>The parts, each in a class of its own: {@link EnrichmentPlanner} chooses what to read,
  * {@link GatheredReads} reads the gathered checks-only reads together, {@link EnrichmentRecorder} detects and
@@ -203,12 +204,15 @@ public final class PullRequestEnricher {
    * Re-reads the review and CI state of pull requests a webhook event named, and records what changed (the
    * caller delivers it). Each named pull request is read in full; with no number (a commit status names a
    * commit, not a pull request) the CI state of every open pull request of the repository is read again.
+   * What it reads and spends is counted in the next pass's {@link EnrichmentReport}.
    *
+   * @param onChanges told the change counts the re-read recorded (for the monitor's change meter)
    * @return false if a named pull request is not stored yet (a re-read of the list must find it first), or
    *     the reads failed; true when they were recorded
    * @throws GitHubAuthenticationException if GitHub rejects the credentials
    */
-  public boolean refresh(RepositoryId repository, Set<Integer> numbers) {
+  public boolean refresh(RepositoryId repository, Set<Integer> numbers,
+      Consumer<Map<ChangeKind, Integer>> onChanges) {
     ReentrantLock lock = locks.of(repository);
     lock.lock();
     try {
@@ -219,8 +223,9 @@ public final class PullRequestEnricher {
       if (plan.targets().isEmpty()) {
         return true;
       }
-      recorder.record(plan, client.enrich(repository, plan.targets(), mode, restReserve),
+      FoundChanges found = recorder.record(plan, client.enrich(repository, plan.targets(), mode, restReserve),
           EnrichmentRecorder.Reading.WEBHOOK);
+      onChanges.accept(found.kinds());
       return true;
     } catch (GitHubAuthenticationException e) {
       throw e;
