@@ -299,6 +299,8 @@ public final class HttpGitHubClient implements GitHubClient {
    * adapting to timeouts); what the GraphQL budget cannot pay is read through REST. {@link EnrichmentMode#REST}:
    * through {@link RestEnricher} (per pull request, conditional on the entity tags kept with the stored
    * enrichment); what the REST budget cannot pay above {@code restReserve} is deferred.
+   *
+   * @throws GitHubException if GraphQL answered an error for the repository, or a batch failed after the retries
    */
   @Override
   public EnrichmentResult enrich(RepositoryId repository, List<EnrichmentTarget> targets, EnrichmentMode mode,
@@ -317,6 +319,9 @@ public final class HttpGitHubClient implements GitHubClient {
     List<EnrichmentTarget> viaRest = mode == EnrichmentMode.REST ? targets
         : graphql.enrich(Map.of(repository, targets), tally, Map.of(repository, tally))
             .getOrDefault(repository, List.of());
+    if (tally.failure() != null) {
+      throw tally.failure(); // the only repository asked for failed: the call fails, as it always has
+    }
     if (!viaRest.isEmpty()) {
       rest.enrich(repository, viaRest, tally);
     }
@@ -330,6 +335,12 @@ public final class HttpGitHubClient implements GitHubClient {
    * shrunk on timeouts as {@link #enrich(RepositoryId, List, EnrichmentMode, int)} does; what the GraphQL budget
    * cannot pay is read through REST, repository by repository. {@link EnrichmentMode#REST} reads each repository
    * on its own.
+   *
+   * <p>A GraphQL error for one repository (its {@code path} starts at the repository's alias, e.g. {@code
+   * FORBIDDEN} under SAML enforcement or an IP allow list) defers that repository's pull requests, the reason
+   * naming the error, and the other repositories of the query keep what they read. A batch that fails as a whole
+   * defers its pull requests and those of every batch after it; what earlier batches read, and the queries and
+   * points spent, are kept. Either way the next pass reads what was deferred.
    */
   @Override
   public CombinedEnrichmentResult enrich(Map<RepositoryId, List<EnrichmentTarget>> targets, EnrichmentMode mode,

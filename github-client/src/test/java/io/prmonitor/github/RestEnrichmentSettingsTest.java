@@ -29,8 +29,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The per-pull-request settings of REST enrichment change what it does: {@code maxConcurrentPrsPerRepo} bounds
- * the pull requests read at once, {@code enableCaching} makes re-reads conditional (free {@code 304}s) and
- * {@code cacheTtl} ends a cached response's use, and every lookup reaches the listener as a hit or a miss.
+ * the pull requests read at once, {@code enableCaching} keeps responses in memory so that re-reads are
+ * conditional on them (free {@code 304}s) even with nothing stored, {@code cacheTtl} ends a cached response's use,
+ * and every lookup of the cache reaches the listener as a hit or a miss. The entity tags kept with stored
+ * enrichments are sent whether the cache is on or off.
  */
 class RestEnrichmentSettingsTest {
 
@@ -145,20 +147,29 @@ class RestEnrichmentSettingsTest {
   }
 
   @Test
-  void enableCaching_off_sendsNoEntityTagAndCountsNoLookup() {
+  void enableCaching_off_reReadsWithoutTheCache_butStillConditionallyOnTheStoredEntityTags() {
     GitHubSimulator sim = simulator();
     HttpGitHubClient client = client(sim.baseUrl(), b -> b.enableCaching(false));
     RepositoryId repo = sim.repositories().get(0);
     EnrichmentResult first = client.enrich(repo, unstored(sim), EnrichmentMode.REST, 0);
-    // even an entity tag kept with the stored enrichment is not sent
-    List<EnrichmentTarget> stored = first.enrichments().stream()
-        .map(e -> new EnrichmentTarget(e.number(), e.headSha(), false, e)).toList();
     sim.resetStats();
 
+    // within the cache's TTL, but there is no cache: with nothing stored, every GET is charged
+    EnrichmentResult uncached = client.enrich(repo, unstored(sim), EnrichmentMode.REST, 0);
+
+    assertThat(uncached.notModified()).isZero();
+    assertThat(sim.stats().charged()).isEqualTo(5 * 4);
+    sim.resetStats();
+    List<EnrichmentTarget> stored = first.enrichments().stream()
+        .map(e -> new EnrichmentTarget(e.number(), e.headSha(), false, e)).toList();
+
+    // the entity tags kept with the stored enrichments are sent all the same: free 304s
     EnrichmentResult again = client.enrich(repo, stored, EnrichmentMode.REST, 0);
 
-    assertThat(again.notModified()).isZero();
-    assertThat(sim.stats().charged()).isEqualTo(5 * 4);
+    assertThat(again.notModified()).isEqualTo(again.requests()).isEqualTo(5 * 4);
+    assertThat(sim.stats().charged()).isZero();
+    assertThat(again.enrichments()).containsExactlyInAnyOrderElementsOf(first.enrichments());
+    // the cache meter counts lookups of the cache only
     assertThat(hits.get() + misses.get()).isZero();
   }
 

@@ -71,7 +71,8 @@ public interface GitHubClient extends AutoCloseable {
    * EnrichmentMode, int)} does for one: a client that can read several repositories in one
    * request (one GraphQL query, which costs at least a point however little it reads) does so, which is what
    * keeps re-reading the CI state of a fleet's open pull requests cheap. The default reads each repository on
-   * its own.
+   * its own. A client that reads several repositories in one request defers, rather than throws, what fails for
+   * one of them, so that the others keep what they read ({@link EnrichmentResult#deferredReason} names the error).
    *
    * @param targets the pull requests of each repository, each read once
    * @throws IllegalArgumentException for {@link EnrichmentMode#OFF}

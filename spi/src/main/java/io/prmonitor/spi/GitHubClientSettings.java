@@ -26,8 +26,9 @@ import java.util.Objects;
  * @param retryMaxAttempts how many times one request may be tried in all, the first try included
  * @param retryBackoffFactor the factor between successive retry delays
  * @param retryInitialDelay the delay before the first retry (jitter is added); positive, at most 1 day
- * @param enableCaching whether per-pull-request responses are cached for conditional re-requests
- * @param cacheTtl how long a cached response is kept
+ * @param enableCaching whether per-pull-request responses are kept in memory for conditional re-requests;
+ *     the entity tags kept with stored enrichments are sent either way
+ * @param cacheTtl how long a response is kept in the in-memory cache
  * @param rateLimitReserve requests per credential that are never spent; a request that would dip into
  *     them is refused with {@link RateLimitExceededException} so the caller defers instead
  * @param serverTimeBudget summed response time (to the response headers) GitHub allows per

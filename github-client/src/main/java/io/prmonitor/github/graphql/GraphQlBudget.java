@@ -2,6 +2,7 @@ package io.prmonitor.github.graphql;
 
 import io.prmonitor.github.ratelimit.Sleeper;
 import io.prmonitor.github.ratelimit.Ticker;
+import io.prmonitor.spi.RateLimitStatus;
 import java.net.http.HttpHeaders;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,11 +19,15 @@ final class GraphQlBudget {
 
   /** GitHub's secondary limit on GraphQL points per minute (a query costs 1, a mutation 5). */
   static final int POINTS_PER_MINUTE = 2_000;
+  /** The label of the statuses compared by {@link RateLimitStatus#supersedes}. */
+  private static final String RESOURCE = "graphql";
 
   private final Clock clock;
   private final ReentrantLock lock = new ReentrantLock();
   private int remaining = -1;
   private Instant resetAt;
+  /** Whether {@link #resetAt} is {@link #exhausted}'s guess rather than what GitHub reported. */
+  private boolean resetGuessed;
 
   GraphQlBudget(Clock clock) {
     this.clock = clock;
@@ -44,19 +49,25 @@ final class GraphQlBudget {
     }
   }
 
-  /** Takes in what an answer's {@code rateLimit} said; nulls are ignored. */
+  /**
+   * Takes in what an answer's {@code rateLimit} said; a null {@code left} is ignored. The merge rule is
+   * {@link RateLimitStatus#supersedes}, REST's: a later reset wins, and within one window the lower figure (answers
+   * arrive out of order, so an earlier reset is an older answer's and changes nothing). Without a reset, or over
+   * a reset only guessed after {@code RATE_LIMITED}, what the answer says is taken as GitHub's word.
+   */
   void observe(Integer left, Instant reset) {
     if (left == null) {
       return;
     }
     lock.lock();
     try {
-      // within one window the lower figure is the later one
-      if (reset != null && (resetAt == null || !reset.equals(resetAt))) {
+      if (reset == null) {
+        remaining = remaining < 0 ? left : Math.min(remaining, left);
+      } else if (resetAt == null || resetGuessed || new RateLimitStatus(RESOURCE, 0, left, reset)
+          .supersedes(new RateLimitStatus(RESOURCE, 0, remaining, resetAt))) {
         resetAt = reset;
         remaining = left;
-      } else {
-        remaining = remaining < 0 ? left : Math.min(remaining, left);
+        resetGuessed = false;
       }
     } finally {
       lock.unlock();
@@ -70,6 +81,7 @@ final class GraphQlBudget {
       remaining = 0;
       if (resetAt == null || !clock.instant().isBefore(resetAt)) {
         resetAt = clock.instant().plus(Duration.ofHours(1));
+        resetGuessed = true;
       }
     } finally {
       lock.unlock();

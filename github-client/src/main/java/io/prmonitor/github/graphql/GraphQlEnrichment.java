@@ -156,12 +156,24 @@ final class GraphQlEnrichment {
   }
 
   /** What one answer held: the pull requests read, the rate limit it reported, its errors. */
-  record Answer(List<Read> read, Integer remaining, Instant resetAt, Integer cost,
-      List<String> errorTypes, List<String> errorMessages) {
+  record Answer(List<Read> read, Integer remaining, Instant resetAt, Integer cost, List<Error> errors) {
 
     /** Whether an error says the budget could not pay for the query. */
     boolean rateLimited() {
-      return errorTypes.contains("RATE_LIMITED");
+      return errors.stream().anyMatch(error -> error.type().equals("RATE_LIMITED"));
+    }
+  }
+
+  /**
+   * One error of an answer: its {@code type} and {@code message} (empty when absent), and the repository its
+   * {@code path} starts at ({@code ["r1", ...]}), or null when the path names no repository of the batch (an
+   * error of the whole query).
+   */
+  record Error(String type, String message, RepositoryId repository) {
+
+    /** Whether it only says a pull request or repository does not exist (its data is null and left out). */
+    boolean notFound() {
+      return type.equals("NOT_FOUND");
     }
   }
 
@@ -178,8 +190,7 @@ final class GraphQlEnrichment {
     List<Read> read = new ArrayList<>(batch.size());
     Integer[] rate = new Integer[2];
     Instant[] resetAt = new Instant[1];
-    List<String> types = new ArrayList<>();
-    List<String> messages = new ArrayList<>();
+    List<Error> errors = new ArrayList<>();
     try (JsonParser p = json.parser(in)) {
       expect(p.nextToken(), JsonToken.START_OBJECT);
       GitHubJson.forEachField(p, (top, token) -> {
@@ -206,25 +217,35 @@ final class GraphQlEnrichment {
           });
         } else if (top.equals("errors") && token == JsonToken.START_ARRAY) {
           while (p.nextToken() == JsonToken.START_OBJECT) {
-            String[] error = new String[2];
+            String[] error = new String[3]; // type, message, the path's first element
             GitHubJson.forEachField(p, (name, v) -> {
               if (name.equals("type") && v == JsonToken.VALUE_STRING) {
                 error[0] = p.getText();
               } else if (name.equals("message") && v == JsonToken.VALUE_STRING) {
                 error[1] = p.getText();
+              } else if (name.equals("path") && v == JsonToken.START_ARRAY) {
+                for (JsonToken element = p.nextToken(); element != JsonToken.END_ARRAY; element = p.nextToken()) {
+                  if (error[2] == null && element == JsonToken.VALUE_STRING) {
+                    error[2] = p.getText();
+                  } else {
+                    GitHubJson.skip(p);
+                  }
+                }
               } else {
                 GitHubJson.skip(p);
               }
             });
-            types.add(error[0] == null ? "" : error[0]);
-            messages.add(error[1] == null ? "" : error[1]);
+            int index = error[2] != null && error[2].startsWith("r") && !error[2].equals("rateLimit")
+                ? aliasNumber(error[2]) : -1;
+            errors.add(new Error(error[0] == null ? "" : error[0], error[1] == null ? "" : error[1],
+                index >= 0 && index < repositories.size() ? repositories.get(index).getKey() : null));
           }
         } else {
           GitHubJson.skip(p);
         }
       });
     }
-    return new Answer(read, rate[1], resetAt[0], rate[0], types, messages);
+    return new Answer(read, rate[1], resetAt[0], rate[0], errors);
   }
 
   /** Reads one aliased repository object (the parser is at its START_OBJECT): its pull requests read. */

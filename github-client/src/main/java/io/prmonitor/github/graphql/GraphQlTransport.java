@@ -24,6 +24,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -91,15 +92,19 @@ public final class GraphQlTransport {
    * reads of a fleet cost a point per batch, not one per repository.
    *
    * @param calls counts the queries sent and the points spent
-   * @param byRepository each repository's tally (one for every key of {@code targets}): what it read, and what
-   *     a secondary-limit pause deferred
+   * @param byRepository each repository's tally (one for every key of {@code targets}): what it read, what a
+   *     secondary limit deferred, and what failed ({@link EnrichmentTally#fail}): an error GraphQL answered for
+   *     the repository fails its targets only, the others of the batch keep what they read; a batch that fails
+   *     as a whole (after the retries, or an error of the whole query) fails it and every batch after it,
+   *     keeping what the earlier batches read and the points they spent
    * @return the targets the GraphQL budget cannot pay, by repository, from the first refused batch on; to be read
    *     through REST
    */
   public Map<RepositoryId, List<EnrichmentTarget>> enrich(Map<RepositoryId, List<EnrichmentTarget>> targets,
       EnrichmentTally calls, Map<RepositoryId, EnrichmentTally> byRepository) {
-    List<GraphQlEnrichment.Item> items = new ArrayList<>();
-    targets.forEach((repository, list) -> items.addAll(GraphQlEnrichment.items(repository, list)));
+    List<GraphQlEnrichment.Item> all = new ArrayList<>();
+    targets.forEach((repository, list) -> all.addAll(GraphQlEnrichment.items(repository, list)));
+    List<GraphQlEnrichment.Item> items = all;
     int at = 0;
     int failures = 0;
     while (at < items.size()) {
@@ -121,8 +126,13 @@ public final class GraphQlTransport {
         throw new GitHubException("interrupted during POST " + GRAPHQL_ENDPOINT, 0, e);
       } catch (RateLimitExceededException e) {
         // a secondary-limit pause longer than the client waits: deferred as REST defers, REST is held back too
-        GraphQlEnrichment.byRepository(items.subList(at, items.size()))
-            .forEach((repository, rest) -> byRepository.get(repository).deferRateLimited(rest, e));
+        deferRateLimited(items.subList(at, items.size()), e, byRepository);
+        return Map.of();
+      } catch (GitHubAuthenticationException e) {
+        throw e;
+      } catch (GitHubException e) {
+        // any other failed exchange (a 4xx, an unreadable answer): this batch and the rest are read next pass
+        fail(items.subList(at, items.size()), e, byRepository);
         return Map.of();
       }
       calls.query();
@@ -132,17 +142,37 @@ public final class GraphQlTransport {
           budget.exhausted();
           continue;
         }
-        for (int i = 0; i < answer.errorTypes().size(); i++) {
-          if (!answer.errorTypes().get(i).equals("NOT_FOUND")) {
-            throw new GitHubException("POST " + GRAPHQL_ENDPOINT + " answered an error for " + repositories + ": "
-                + answer.errorTypes().get(i) + " " + Bodies.abbreviate(answer.errorMessages().get(i)), 200);
+        calls.points(answer.cost() == null ? cost : answer.cost());
+        GitHubException whole = queryError(answer, repositories);
+        if (whole != null) {
+          fail(items.subList(at, items.size()), whole, byRepository);
+          return Map.of();
+        }
+        Map<RepositoryId, GitHubException> failed = repositoryErrors(answer);
+        for (GraphQlEnrichment.Read read : answer.read()) {
+          if (!failed.containsKey(read.repository())) {
+            byRepository.get(read.repository()).read(List.of(read.enrichment()));
           }
         }
-        for (GraphQlEnrichment.Read read : answer.read()) {
-          byRepository.get(read.repository()).read(List.of(read.enrichment()));
+        if (failed.isEmpty()) {
+          at += size;
+        } else {
+          // a failed repository's targets of this batch and of the batches after it are read next pass
+          List<GraphQlEnrichment.Item> failedItems = new ArrayList<>();
+          List<GraphQlEnrichment.Item> rest = new ArrayList<>();
+          for (int i = at; i < items.size(); i++) {
+            GraphQlEnrichment.Item item = items.get(i);
+            if (failed.containsKey(item.repository())) {
+              failedItems.add(item);
+            } else if (i >= at + size) { // the others' items of this batch are read
+              rest.add(item);
+            }
+          }
+          GraphQlEnrichment.byRepository(failedItems).forEach((repository, list) ->
+              byRepository.get(repository).fail(list, failed.get(repository)));
+          items = rest;
+          at = 0;
         }
-        calls.points(answer.cost() == null ? cost : answer.cost());
-        at += size;
         failures = 0;
         grow();
         continue;
@@ -157,8 +187,16 @@ public final class GraphQlTransport {
         batch.getAndUpdate(b -> Math.min(b, smaller));
       }
       if (failures >= settings.retryMaxAttempts() && (size == 1 || !outcome.timeout())) {
-        throw new GitHubException("POST " + GRAPHQL_ENDPOINT + " for " + repositories + " failed after " + failures
-            + " attempts: " + outcome.reason(), outcome.status());
+        String message = "POST " + GRAPHQL_ENDPOINT + " for " + repositories + " failed after " + failures
+            + " attempts: " + outcome.reason();
+        if (outcome.secondaryLimit()) {
+          // deferred as REST defers a secondary limit that outlasts the retries, until the gate reopens
+          deferRateLimited(items.subList(at, items.size()),
+              connection.secondaryLimitOutlasted(message, outcome.status()), byRepository);
+        } else {
+          fail(items.subList(at, items.size()), new GitHubException(message, outcome.status()), byRepository);
+        }
+        return Map.of();
       }
       Duration delay = outcome.secondaryLimit() || outcome.timeout() ? Duration.ZERO
           : connection.backoff().delay(failures);
@@ -171,6 +209,45 @@ public final class GraphQlTransport {
       }
     }
     return Map.of();
+  }
+
+  private static void deferRateLimited(List<GraphQlEnrichment.Item> items, RateLimitExceededException refusal,
+      Map<RepositoryId, EnrichmentTally> byRepository) {
+    GraphQlEnrichment.byRepository(items)
+        .forEach((repository, list) -> byRepository.get(repository).deferRateLimited(list, refusal));
+  }
+
+  private static void fail(List<GraphQlEnrichment.Item> items, GitHubException failure,
+      Map<RepositoryId, EnrichmentTally> byRepository) {
+    GraphQlEnrichment.byRepository(items)
+        .forEach((repository, list) -> byRepository.get(repository).fail(list, failure));
+  }
+
+  /** The first error of the whole query (its path names no repository of the batch), or null when none is. */
+  private static GitHubException queryError(GraphQlEnrichment.Answer answer, String repositories) {
+    for (GraphQlEnrichment.Error error : answer.errors()) {
+      if (error.repository() == null && !error.notFound()) {
+        return new GitHubException("POST " + GRAPHQL_ENDPOINT + " answered an error for " + repositories + ": "
+            + error.type() + " " + Bodies.abbreviate(error.message()), 200);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The repositories an error other than {@code NOT_FOUND} names (SAML enforcement, an IP allow list: {@code
+   * FORBIDDEN}), each with its first error; the other repositories of the batch keep what they read.
+   */
+  private static Map<RepositoryId, GitHubException> repositoryErrors(GraphQlEnrichment.Answer answer) {
+    Map<RepositoryId, GitHubException> failed = new LinkedHashMap<>();
+    for (GraphQlEnrichment.Error error : answer.errors()) {
+      if (error.repository() != null && !error.notFound()) {
+        failed.putIfAbsent(error.repository(), new GitHubException("POST " + GRAPHQL_ENDPOINT
+            + " answered an error for " + error.repository() + ": " + error.type() + " "
+            + Bodies.abbreviate(error.message()), 200));
+      }
+    }
+    return failed;
   }
 
   private void grow() {

@@ -152,6 +152,18 @@ public final class GitHubConnection implements AutoCloseable {
   }
 
   /**
+   * The deferral of a request whose retries all met a secondary limit: it waits until the gate reopens, as a
+   * budget refusal does, rather than failing.
+   *
+   * @param failure what failed, e.g. {@code GET /repos/{owner}/{repo}/pulls failed after 3 attempts: ...}
+   */
+  public RateLimitExceededException secondaryLimitOutlasted(String failure, int status) {
+    Instant resetAt = settings.clock().instant().plus(secondaryLimit.remaining());
+    return new RateLimitExceededException(failure + "; secondary rate limit of " + credential + " until "
+        + resetAt, status, resetAt);
+  }
+
+  /**
    * Trips the secondary-limit gate after an answer that said so: every request of the credential pauses.
    *
    * @param request the method and route template, e.g. {@code POST /graphql}

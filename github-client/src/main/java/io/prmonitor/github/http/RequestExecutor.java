@@ -12,7 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLException;
@@ -115,9 +114,7 @@ public final class RequestExecutor {
   private GitHubException exhausted(Call call, Outcome.Retry<?> retry, int attempts) {
     String message = "GET " + call.endpoint() + " failed after " + attempts + " attempts: " + retry.reason();
     if (retry.secondaryLimit()) {
-      Instant resetAt = connection.clock().instant().plus(connection.secondaryLimit().remaining());
-      return new RateLimitExceededException(message + "; secondary rate limit of " + connection.credential()
-          + " until " + resetAt, retry.status(), resetAt);
+      return connection.secondaryLimitOutlasted(message, retry.status());
     }
     return new GitHubException(message, retry.status(), retry.cause());
   }

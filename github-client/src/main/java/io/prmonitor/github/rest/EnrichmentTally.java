@@ -2,6 +2,7 @@ package io.prmonitor.github.rest;
 
 import io.prmonitor.spi.EnrichmentResult;
 import io.prmonitor.spi.EnrichmentTarget;
+import io.prmonitor.spi.GitHubException;
 import io.prmonitor.spi.PullRequestEnrichment;
 import io.prmonitor.spi.RateLimitExceededException;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ public final class EnrichmentTally {
   private final List<PullRequestEnrichment> read = new ArrayList<>();
   private final List<Integer> deferred = new ArrayList<>();
   private String deferredReason;
+  private GitHubException failure;
   int requests;
   int notModified;
   private int queries;
@@ -40,6 +42,23 @@ public final class EnrichmentTally {
   /** Defers {@code rest} because the credential's budget or a secondary limit refused a request. */
   public void deferRateLimited(List<EnrichmentTarget> rest, RateLimitExceededException refusal) {
     defer(rest, "rate limit budget exhausted until " + refusal.resetAt());
+  }
+
+  /**
+   * Defers {@code rest} because reading them failed (GraphQL answered an error for their repository, or their
+   * batch failed after the retries): the next pass reads them, and the reason names the error. The first
+   * failure is kept for a caller that must throw it.
+   */
+  public void fail(List<EnrichmentTarget> rest, GitHubException error) {
+    defer(rest, error.getMessage());
+    if (failure == null) {
+      failure = error;
+    }
+  }
+
+  /** The first failure {@link #fail} recorded, or null when none was. */
+  public GitHubException failure() {
+    return failure;
   }
 
   /** Adds pull requests read. */

@@ -39,11 +39,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * budget must hold its four requests above the reserve besides those the pull requests in flight may still
  * send, so reading concurrently spends no more of the budget than reading one at a time.
  *
- * <p>With {@link GitHubClientSettings#enableCaching()}, each GET is conditional: on the entity tag of the
- * {@link ResponseCache} entry (whose body answers a {@code 304}), else on the tag kept with the stored
- * enrichment (whose values answer it), so an unchanged pull request costs free {@code 304}s; every lookup is
+ * <p>Each GET is conditional: on the entity tag of the {@link ResponseCache} entry (whose body answers a
+ * {@code 304}), else on the tag kept with the stored enrichment (whose values answer it), so an unchanged pull
+ * request costs free {@code 304}s, after a restart too. {@link GitHubClientSettings#enableCaching()} and
+ * {@link GitHubClientSettings#cacheTtl()} govern only the in-memory cache: without it the stored tags are still
+ * sent, and a pull request read without one (nothing stored yet) is charged. Every lookup of the cache is
  * reported to {@link GitHubClientListener#onCacheLookup} (hit: answered {@code 304}; miss: nothing cached, or
- * it changed). Without caching every GET is unconditional and charged. Thread-safe.
+ * it changed); without the cache there are none. Thread-safe.
  */
 public final class RestEnricher {
 
@@ -62,7 +64,10 @@ public final class RestEnricher {
   private final BodyReader<PullRequestDetails> detailsReader;
   private final RestEnrichment reader;
 
-  /** @param cache the response cache; null turns caching off, conditional requests included */
+  /**
+   * @param cache the response cache; null turns it off (the entity tags kept with the stored enrichments are
+   *     still sent)
+   */
   public RestEnricher(RequestExecutor executor, String base, GitHubClientSettings settings, GitHubJson json,
       ResponseCache cache) {
     this.executor = executor;
@@ -249,7 +254,8 @@ public final class RestEnricher {
   private <T> Read<T> get(String endpoint, URI uri, RepositoryId repository, String storedEtag,
       BodyReader<T> bodyReader, Counts counts) {
     ResponseCache.Entry cached = cache == null ? null : cache.get(uri).orElse(null);
-    String ifNoneMatch = cache == null ? null : cached != null ? cached.etag() : storedEtag;
+    // the stored tag is sent whether or not the in-memory cache is on: it costs nothing to keep
+    String ifNoneMatch = cached != null ? cached.etag() : storedEtag;
     Answer<T> answer = executor.execute(new Call(endpoint, uri, ifNoneMatch, repository, true), bodyReader);
     counts.sent(answer.requests());
     if (answer.status() == 304) {
