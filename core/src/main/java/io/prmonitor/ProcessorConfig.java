@@ -88,8 +88,9 @@ import java.util.Objects;
  * @param githubRequestTimeout the time limit of one GitHub request, body included
  * @param databaseTransactionTimeout the time limit of one database transaction; stores derive their network
  *     timeouts from it (the JDBC store: PostgreSQL's socket, connect and login timeouts)
- * @param enableCaching whether conditional GitHub responses are cached
- * @param cacheTtl how long cached responses are kept
+ * @param enableCaching whether the in-memory per-pull-request response cache of REST enrichment is on (a re-read
+ *     is conditional on the stored enrichment's entity tags either way)
+ * @param cacheTtl how long that cache keeps a response
  * @param retryMaxAttempts how many times one GitHub request may be tried in all
  * @param retryBackoffFactor the factor between successive retry delays
  * @param rateLimitReserve requests per credential never spent, so other tools sharing the token keep some
@@ -571,13 +572,16 @@ public record ProcessorConfig(
       return this;
     }
 
-    /** Whether conditional GitHub responses are cached; default true. */
+    /**
+     * Whether the in-memory per-pull-request response cache of REST enrichment is on; default true. A re-read is
+     * conditional on the stored enrichment's entity tags either way.
+     */
     public Builder enableCaching(boolean enableCaching) {
       this.enableCaching = enableCaching;
       return this;
     }
 
-    /** How long cached responses are kept, 1 ms to 1 day; default 300 s. */
+    /** How long the per-pull-request response cache keeps a response, 1 ms to 1 day; default 300 s. */
     public Builder cacheTtl(Duration value) {
       this.cacheTtl = CACHE_TTL.check(value);
       return this;
