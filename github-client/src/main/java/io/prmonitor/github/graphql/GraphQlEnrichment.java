@@ -38,6 +38,9 @@ import java.util.TreeMap;
  * queries, not their size, which is why a batch may hold more than 100 pull requests (aliases are not
  * connections; GitHub's bounds are 100 per connection page and 500,000 nodes per query), and why the CI reads
  * of several repositories share one query.
+ *
+ * <p>The query and its answer's reader stay in one file (a little over 400 lines) because they are the two
+ * halves of one wire format: the aliases the query writes are the names the reader maps back.
  */
 final class GraphQlEnrichment {
 
